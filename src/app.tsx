@@ -1,0 +1,52 @@
+// The HTTP application: middleware in the order every request meets it, then the routers.
+
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./http/app-env";
+import { authenticate } from "./http/auth";
+import { jsonBodyGuard } from "./http/body";
+import { onError, onNotFound } from "./http/errors";
+import { idempotency } from "./http/idempotency";
+import { DocsPage } from "./pages/docs";
+import { auditRouter } from "./routes/audit";
+import { ledgerRouter } from "./routes/ledger";
+import { payeesRouter } from "./routes/payees";
+import { settlementsRouter } from "./routes/settlements";
+
+const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Disburse",
+    version: "0.1.0",
+    description:
+      "Payout engine for marketplaces. Amounts are integer paise. Errors are `{ error: { code, message, details } }`. Authenticate with `Authorization: Bearer <token>`.",
+  },
+};
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+
+  app.use("/v1/*", jsonBodyGuard);
+  app.use("/v1/*", async (c, next) => {
+    // Bank webhooks authenticate with their signature, not an API token.
+    if (c.req.path.startsWith("/v1/webhooks/")) return next();
+    return authenticate(c, next);
+  });
+  app.use("/v1/*", async (c, next) => (c.req.path.startsWith("/v1/webhooks/") ? next() : idempotency(c, next)));
+
+  app.route("/v1/payees", payeesRouter);
+  app.route("/v1/ledger", ledgerRouter);
+  app.route("/v1/settlements", settlementsRouter);
+  app.route("/v1/audit-events", auditRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", { ...OPENAPI_INFO, security: [{ bearer: [] }] });
+  app.get("/docs", (c) => {
+    const doc = app.getOpenAPI31Document({ ...OPENAPI_INFO });
+    return c.html(<DocsPage doc={doc as never} />);
+  });
+  return app;
+}

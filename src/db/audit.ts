@@ -1,0 +1,44 @@
+// The audit trail: every action that changes something records who, when and what changed.
+// Returned as a statement so callers put it in the same atomic batch as the change itself.
+
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { Db } from "./client";
+import { nowIso } from "./client";
+import { auditEvents } from "./schema";
+
+export interface AuditInput {
+  actorId: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  details?: Record<string, unknown>;
+}
+
+export function auditStatement(db: Db, event: AuditInput) {
+  return db.insert(auditEvents).values({
+    at: nowIso(),
+    actorId: event.actorId,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    details: JSON.stringify(event.details ?? {}),
+  });
+}
+
+export async function listAuditEvents(
+  db: Db,
+  filter: { subjectType?: string; subjectId?: string; before?: number; limit: number },
+) {
+  const conditions: SQL[] = [];
+  if (filter.subjectType) conditions.push(eq(auditEvents.subjectType, filter.subjectType));
+  if (filter.subjectId) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
+  if (filter.before !== undefined) conditions.push(lt(auditEvents.id, filter.before));
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditEvents.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit).map((r) => ({ ...r, details: JSON.parse(r.details) as unknown }));
+  return { data: page, nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+}

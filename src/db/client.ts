@@ -1,0 +1,22 @@
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "./schema";
+
+export type Db = ReturnType<typeof database>;
+
+export function database(d1: D1Database) {
+  return drizzle(d1, { schema });
+}
+
+export const nowIso = () => new Date().toISOString();
+
+/** D1 reports constraint failures only through the message text. */
+export function isUniqueViolation(error: unknown, indexOrColumn?: string): boolean {
+  const message = errorMessage(error);
+  return /UNIQUE constraint failed|PRIMARY KEY/i.test(message) && (!indexOrColumn || message.includes(indexOrColumn));
+}
+
+function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  return `${error.message} ${cause instanceof Error ? cause.message : ""}`;
+}

@@ -1,0 +1,338 @@
+// Posting to and reading from the journal. A posting is one D1 batch (one SQLite transaction):
+// the transaction row, its entries, the accounts' running totals and the per-cycle totals, plus
+// whatever the caller must record atomically with it. Either all of it is written or none.
+
+import { and, asc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type AccountRef, type AccountType, normalBalancePaise } from "../domain/accounts";
+import { conflict, notFound } from "../domain/errors";
+import { sha256Hex } from "../domain/hash";
+import { newId } from "../domain/ids";
+import {
+  assertAccountsMatch,
+  assertPostable,
+  canonicalTransaction,
+  type EntryInput,
+  reversingEntries,
+  type TransactionInput,
+} from "../domain/ledger";
+import type { Currency } from "../domain/money";
+import { type Db, isUniqueViolation, nowIso } from "./client";
+import { accountCycleTotals, accounts, journalEntries, journalTransactions } from "./schema";
+
+export type Batch = BatchItem<"sqlite">[];
+
+/** D1 binds at most 100 parameters per statement; entries have 7 columns. */
+const ENTRY_ROWS_PER_STATEMENT = 14;
+
+export interface PostedTransaction {
+  id: string;
+  externalRef: string;
+  kind: string;
+  description: string;
+  cycleId: string | null;
+  orderId: string | null;
+  payeeId: string | null;
+  reversesTransactionId: string | null;
+  metadata: Record<string, string>;
+  actorId: string;
+  createdAt: string;
+  entries: EntryInput[];
+}
+
+export interface PostResult {
+  transaction: PostedTransaction;
+  /** True when the reference had already been posted with the same content: nothing new was written. */
+  replayed: boolean;
+}
+
+/**
+ * Posts a balanced transaction exactly once per external reference. `extra` adds statements
+ * (e.g. a settlement row, an audit event) that must commit or fail together with the posting.
+ */
+export async function postTransaction(
+  db: Db,
+  input: TransactionInput,
+  actorId: string,
+  extra: (transactionId: string) => Batch = () => [],
+): Promise<PostResult> {
+  assertPostable(input);
+  const contentHash = await sha256Hex(canonicalTransaction(input));
+
+  const existing = await replayOrConflict(db, input.externalRef, contentHash);
+  if (existing) return { transaction: existing, replayed: true };
+
+  const accountIds = [...new Set(input.entries.map((e) => e.accountId))];
+  const found = await db
+    .select({ id: accounts.id, type: accounts.type, currency: accounts.currency })
+    .from(accounts)
+    .where(inArray(accounts.id, accountIds));
+  assertAccountsMatch(input.entries, new Map(found.map((a) => [a.id, a as AccountRef])));
+
+  const id = newId("txn");
+  const createdAt = nowIso();
+  const statements: Batch = [
+    db.insert(journalTransactions).values({
+      id,
+      externalRef: input.externalRef,
+      kind: input.kind,
+      description: input.description,
+      contentHash,
+      cycleId: input.cycleId ?? null,
+      orderId: input.orderId ?? null,
+      payeeId: input.payeeId ?? null,
+      reversesTransactionId: input.reversesTransactionId ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      actorId,
+      createdAt,
+    }),
+  ];
+  for (let i = 0; i < input.entries.length; i += ENTRY_ROWS_PER_STATEMENT) {
+    const rows = input.entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT).map((e) => ({
+      transactionId: id,
+      accountId: e.accountId,
+      direction: e.direction,
+      amountPaise: e.amountPaise,
+      currency: e.currency,
+      cycleId: input.cycleId ?? null,
+      createdAt,
+    }));
+    statements.push(db.insert(journalEntries).values(rows));
+  }
+  for (const [accountId, t] of totalsByAccount(input.entries)) {
+    statements.push(
+      db
+        .update(accounts)
+        .set({
+          debitsPostedPaise: sql`${accounts.debitsPostedPaise} + ${t.debitsPaise}`,
+          creditsPostedPaise: sql`${accounts.creditsPostedPaise} + ${t.creditsPaise}`,
+          entryCount: sql`${accounts.entryCount} + ${t.count}`,
+        })
+        .where(eq(accounts.id, accountId)),
+    );
+    if (input.cycleId) {
+      statements.push(
+        db
+          .insert(accountCycleTotals)
+          .values({ accountId, cycleId: input.cycleId, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
+          .onConflictDoUpdate({
+            target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
+            set: {
+              debitsPaise: sql`${accountCycleTotals.debitsPaise} + ${t.debitsPaise}`,
+              creditsPaise: sql`${accountCycleTotals.creditsPaise} + ${t.creditsPaise}`,
+            },
+          }),
+      );
+    }
+  }
+  statements.push(...extra(id));
+
+  try {
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (error) {
+    // Lost a race with an identical posting: the batch rolled back whole; answer as a replay.
+    if (isUniqueViolation(error, "external_ref")) {
+      const winner = await replayOrConflict(db, input.externalRef, contentHash);
+      if (winner) return { transaction: winner, replayed: true };
+    }
+    if (isUniqueViolation(error, "reverses_transaction_id")) {
+      throw conflict("already_reversed", `Transaction ${input.reversesTransactionId} has already been reversed.`);
+    }
+    throw error;
+  }
+  return {
+    transaction: {
+      id,
+      externalRef: input.externalRef,
+      kind: input.kind,
+      description: input.description,
+      cycleId: input.cycleId ?? null,
+      orderId: input.orderId ?? null,
+      payeeId: input.payeeId ?? null,
+      reversesTransactionId: input.reversesTransactionId ?? null,
+      metadata: input.metadata ?? {},
+      actorId,
+      createdAt,
+      entries: input.entries,
+    },
+    replayed: false,
+  };
+}
+
+async function replayOrConflict(db: Db, externalRef: string, contentHash: string) {
+  const row = await db.select().from(journalTransactions).where(eq(journalTransactions.externalRef, externalRef)).get();
+  if (!row) return null;
+  if (row.contentHash !== contentHash) {
+    throw conflict(
+      "external_ref_conflict",
+      `External reference ${externalRef} was already posted with different content.`,
+      { externalRef, transactionId: row.id },
+    );
+  }
+  return withEntries(db, row);
+}
+
+function totalsByAccount(entries: readonly EntryInput[]) {
+  const totals = new Map<string, { debitsPaise: number; creditsPaise: number; count: number }>();
+  for (const e of entries) {
+    const t = totals.get(e.accountId) ?? { debitsPaise: 0, creditsPaise: 0, count: 0 };
+    if (e.direction === "debit") t.debitsPaise += e.amountPaise;
+    else t.creditsPaise += e.amountPaise;
+    t.count += 1;
+    totals.set(e.accountId, t);
+  }
+  return totals;
+}
+
+type TransactionRow = typeof journalTransactions.$inferSelect;
+
+async function withEntries(db: Db, row: TransactionRow): Promise<PostedTransaction> {
+  const entries = await db
+    .select()
+    .from(journalEntries)
+    .where(eq(journalEntries.transactionId, row.id))
+    .orderBy(asc(journalEntries.id));
+  return {
+    id: row.id,
+    externalRef: row.externalRef,
+    kind: row.kind,
+    description: row.description,
+    cycleId: row.cycleId,
+    orderId: row.orderId,
+    payeeId: row.payeeId,
+    reversesTransactionId: row.reversesTransactionId,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    actorId: row.actorId,
+    createdAt: row.createdAt,
+    entries: entries.map((e) => ({
+      accountId: e.accountId,
+      direction: e.direction,
+      amountPaise: e.amountPaise,
+      currency: e.currency as Currency,
+    })),
+  };
+}
+
+export async function getTransaction(db: Db, id: string): Promise<PostedTransaction> {
+  const row = await db.select().from(journalTransactions).where(eq(journalTransactions.id, id)).get();
+  if (!row) throw notFound("transaction_not_found", `Transaction ${id} does not exist.`);
+  return withEntries(db, row);
+}
+
+export async function getTransactionByRef(db: Db, externalRef: string): Promise<PostedTransaction | null> {
+  const row = await db.select().from(journalTransactions).where(eq(journalTransactions.externalRef, externalRef)).get();
+  return row ? withEntries(db, row) : null;
+}
+
+/** Posts the mirror image of a transaction, linked to it. A transaction is reversed at most once. */
+export async function reverseTransaction(db: Db, originalId: string, reason: string, actorId: string, extra?: (id: string) => Batch) {
+  const original = await getTransaction(db, originalId);
+  return postTransaction(
+    db,
+    {
+      externalRef: `reversal:${original.id}`,
+      kind: "reversal",
+      description: `Reversal of ${original.id}: ${reason}`,
+      entries: reversingEntries(original.entries),
+      cycleId: original.cycleId,
+      orderId: original.orderId,
+      payeeId: original.payeeId,
+      reversesTransactionId: original.id,
+    },
+    actorId,
+    extra,
+  );
+}
+
+export function accountView(row: typeof accounts.$inferSelect) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    currency: row.currency,
+    payeeId: row.payeeId,
+    debitsPostedPaise: row.debitsPostedPaise,
+    creditsPostedPaise: row.creditsPostedPaise,
+    balancePaise: normalBalancePaise(row.type as AccountType, row.debitsPostedPaise, row.creditsPostedPaise),
+    entryCount: row.entryCount,
+    createdAt: row.createdAt,
+  };
+}
+export type AccountView = ReturnType<typeof accountView>;
+
+export async function getAccount(db: Db, id: string): Promise<AccountView> {
+  const row = await db.select().from(accounts).where(eq(accounts.id, id)).get();
+  if (!row) throw notFound("account_not_found", `Account ${id} does not exist.`);
+  return accountView(row);
+}
+
+export async function listAccounts(db: Db, filter: { after?: string; type?: AccountType; limit: number }) {
+  const conditions: SQL[] = [];
+  if (filter.after) conditions.push(gt(accounts.id, filter.after));
+  if (filter.type) conditions.push(eq(accounts.type, filter.type));
+  const rows = await db
+    .select()
+    .from(accounts)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(accounts.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit).map(accountView);
+  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+}
+
+export async function listEntries(db: Db, accountId: string, filter: { after?: number; limit: number }) {
+  await getAccount(db, accountId);
+  const conditions: SQL[] = [eq(journalEntries.accountId, accountId)];
+  if (filter.after !== undefined) conditions.push(gt(journalEntries.id, filter.after));
+  const rows = await db
+    .select({
+      id: journalEntries.id,
+      transactionId: journalEntries.transactionId,
+      externalRef: journalTransactions.externalRef,
+      kind: journalTransactions.kind,
+      direction: journalEntries.direction,
+      amountPaise: journalEntries.amountPaise,
+      currency: journalEntries.currency,
+      cycleId: journalEntries.cycleId,
+      createdAt: journalEntries.createdAt,
+    })
+    .from(journalEntries)
+    .innerJoin(journalTransactions, eq(journalTransactions.id, journalEntries.transactionId))
+    .where(and(...conditions))
+    .orderBy(asc(journalEntries.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  return { data: page, nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+}
+
+/** Every account's posted totals; debits and credits over all accounts must be equal. */
+export async function trialBalance(db: Db) {
+  const rows = await db.select().from(accounts).orderBy(asc(accounts.id));
+  const byCurrency = new Map<string, { debitsPaise: number; creditsPaise: number }>();
+  for (const r of rows) {
+    const t = byCurrency.get(r.currency) ?? { debitsPaise: 0, creditsPaise: 0 };
+    t.debitsPaise += r.debitsPostedPaise;
+    t.creditsPaise += r.creditsPostedPaise;
+    byCurrency.set(r.currency, t);
+  }
+  const totals = [...byCurrency].map(([currency, t]) => ({
+    currency,
+    ...t,
+    differencePaise: t.debitsPaise - t.creditsPaise,
+  }));
+  return {
+    balanced: totals.every((t) => t.differencePaise === 0),
+    totals,
+    accounts: rows.filter((r) => r.entryCount > 0).map(accountView),
+  };
+}
+
+/** A payee payable account's net credit for one cycle: what the cycle still owes that payee. */
+export async function cycleBalancePaise(db: Db, accountId: string, cycleId: string): Promise<number> {
+  const row = await db
+    .select()
+    .from(accountCycleTotals)
+    .where(and(eq(accountCycleTotals.accountId, accountId), eq(accountCycleTotals.cycleId, cycleId)))
+    .get();
+  return row ? row.creditsPaise - row.debitsPaise : 0;
+}

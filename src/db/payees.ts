@@ -1,0 +1,211 @@
+// Payees and their bank details. A payee and its payable account are created together.
+
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { payableAccountId } from "../domain/accounts";
+import { conflict, notFound } from "../domain/errors";
+import { newId } from "../domain/ids";
+import type { Currency } from "../domain/money";
+import {
+  type BankDetails,
+  bankDetailsEqual,
+  maskAccountNumber,
+  type PayeeType,
+  type VerificationStatus,
+} from "../domain/payees";
+import { auditStatement } from "./audit";
+import { type Db, isUniqueViolation, nowIso } from "./client";
+import { accounts, payees } from "./schema";
+
+type PayeeRow = typeof payees.$inferSelect;
+
+export function bankDetailsOf(row: PayeeRow): BankDetails | null {
+  if (row.bankAccountNumber === null || row.bankIfsc === null || row.bankAccountHolderName === null) return null;
+  return { accountNumber: row.bankAccountNumber, ifsc: row.bankIfsc, accountHolderName: row.bankAccountHolderName };
+}
+
+export function payeeView(row: PayeeRow) {
+  const bank = bankDetailsOf(row);
+  return {
+    id: row.id,
+    type: row.type,
+    displayName: row.displayName,
+    email: row.email,
+    externalId: row.externalId,
+    bankDetails: bank && {
+      accountNumberMasked: maskAccountNumber(bank.accountNumber),
+      ifsc: bank.ifsc,
+      accountHolderName: bank.accountHolderName,
+    },
+    verificationStatus: row.bankVerificationStatus,
+    payableAccountId: row.payableAccountId,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+export type PayeeView = ReturnType<typeof payeeView>;
+
+const auditBank = (bank: BankDetails | null) =>
+  bank && { accountNumberMasked: maskAccountNumber(bank.accountNumber), ifsc: bank.ifsc, accountHolderName: bank.accountHolderName };
+
+export interface NewPayee {
+  type: PayeeType;
+  displayName: string;
+  email?: string | undefined;
+  externalId?: string | undefined;
+  currency: Currency;
+  bankDetails?: BankDetails | undefined;
+}
+
+export async function createPayee(db: Db, input: NewPayee, actorId: string): Promise<PayeeView> {
+  const id = newId("pe");
+  const now = nowIso();
+  const row: PayeeRow = {
+    id,
+    type: input.type,
+    displayName: input.displayName,
+    email: input.email ?? null,
+    externalId: input.externalId ?? null,
+    bankAccountNumber: input.bankDetails?.accountNumber ?? null,
+    bankIfsc: input.bankDetails?.ifsc ?? null,
+    bankAccountHolderName: input.bankDetails?.accountHolderName ?? null,
+    bankVerificationStatus: "unverified",
+    bankDetailsUpdatedAt: input.bankDetails ? now : null,
+    payableAccountId: payableAccountId(id),
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await db.batch([
+      db.insert(payees).values(row),
+      db.insert(accounts).values({
+        id: row.payableAccountId,
+        name: `Payable to ${input.displayName}`,
+        type: "liability",
+        currency: input.currency,
+        payeeId: id,
+        createdAt: now,
+      }),
+      auditStatement(db, {
+        actorId,
+        action: "payee.created",
+        subjectType: "payee",
+        subjectId: id,
+        details: { type: input.type, displayName: input.displayName, bankDetails: auditBank(bankDetailsOf(row)) },
+      }),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error, "external_id")) {
+      throw conflict("external_id_taken", `A payee with externalId ${input.externalId} already exists.`);
+    }
+    throw error;
+  }
+  return payeeView(row);
+}
+
+export async function getPayeeRow(db: Db, id: string): Promise<PayeeRow> {
+  const row = await db.select().from(payees).where(eq(payees.id, id)).get();
+  if (!row) throw notFound("payee_not_found", `Payee ${id} does not exist.`);
+  return row;
+}
+
+export async function listPayees(db: Db, filter: { after?: string; externalId?: string; type?: PayeeType; limit: number }) {
+  const conditions: SQL[] = [];
+  if (filter.after) conditions.push(gt(payees.id, filter.after));
+  if (filter.externalId) conditions.push(eq(payees.externalId, filter.externalId));
+  if (filter.type) conditions.push(eq(payees.type, filter.type));
+  const rows = await db
+    .select()
+    .from(payees)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(payees.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit).map(payeeView);
+  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+}
+
+export interface PayeeChanges {
+  displayName?: string | undefined;
+  email?: string | null | undefined;
+  bankDetails?: BankDetails | null | undefined;
+}
+
+/**
+ * Applies changes with optimistic concurrency on `version`. New bank details reset verification,
+ * because money must never go to an account nobody has checked.
+ */
+export async function updatePayee(db: Db, id: string, changes: PayeeChanges, actorId: string): Promise<PayeeView> {
+  const before = await getPayeeRow(db, id);
+  const now = nowIso();
+  const oldBank = bankDetailsOf(before);
+  const bankChanged = changes.bankDetails !== undefined && !bankDetailsEqual(oldBank, changes.bankDetails);
+  const after: PayeeRow = {
+    ...before,
+    displayName: changes.displayName ?? before.displayName,
+    email: changes.email === undefined ? before.email : changes.email,
+    ...(bankChanged
+      ? {
+          bankAccountNumber: changes.bankDetails?.accountNumber ?? null,
+          bankIfsc: changes.bankDetails?.ifsc ?? null,
+          bankAccountHolderName: changes.bankDetails?.accountHolderName ?? null,
+          bankVerificationStatus: "unverified" as const,
+          bankDetailsUpdatedAt: now,
+        }
+      : {}),
+    version: before.version + 1,
+    updatedAt: now,
+  };
+  const changed: Record<string, unknown> = {};
+  if (after.displayName !== before.displayName) changed.displayName = { from: before.displayName, to: after.displayName };
+  if (after.email !== before.email) changed.email = { from: before.email, to: after.email };
+  if (bankChanged) {
+    changed.bankDetails = { from: auditBank(oldBank), to: auditBank(bankDetailsOf(after)) };
+    changed.verificationStatus = { from: before.bankVerificationStatus, to: "unverified" };
+  }
+  if (Object.keys(changed).length === 0) return payeeView(before);
+
+  const [result] = await db.batch([
+    db
+      .update(payees)
+      .set(after)
+      .where(and(eq(payees.id, id), eq(payees.version, before.version))),
+    auditStatement(db, { actorId, action: bankChanged ? "payee.bank_details_changed" : "payee.updated", subjectType: "payee", subjectId: id, details: changed }),
+  ]);
+  if (result.meta.changes !== 1) {
+    throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");
+  }
+  return payeeView(after);
+}
+
+export async function setVerification(
+  db: Db,
+  id: string,
+  status: Exclude<VerificationStatus, "unverified">,
+  note: string | undefined,
+  actorId: string,
+): Promise<PayeeView> {
+  const before = await getPayeeRow(db, id);
+  if (bankDetailsOf(before) === null) {
+    throw conflict("bank_details_missing", "The payee has no bank details to verify.");
+  }
+  const now = nowIso();
+  const after: PayeeRow = { ...before, bankVerificationStatus: status, version: before.version + 1, updatedAt: now };
+  const [result] = await db.batch([
+    db
+      .update(payees)
+      .set({ bankVerificationStatus: status, version: after.version, updatedAt: now })
+      .where(and(eq(payees.id, id), eq(payees.version, before.version))),
+    auditStatement(db, {
+      actorId,
+      action: "payee.verification_set",
+      subjectType: "payee",
+      subjectId: id,
+      details: { from: before.bankVerificationStatus, to: status, note: note ?? null, accountNumberMasked: maskAccountNumber(before.bankAccountNumber!) },
+    }),
+  ]);
+  if (result.meta.changes !== 1) {
+    throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");
+  }
+  return payeeView(after);
+}

@@ -1,0 +1,112 @@
+// Order settlement ingestion: one order's breakdown, stored as received and posted as one
+// balanced transaction in the same batch. Idempotent by order id.
+
+import { eq } from "drizzle-orm";
+import { conflict, invalid, notFound } from "../domain/errors";
+import { sha256Hex } from "../domain/hash";
+import type { PayeeType } from "../domain/payees";
+import {
+  assertSettlementAddsUp,
+  type SettlementBreakdown,
+  sellerPayablePaise,
+  settlementTransaction,
+} from "../domain/settlement";
+import type { Currency } from "../domain/money";
+import { auditStatement } from "./audit";
+import { type Db, nowIso } from "./client";
+import { postTransaction } from "./ledger";
+import { accounts, settlements } from "./schema";
+
+type SettlementRow = typeof settlements.$inferSelect;
+
+export function settlementView(row: SettlementRow) {
+  const breakdown = breakdownOf(row);
+  return {
+    ...breakdown,
+    sellerPayablePaise: sellerPayablePaise(breakdown),
+    transactionId: row.transactionId,
+    actorId: row.actorId,
+    createdAt: row.createdAt,
+  };
+}
+
+export function breakdownOf(row: SettlementRow): SettlementBreakdown {
+  return {
+    orderId: row.orderId,
+    cycleId: row.cycleId,
+    sellerPayeeId: row.sellerPayeeId,
+    deliveryPartnerPayeeId: row.deliveryPartnerPayeeId,
+    currency: row.currency as Currency,
+    grossAmountPaise: row.grossAmountPaise,
+    platformFeePaise: row.platformFeePaise,
+    discountPaise: row.discountPaise,
+    voucherPaise: row.voucherPaise,
+    walletAmountPaise: row.walletAmountPaise,
+    deliveryFeePaise: row.deliveryFeePaise,
+    amountCollectedPaise: row.amountCollectedPaise,
+  };
+}
+
+const canonical = (s: SettlementBreakdown) =>
+  JSON.stringify(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: string) {
+  assertSettlementAddsUp(s);
+  const contentHash = await sha256Hex(canonical(s));
+
+  const existing = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
+  if (existing) return { settlement: settlementView(sameOrConflict(existing, contentHash)), replayed: true };
+
+  await assertPayee(db, s.sellerPayeeId, "seller", "sellerPayeeId", s.currency);
+  if (s.deliveryPartnerPayeeId !== null) {
+    await assertPayee(db, s.deliveryPartnerPayeeId, "delivery_partner", "deliveryPartnerPayeeId", s.currency);
+  }
+
+  const createdAt = nowIso();
+  const posted = await postTransaction(db, settlementTransaction(s), actorId, (transactionId) => [
+    db.insert(settlements).values({ ...s, transactionId, contentHash, actorId, createdAt }),
+    auditStatement(db, {
+      actorId,
+      action: "settlement.ingested",
+      subjectType: "order",
+      subjectId: s.orderId,
+      details: { cycleId: s.cycleId, transactionId, sellerPayablePaise: sellerPayablePaise(s), deliveryFeePaise: s.deliveryFeePaise },
+    }),
+  ]);
+  if (posted.replayed) {
+    // An identical settlement won a race with this one; both callers see the same result.
+    const winner = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
+    if (!winner) throw conflict("external_ref_conflict", `order:${s.orderId}:settlement was posted without a settlement record.`);
+    return { settlement: settlementView(sameOrConflict(winner, contentHash)), replayed: true };
+  }
+  const row = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
+  return { settlement: settlementView(row!), replayed: false };
+}
+
+function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow {
+  if (row.contentHash !== contentHash) {
+    throw conflict("settlement_conflict", `Order ${row.orderId} was already settled with a different breakdown.`, {
+      orderId: row.orderId,
+      transactionId: row.transactionId,
+    });
+  }
+  return row;
+}
+
+async function assertPayee(db: Db, payeeId: string, type: PayeeType, field: string, currency: Currency) {
+  const payee = await db.query.payees.findFirst({ where: (p, { eq }) => eq(p.id, payeeId) });
+  if (!payee) throw invalid("payee_not_found", `Payee ${payeeId} does not exist.`, { field });
+  if (payee.type !== type) {
+    throw invalid("payee_type_mismatch", `Payee ${payeeId} is a ${payee.type}, not a ${type}.`, { field });
+  }
+  const account = await db.select().from(accounts).where(eq(accounts.id, payee.payableAccountId)).get();
+  if (account?.currency !== currency) {
+    throw invalid("currency_mismatch", `Payee ${payeeId} is paid in ${account?.currency}, not ${currency}.`, { field: "currency" });
+  }
+}
+
+export async function getSettlement(db: Db, orderId: string) {
+  const row = await db.select().from(settlements).where(eq(settlements.orderId, orderId)).get();
+  if (!row) throw notFound("settlement_not_found", `No settlement for order ${orderId}.`);
+  return settlementView(row);
+}

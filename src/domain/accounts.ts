@@ -1,0 +1,84 @@
+// The chart of accounts. Platform accounts are fixed; every payee gets one payable account.
+// Balances follow each account type's normal side: assets and expenses grow with debits,
+// liabilities, equity and revenue grow with credits.
+
+import type { Currency } from "./money";
+
+export type AccountType = "asset" | "liability" | "equity" | "revenue" | "expense";
+export type Side = "debit" | "credit";
+
+export const NORMAL_SIDE: Record<AccountType, Side> = {
+  asset: "debit",
+  expense: "debit",
+  liability: "credit",
+  equity: "credit",
+  revenue: "credit",
+};
+
+export interface PlatformAccount {
+  id: string;
+  name: string;
+  type: AccountType;
+  description: string;
+}
+
+export const PLATFORM_ACCOUNTS = [
+  {
+    id: "platform:bank",
+    name: "Bank — nodal/escrow account",
+    type: "asset",
+    description: "Customer collections land here; payouts are debited from it at the bank.",
+  },
+  {
+    id: "platform:payouts_in_transit",
+    name: "Payouts in transit",
+    type: "liability",
+    description:
+      "Clearing account: money reserved for a payout that the bank has not yet confirmed. Zero when every payout has settled or been voided.",
+  },
+  {
+    id: "platform:fee_revenue",
+    name: "Platform fee revenue",
+    type: "revenue",
+    description: "Commission the marketplace keeps from each order.",
+  },
+  {
+    id: "platform:discounts_expense",
+    name: "Discounts expense",
+    type: "expense",
+    description: "Platform-funded discounts given to customers.",
+  },
+  {
+    id: "platform:vouchers_expense",
+    name: "Vouchers expense",
+    type: "expense",
+    description: "Platform-funded vouchers redeemed by customers.",
+  },
+  {
+    id: "platform:customer_wallet",
+    name: "Customer wallet liability",
+    type: "liability",
+    description: "Balances held in customers' wallets; using a wallet on an order reduces it.",
+  },
+  {
+    id: "platform:owner_equity",
+    name: "Owner's equity",
+    type: "equity",
+    description: "Capital and opening balances (e.g. funding the bank account, opening wallet balances).",
+  },
+] as const satisfies readonly PlatformAccount[];
+
+export type PlatformAccountId = (typeof PLATFORM_ACCOUNTS)[number]["id"];
+
+export const payableAccountId = (payeeId: string) => `payee:${payeeId}:payable`;
+
+/** Signed balance on the account's normal side from its posted totals. */
+export function normalBalancePaise(type: AccountType, debitsPaise: number, creditsPaise: number): number {
+  return NORMAL_SIDE[type] === "debit" ? debitsPaise - creditsPaise : creditsPaise - debitsPaise;
+}
+
+export interface AccountRef {
+  id: string;
+  type: AccountType;
+  currency: Currency;
+}

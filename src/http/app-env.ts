@@ -1,0 +1,8 @@
+import type { Env } from "../env";
+import type { Actor } from "./auth";
+
+/** Hono's environment for every router: the Worker bindings and the authenticated actor. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { actor: Actor };
+}

@@ -1,0 +1,72 @@
+// Schemas shared by several routes. Each is the single source of the request validation, the
+// TypeScript type and the OpenAPI description.
+
+import { z } from "@hono/zod-openapi";
+import { CURRENCY_CODES, MAX_AMOUNT_PAISE } from "../domain/money";
+
+export const amountPaise = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_AMOUNT_PAISE)
+  .openapi({ description: "Integer count of minor units (paise). Never a float.", example: 125000 });
+
+export const componentPaise = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_AMOUNT_PAISE)
+  .openapi({ description: "Integer paise; zero when the component does not apply.", example: 0 });
+
+export const currency = z.enum(CURRENCY_CODES).openapi({ description: "ISO 4217 code.", example: "INR" });
+
+/** Identifiers chosen by callers (order ids, cycle ids, external refs): printable, no spaces. */
+export const reference = (max = 120) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:\-/]*$/, "letters, digits and _ . : - / only, starting with a letter or digit");
+
+export const humanText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    // Control characters have no place in names and reasons; they break logs, CSVs and pages.
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "validation_failed" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const limitQuery = z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1–200." });
+export const cursorQuery = z.string().max(200).optional().openapi({ description: "`nextCursor` from the previous page." });
+
+export const errorResponses = {
+  400: { description: "Malformed request", content: { "application/json": { schema: errorSchema } } },
+  401: { description: "Missing or unknown API token", content: { "application/json": { schema: errorSchema } } },
+  403: { description: "The token's role may not do this", content: { "application/json": { schema: errorSchema } } },
+  404: { description: "Not found", content: { "application/json": { schema: errorSchema } } },
+  409: { description: "Conflicts with the current state", content: { "application/json": { schema: errorSchema } } },
+  422: { description: "Breaks a business rule", content: { "application/json": { schema: errorSchema } } },
+} as const;
+
+export const idempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ description: "Repeat a request safely: the same key and body return the original result." }),
+});
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});

@@ -1,0 +1,29 @@
+import { createHash } from "node:crypto";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_ACTORS } from "./test/support/actors.ts";
+
+const apiTokens = Object.values(TEST_ACTORS).map(({ actorId, roles, token }) => ({
+  actorId,
+  roles,
+  tokenSha256: createHash("sha256").update(token).digest("hex"),
+}));
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          API_TOKENS: JSON.stringify(apiTokens),
+          APPROVAL_LINK_SECRET: "test-approval-link-secret-not-for-production",
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    setupFiles: ["./test/support/setup.ts"],
+  },
+});
