@@ -7,7 +7,9 @@ import { jsonBodyGuard } from "./http/body";
 import { onError, onNotFound } from "./http/errors";
 import { idempotency } from "./http/idempotency";
 import { DocsPage } from "./pages/docs";
+import { approvalPages } from "./routes/approval-pages";
 import { auditRouter } from "./routes/audit";
+import { batchesRouter } from "./routes/batches";
 import { ledgerRouter } from "./routes/ledger";
 import { payeesRouter } from "./routes/payees";
 import { settlementsRouter } from "./routes/settlements";
@@ -41,6 +43,8 @@ export function createApp() {
   app.route("/v1/ledger", ledgerRouter);
   app.route("/v1/settlements", settlementsRouter);
   app.route("/v1/audit-events", auditRouter);
+  app.route("/v1/batches", batchesRouter);
+  app.route("/approvals", approvalPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", { ...OPENAPI_INFO, security: [{ bearer: [] }] });

@@ -10,6 +10,13 @@ export interface Env {
   /** HMAC key for approval links. */
   APPROVAL_LINK_SECRET: string;
 
+  /** Where notifications (approval requests, alerts) are POSTed as JSON. Optional. */
+  NOTIFY_WEBHOOK_URL?: string;
+  /** HMAC key that signs outbound notifications (header Disburse-Signature). Optional. */
+  NOTIFY_SIGNING_SECRET?: string;
+  /** "true" only in development: serves the local inbox at /dev/inbox. */
+  DEV_INBOX?: string;
+
   PUBLIC_BASE_URL: string;
   BANK_PROVIDER: string;
   TWO_CHECKER_THRESHOLD_PAISE: string;

@@ -1,7 +1,7 @@
 // The audit trail: every action that changes something records who, when and what changed.
 // Returned as a statement so callers put it in the same atomic batch as the change itself.
 
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { nowIso } from "./client";
 import { auditEvents } from "./schema";
@@ -11,6 +11,8 @@ export interface AuditInput {
   action: string;
   subjectType: string;
   subjectId: string;
+  /** The subject's new version, for versioned subjects: makes the event double as a write lock. */
+  subjectVersion?: number;
   details?: Record<string, unknown>;
 }
 
@@ -21,8 +23,28 @@ export function auditStatement(db: Db, event: AuditInput) {
     action: event.action,
     subjectType: event.subjectType,
     subjectId: event.subjectId,
+    subjectVersion: event.subjectVersion ?? null,
     details: JSON.stringify(event.details ?? {}),
   });
+}
+
+/** An audit event written only if `condition` holds when the statement runs (inside a batch). */
+export function conditionalAuditStatement(db: Db, event: AuditInput, condition: SQL) {
+  return db.insert(auditEvents).select(
+    db
+      .select({
+        id: sql`NULL`.as("id"),
+        at: sql`${nowIso()}`.as("at"),
+        actorId: sql`${event.actorId}`.as("actor_id"),
+        action: sql`${event.action}`.as("action"),
+        subjectType: sql`${event.subjectType}`.as("subject_type"),
+        subjectId: sql`${event.subjectId}`.as("subject_id"),
+        subjectVersion: sql`${event.subjectVersion ?? null}`.as("subject_version"),
+        details: sql`${JSON.stringify(event.details ?? {})}`.as("details"),
+      })
+      .from(sql`(SELECT 1)`)
+      .where(condition),
+  );
 }
 
 export async function listAuditEvents(

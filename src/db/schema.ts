@@ -170,7 +170,136 @@ export const auditEvents = sqliteTable(
     action: text("action").notNull(),
     subjectType: text("subject_type").notNull(),
     subjectId: text("subject_id").notNull(),
+    /**
+     * For objects with optimistic versions (batches): the version this event moved the subject to.
+     * Unique, so two concurrent changes from the same version cannot both commit.
+     */
+    subjectVersion: integer("subject_version"),
     details: text("details").notNull().default("{}"),
   },
-  (t) => [index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.id)],
+  (t) => [
+    index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.id),
+    uniqueIndex("audit_events_subject_version_unique").on(t.subjectType, t.subjectId, t.subjectVersion),
+  ],
+);
+
+// ---- Payout batches, pre-payout reconciliation and approvals (maker–checker) ----
+
+export const BATCH_STATUSES = ["draft", "pending_approval", "approved", "rejected", "cancelled", "executing", "completed"] as const;
+
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    cycleId: text("cycle_id").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: BATCH_STATUSES }).notNull(),
+    makerId: text("maker_id").notNull(),
+    /** "all" or the sorted, comma-joined payee ids the maker asked for. */
+    payeeScope: text("payee_scope").notNull(),
+    /** Set while the batch is live, so one cycle and payee set has at most one live batch. */
+    liveScopeKey: text("live_scope_key"),
+    totalPaise: integer("total_paise").notNull().default(0),
+    itemCount: integer("item_count").notNull().default(0),
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    fingerprint: text("fingerprint"),
+    finalDecisionId: text("final_decision_id"),
+    rejectionReason: text("rejection_reason"),
+    submittedAt: text("submitted_at"),
+    decidedAt: text("decided_at"),
+    releasedAt: text("released_at"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("batches_live_scope_unique").on(t.liveScopeKey),
+    index("batches_cycle_idx").on(t.cycleId, t.id),
+    index("batches_status_idx").on(t.status, t.id),
+  ],
+);
+
+export const batchItems = sqliteTable(
+  "batch_items",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    cycleId: text("cycle_id").notNull(),
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    amountPaise: integer("amount_paise").notNull(),
+    currency: text("currency").notNull(),
+    /** JSON: [{ orderId, amountPaise, role }] — the orders that earned this amount. */
+    orders: text("orders").notNull().default("[]"),
+    status: text("status", { enum: ["ok", "blocked", "excluded"] }).notNull(),
+    /** JSON: the pre-payout reconciliation checks, each with ok and a reason. */
+    reconciliation: text("reconciliation").notNull().default("[]"),
+    reconciledAt: text("reconciled_at").notNull(),
+    exclusionReason: text("exclusion_reason"),
+    /** JSON snapshot of the bank details, frozen at submission. */
+    bankSnapshot: text("bank_snapshot"),
+    /** "cycle|payee" while the item is live (not excluded, batch not rejected/cancelled). */
+    liveKey: text("live_key"),
+  },
+  (t) => [
+    index("batch_items_batch_idx").on(t.batchId, t.id),
+    // A payee is in at most one live batch per cycle.
+    uniqueIndex("batch_items_live_unique").on(t.liveKey),
+  ],
+);
+
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    checkerId: text("checker_id").notNull(),
+    decision: text("decision", { enum: ["approve", "reject"] }).notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    reason: text("reason"),
+    via: text("via", { enum: ["api", "link"] }).notNull(),
+    linkId: text("link_id"),
+    createdAt: createdAt(),
+  },
+  // Each checker decides a batch once; this is also what makes a link single-use.
+  (t) => [uniqueIndex("approvals_batch_checker_unique").on(t.batchId, t.checkerId)],
+);
+
+export const approvalLinks = sqliteTable(
+  "approval_links",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    checkerId: text("checker_id").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("approval_links_batch_idx").on(t.batchId)],
+);
+
+/** Outbound notifications (approval links, alerts), delivered with retries by an outbox. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    /** JSON payload; approval links are rebuilt from approval_links at send time, never stored. */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [index("notifications_due_idx").on(t.status, t.nextAttemptAt)],
 );

@@ -20,6 +20,8 @@ const tokenConfigSchema = z.array(
     actorId: z.string().min(1).max(100),
     roles: z.array(z.enum(ROLES)).min(1),
     tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** Where approval requests for this actor go (included in the notifier's payload). */
+    email: z.email().optional(),
   }),
 );
 type TokenConfig = z.infer<typeof tokenConfigSchema>;
@@ -41,6 +43,15 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Actors holding a role, e.g. the checkers who receive approval links. */
+export function actorsWithRole(source: string | undefined, role: Role): Array<{ actorId: string; email?: string | undefined }> {
+  const seen = new Map<string, { actorId: string; email?: string | undefined }>();
+  for (const entry of tokenConfig(source)) {
+    if (entry.roles.includes(role) && !seen.has(entry.actorId)) seen.set(entry.actorId, { actorId: entry.actorId, email: entry.email });
+  }
+  return [...seen.values()];
 }
 
 /** Resolves a presented token to its actor, comparing every configured hash in constant time. */

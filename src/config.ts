@@ -1,0 +1,28 @@
+// Typed settings from the Worker's vars, with defaults and bounds, read in one place.
+
+import type { BatchSettings } from "./db/batches";
+import type { Env } from "./env";
+import { actorsWithRole } from "./http/auth";
+
+function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = value === undefined || value === "" ? fallback : Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`invalid configuration value ${value}`);
+  return n;
+}
+
+export function batchSettings(env: Env): BatchSettings {
+  return {
+    twoCheckerThresholdPaise: intVar(env.TWO_CHECKER_THRESHOLD_PAISE, 10_000_000, 0, Number.MAX_SAFE_INTEGER),
+    approvalLinkTtlSeconds: intVar(env.APPROVAL_LINK_TTL_SECONDS, 86_400, 60, 30 * 86_400),
+    checkers: actorsWithRole(env.API_TOKENS, "checker"),
+  };
+}
+
+export function approvalSecret(env: Env): string {
+  if (!env.APPROVAL_LINK_SECRET || env.APPROVAL_LINK_SECRET.length < 16) {
+    throw new Error("APPROVAL_LINK_SECRET is not configured (16+ characters)");
+  }
+  return env.APPROVAL_LINK_SECRET;
+}
+
+export const publicBaseUrl = (env: Env) => (env.PUBLIC_BASE_URL || "http://localhost:8787").replace(/\/+$/, "");

@@ -1,0 +1,48 @@
+// Payout batches: their lifecycle as data, the approval rule, and the fingerprint that binds
+// an approval to exactly the content the checker saw.
+
+import { canonicalJson } from "./canonical";
+import type { BankDetails } from "./payees";
+
+export const BATCH_TRANSITIONS = {
+  draft: ["pending_approval", "cancelled"],
+  pending_approval: ["approved", "rejected", "cancelled"],
+  approved: ["executing"],
+  executing: ["completed"],
+  rejected: [],
+  cancelled: [],
+  completed: [],
+} as const;
+export type BatchStatus = keyof typeof BATCH_TRANSITIONS;
+
+export function canTransitionBatch(from: BatchStatus, to: BatchStatus): boolean {
+  return (BATCH_TRANSITIONS[from] as readonly BatchStatus[]).includes(to);
+}
+
+/** Statuses in which a batch holds its payees for the cycle. */
+export const LIVE_BATCH_STATUSES: readonly BatchStatus[] = ["draft", "pending_approval", "approved", "executing", "completed"];
+
+export function requiredApprovals(totalPaise: number, twoCheckerThresholdPaise: number): 1 | 2 {
+  return totalPaise > twoCheckerThresholdPaise ? 2 : 1;
+}
+
+export interface FingerprintItem {
+  payeeId: string;
+  amountPaise: number;
+  currency: string;
+  status: "ok" | "blocked" | "excluded";
+  exclusionReason: string | null;
+  orderIds: string[];
+  bank: BankDetails | null;
+}
+
+/** The content an approval is bound to. Any change to an item, amount or bank detail changes it. */
+export function fingerprintContent(batch: { id: string; cycleId: string; currency: string }, items: FingerprintItem[]): string {
+  const sorted = [...items].sort((a, b) => (a.payeeId < b.payeeId ? -1 : a.payeeId > b.payeeId ? 1 : 0));
+  return canonicalJson({
+    batchId: batch.id,
+    cycleId: batch.cycleId,
+    currency: batch.currency,
+    items: sorted.map((i) => ({ ...i, orderIds: [...i.orderIds].sort() })),
+  });
+}
