@@ -2,7 +2,7 @@
 // balanced transaction in the same batch. Idempotent by order id.
 
 import { eq } from "drizzle-orm";
-import { conflict, invalid, notFound } from "../domain/errors";
+import { conflict, DomainError, invalid, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import type { PayeeType } from "../domain/payees";
 import {
@@ -72,7 +72,14 @@ export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: 
       subjectId: s.orderId,
       details: { cycleId: s.cycleId, transactionId, sellerPayablePaise: sellerPayablePaise(s), deliveryFeePaise: s.deliveryFeePaise },
     }),
-  ]);
+  ]).catch(async (error: unknown) => {
+    // A different breakdown for this order won a race with this one: that is a settlement conflict.
+    if (error instanceof DomainError && error.code === "external_ref_conflict") {
+      const winner = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
+      if (winner) sameOrConflict(winner, contentHash);
+    }
+    throw error;
+  });
   if (posted.replayed) {
     // An identical settlement won a race with this one; both callers see the same result.
     const winner = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();

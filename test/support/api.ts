@@ -75,3 +75,68 @@ export function settlementFor(sellerPayeeId: string, cycleId: string, over: Reco
   const collected = (base.grossAmountPaise as number) + (base.deliveryFeePaise as number) - (base.discountPaise as number) - (base.voucherPaise as number) - (base.walletAmountPaise as number);
   return { amountCollectedPaise: collected, ...base };
 }
+
+// Ledger helpers: read accounts and entries through the API, as an auditor would.
+
+export type Direction = "debit" | "credit";
+
+export const entry = (accountId: string, direction: Direction, amountPaise: number) => ({
+  accountId,
+  direction,
+  amountPaise,
+  currency: "INR",
+});
+
+export interface AccountBody {
+  id: string;
+  type: "asset" | "liability" | "equity" | "revenue" | "expense";
+  debitsPostedPaise: number;
+  creditsPostedPaise: number;
+  balancePaise: number;
+  entryCount: number;
+}
+
+export async function getAccount(id: string): Promise<AccountBody> {
+  const res = await api<AccountBody>("auditor", "GET", `/v1/ledger/accounts/${id}`);
+  if (res.status !== 200) throw new Error(`getAccount ${id} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Several accounts at once, keyed by id: a snapshot to compare before and after. */
+export async function snapshotAccounts(ids: readonly string[]): Promise<Record<string, AccountBody>> {
+  const out: Record<string, AccountBody> = {};
+  for (const id of ids) out[id] = await getAccount(id);
+  return out;
+}
+
+export interface EntryRow {
+  id: number;
+  transactionId: string;
+  externalRef: string;
+  direction: Direction;
+  amountPaise: number;
+}
+
+/** Every entry of an account, walking the cursor `limit` rows at a time. */
+export async function allEntries(accountId: string, limit = 2): Promise<{ rows: EntryRow[]; pages: number }> {
+  const rows: EntryRow[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const query: string = `limit=${limit}${cursor === null ? "" : `&cursor=${cursor}`}`;
+    const res = await api("auditor", "GET", `/v1/ledger/accounts/${accountId}/entries?${query}`);
+    if (res.status !== 200) throw new Error(`entries of ${accountId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.body.data.length > limit) throw new Error(`page larger than limit ${limit}`);
+    rows.push(...res.body.data);
+    cursor = res.body.nextCursor;
+    pages += 1;
+    if (pages > 10_000) throw new Error("cursor never ended");
+  } while (cursor !== null);
+  return { rows, pages };
+}
+
+/** An account's balance on its normal side, computed from its entries alone. */
+export function balanceFromEntries(type: AccountBody["type"], rows: readonly EntryRow[]): number {
+  const debitNormal = type === "asset" || type === "expense";
+  return rows.reduce((sum, r) => sum + ((r.direction === "debit") === debitNormal ? r.amountPaise : -r.amountPaise), 0);
+}
