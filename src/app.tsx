@@ -31,13 +31,12 @@ export function createApp() {
 
   app.get("/health", (c) => c.json({ status: "ok" }));
 
+  // Bank webhooks authenticate with their signature, not an API token, and are never replayed
+  // from the idempotency store (they are deduplicated by event id instead).
+  const isWebhook = (path: string) => path.startsWith("/v1/webhooks/");
+  app.use("/v1/*", async (c, next) => (isWebhook(c.req.path) ? next() : authenticate(c, next)));
   app.use("/v1/*", jsonBodyGuard);
-  app.use("/v1/*", async (c, next) => {
-    // Bank webhooks authenticate with their signature, not an API token.
-    if (c.req.path.startsWith("/v1/webhooks/")) return next();
-    return authenticate(c, next);
-  });
-  app.use("/v1/*", async (c, next) => (c.req.path.startsWith("/v1/webhooks/") ? next() : idempotency(c, next)));
+  app.use("/v1/*", async (c, next) => (isWebhook(c.req.path) ? next() : idempotency(c, next)));
 
   app.route("/v1/payees", payeesRouter);
   app.route("/v1/ledger", ledgerRouter);

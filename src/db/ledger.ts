@@ -227,6 +227,10 @@ export async function getTransactionByRef(db: Db, externalRef: string): Promise<
 /** Posts the mirror image of a transaction, linked to it. A transaction is reversed at most once. */
 export async function reverseTransaction(db: Db, originalId: string, reason: string, actorId: string, extra?: (id: string) => Batch) {
   const original = await getTransaction(db, originalId);
+  const earlier = await db.select().from(journalTransactions).where(eq(journalTransactions.reversesTransactionId, originalId)).get();
+  if (earlier && earlier.description !== `Reversal of ${original.id}: ${reason}`) {
+    throw conflict("already_reversed", `Transaction ${originalId} has already been reversed by ${earlier.id}.`, { reversalId: earlier.id });
+  }
   return postTransaction(
     db,
     {

@@ -67,6 +67,18 @@ export function totalsByCurrency(entries: readonly EntryInput[]) {
   return totals;
 }
 
+/** Reference namespaces Disburse writes itself; a manual posting may not take one. */
+export const SYSTEM_REF_PREFIXES = ["order:", "payout:", "reversal:"] as const;
+
+export function assertManualRef(externalRef: string): void {
+  const prefix = SYSTEM_REF_PREFIXES.find((p) => externalRef.startsWith(p));
+  if (prefix) {
+    throw invalid("reserved_external_ref", `References starting with "${prefix}" are written by Disburse itself; choose another.`, {
+      field: "externalRef",
+    });
+  }
+}
+
 /** Checks each entry against the account it names: it must exist and be in the entry's currency. */
 export function assertAccountsMatch(entries: readonly EntryInput[], accounts: ReadonlyMap<string, AccountRef>): void {
   entries.forEach((entry, index) => {

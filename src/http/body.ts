@@ -11,13 +11,13 @@ export const jsonBodyGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE") return next();
   const declaredLength = Number(c.req.header("content-length") ?? "0");
   if (declaredLength > MAX_BODY_BYTES) throw tooLarge();
+  const contentType = c.req.header("content-type");
+  const isJson = contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
+  if (contentType !== undefined && !isJson) throw unsupportedMediaType();
   const text = await c.req.text();
   if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge();
   if (text.length === 0) return next();
-  const contentType = c.req.header("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new ApiError(415, "unsupported_media_type", "Send the request body as `Content-Type: application/json`.");
-  }
+  if (!isJson) throw unsupportedMediaType();
   try {
     JSON.parse(text);
   } catch {
@@ -25,6 +25,9 @@ export const jsonBodyGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
+
+const unsupportedMediaType = () =>
+  new ApiError(415, "unsupported_media_type", "Send the request body as `Content-Type: application/json`.");
 
 const tooLarge = () =>
   new ApiError(413, "body_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`, {

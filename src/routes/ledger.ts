@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { getAccount, getTransaction, listAccounts, listEntries, postTransaction, reverseTransaction, trialBalance } from "../db/ledger";
 import { auditStatement } from "../db/audit";
-import { MAX_ENTRIES_PER_TRANSACTION } from "../domain/ledger";
+import { assertManualRef, MAX_ENTRIES_PER_TRANSACTION } from "../domain/ledger";
 import { router } from "../http/app";
 import { requireRole } from "../http/auth";
 import { amountPaise, currency, cursorQuery, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../http/schemas";
@@ -200,6 +200,7 @@ export const ledgerRouter = router()
     const body = c.req.valid("json");
     const actorId = c.get("actor").actorId;
     const db = database(c.env.DB);
+    assertManualRef(body.externalRef);
     const { transaction, replayed } = await postTransaction(
       db,
       { ...body, kind: "manual", cycleId: body.cycleId ?? null },

@@ -242,8 +242,8 @@ describe("POST /v1/ledger/transactions/:id/reversal", () => {
     expect(reversal.status).toBe(201);
     await expectNothingWritten([BANK, EQUITY], async () => {
       const res = await api("admin", "POST", `/v1/ledger/transactions/${original.body.id}/reversal`, { reason: "second" });
-      expect(res.status, JSON.stringify(res.body)).toBe(409);
-      expect(res.body.error.details).toMatchObject({ transactionId: reversal.body.id });
+      expectError(res, 409, "already_reversed");
+      expect(res.body.error.details).toMatchObject({ reversalId: reversal.body.id });
     });
   });
 
@@ -363,4 +363,19 @@ describe("journal immutability in the database", () => {
     const read = await api("auditor", "GET", `/v1/ledger/transactions/${posted.body.id}`);
     expect(read.body).toEqual(posted.body);
   });
+});
+
+describe("reserved references", () => {
+  it.each(["order:ORD-1:settlement", "payout:po_1:reserve", "reversal:txn_1"])(
+    "refuses a manual posting under the system reference %s (422 reserved_external_ref)",
+    async (externalRef) => {
+      const res = await api("admin", "POST", "/v1/ledger/transactions", {
+        externalRef,
+        description: "trying to take a system reference",
+        entries: [entry("platform:bank", "debit", 100), entry("platform:owner_equity", "credit", 100)],
+      });
+      expectError(res, 422, "reserved_external_ref");
+      expect(res.body.error.details).toMatchObject({ field: "externalRef" });
+    },
+  );
 });
