@@ -14,9 +14,15 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        // Messages wait a day unless sent with an explicit delay, so tests drive the consumers
+        // themselves, step by step; the browser and simulation runs use real delivery.
+        queueProducers: { TRANSFER_QUEUE: { queueName: "disburse-transfers", deliveryDelay: 86_400 } },
         bindings: {
           API_TOKENS: JSON.stringify(apiTokens),
           APPROVAL_LINK_SECRET: "test-approval-link-secret-not-for-production",
+          SIMBANK_WEBHOOK_SECRET: "test-simbank-webhook-secret",
+          // Tests decide when notifications are sent; nothing leaves the machine.
+          NOTIFY_WEBHOOK_URL: "",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },

@@ -10,6 +10,9 @@ import { DocsPage } from "./pages/docs";
 import { approvalPages } from "./routes/approval-pages";
 import { auditRouter } from "./routes/audit";
 import { batchesRouter } from "./routes/batches";
+import { payoutsRouter } from "./routes/payouts";
+import { simbankRouter } from "./routes/simbank";
+import { webhooksRouter } from "./routes/webhooks";
 import { ledgerRouter } from "./routes/ledger";
 import { payeesRouter } from "./routes/payees";
 import { settlementsRouter } from "./routes/settlements";
@@ -43,6 +46,9 @@ export function createApp() {
   app.route("/v1/settlements", settlementsRouter);
   app.route("/v1/audit-events", auditRouter);
   app.route("/v1/batches", batchesRouter);
+  app.route("/v1/payouts", payoutsRouter);
+  app.route("/v1/webhooks", webhooksRouter);
+  app.route("/v1/simbank", simbankRouter);
   app.route("/approvals", approvalPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

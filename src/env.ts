@@ -4,6 +4,18 @@ export interface Env {
   DB: D1Database;
   PAYEE_GATE: DurableObjectNamespace;
   TRANSFER_QUEUE: Queue<unknown>;
+  SIMULATED_BANK: DurableObjectNamespace;
+  /** This Worker itself, so the simulated bank can deliver webhooks to it. */
+  SELF_SERVICE?: Fetcher;
+
+  /** Signs the simulated bank's webhooks. */
+  SIMBANK_WEBHOOK_SECRET: string;
+  /** RazorpayX credentials, when BANK_PROVIDER = "razorpayx". */
+  RAZORPAYX_KEY_ID?: string;
+  RAZORPAYX_KEY_SECRET?: string;
+  RAZORPAYX_WEBHOOK_SECRET?: string;
+  RAZORPAYX_ACCOUNT_NUMBER?: string;
+  RAZORPAYX_BASE_URL?: string;
 
   /** JSON list of `{ actorId, roles, tokenSha256 }`: only hashes of API tokens, never the tokens. */
   API_TOKENS: string;

@@ -2,12 +2,14 @@
 
 import type { Env } from "../env";
 import { deliverNotifications } from "../notify/outbox";
+import { pollAndRedrive } from "./poll";
 
 export const FREQUENT_CRON = "*/5 * * * *";
 export const DAILY_CRON = "30 0 * * *";
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<void> {
   if (controller.cron === FREQUENT_CRON) {
+    await pollAndRedrive(env, controller.scheduledTime);
     await deliverNotifications(env);
   }
 }

@@ -243,6 +243,10 @@ export const batchItems = sqliteTable(
     bankSnapshot: text("bank_snapshot"),
     /** "cycle|payee" while the item is live (not excluded, batch not rejected/cancelled). */
     liveKey: text("live_key"),
+    /** The payout made for this item, once its payee's gate created one. */
+    payoutId: text("payout_id"),
+    /** Why the payee's gate refused to create the payout (an exception is raised too). */
+    releaseRefusal: text("release_refusal"),
   },
   (t) => [
     index("batch_items_batch_idx").on(t.batchId, t.id),
@@ -302,4 +306,128 @@ export const notifications = sqliteTable(
     sentAt: text("sent_at"),
   },
   (t) => [index("notifications_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+// ---- Execution: payouts, their timeline, bank webhooks and exceptions ----
+
+export const PAYOUT_STATUS_VALUES = ["created", "queued", "processing", "unknown", "processed", "failed", "reversed", "cancelled"] as const;
+
+export const payouts = sqliteTable(
+  "payouts",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    itemId: text("item_id")
+      .notNull()
+      .references(() => batchItems.id),
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    cycleId: text("cycle_id").notNull(),
+    amountPaise: integer("amount_paise").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: PAYOUT_STATUS_VALUES }).notNull(),
+    /** Sent to the bank with every attempt, so the bank never executes this payout twice. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    bankSnapshot: text("bank_snapshot").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    bankReference: text("bank_reference"),
+    lastBankStatus: text("last_bank_status"),
+    failureCode: text("failure_code"),
+    failureReason: text("failure_reason"),
+    /** When the poller should next ask the bank about this payout. */
+    nextPollAt: text("next_poll_at"),
+    statusChangedAt: text("status_changed_at").notNull(),
+    processedAt: text("processed_at"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    // The same batch item never yields two payouts.
+    uniqueIndex("payouts_item_unique").on(t.itemId),
+    uniqueIndex("payouts_idempotency_key_unique").on(t.idempotencyKey),
+    // At most one transfer in flight per payee, enforced by the database as well as the gate.
+    uniqueIndex("payouts_one_in_flight_per_payee")
+      .on(t.payeeId)
+      .where(sql`status IN ('created', 'queued', 'processing', 'unknown')`),
+    // At most one payout holding money per payee and cycle.
+    uniqueIndex("payouts_one_per_payee_cycle")
+      .on(t.payeeId, t.cycleId)
+      .where(sql`status IN ('created', 'queued', 'processing', 'unknown', 'processed')`),
+    index("payouts_status_poll_idx").on(t.status, t.nextPollAt),
+    index("payouts_batch_idx").on(t.batchId),
+    index("payouts_bank_reference_idx").on(t.bankReference),
+    index("payouts_created_idx").on(t.createdAt),
+  ],
+);
+
+/** A payout's timeline: every state change, bank call, webhook, poll and ledger posting. */
+export const payoutEvents = sqliteTable(
+  "payout_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    payoutId: text("payout_id")
+      .notNull()
+      .references(() => payouts.id),
+    at: text("at").notNull(),
+    kind: text("kind").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    actorId: text("actor_id").notNull(),
+    /** For state changes: the payout version this event moved it to. Unique, so it is the write lock. */
+    payoutVersion: integer("payout_version"),
+    details: text("details").notNull().default("{}"),
+  },
+  (t) => [
+    index("payout_events_payout_idx").on(t.payoutId, t.id),
+    uniqueIndex("payout_events_version_unique").on(t.payoutId, t.payoutVersion),
+  ],
+);
+
+/** Bank webhook deliveries, kept to deduplicate by the provider's event id. */
+export const bankWebhookEvents = sqliteTable(
+  "bank_webhook_events",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payoutId: text("payout_id"),
+    outcome: text("outcome").notNull(),
+    receivedAt: text("received_at").notNull(),
+    payload: text("payload").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+);
+
+export const EXCEPTION_STATUSES = ["open", "in_progress", "resolved", "dismissed"] as const;
+
+/** Exception tickets: what needs a person. One open ticket per cause and subject. */
+export const exceptions = sqliteTable(
+  "exceptions",
+  {
+    id: text("id").primaryKey(),
+    cause: text("cause").notNull(),
+    status: text("status", { enum: EXCEPTION_STATUSES }).notNull(),
+    payoutId: text("payout_id"),
+    batchId: text("batch_id"),
+    itemId: text("item_id"),
+    payeeId: text("payee_id"),
+    summary: text("summary").notNull(),
+    details: text("details").notNull().default("{}"),
+    /** cause|subject while open or in progress; cleared on resolution so a new ticket can open later. */
+    openKey: text("open_key"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    resolvedAt: text("resolved_at"),
+    resolvedBy: text("resolved_by"),
+    resolutionNote: text("resolution_note"),
+  },
+  (t) => [
+    uniqueIndex("exceptions_open_key_unique").on(t.openKey),
+    index("exceptions_status_idx").on(t.status, t.id),
+    index("exceptions_payout_idx").on(t.payoutId),
+  ],
 );

@@ -1,8 +1,133 @@
-// The per-payee Durable Object: serializes one payee's payouts and is their idempotency gate.
-// Its payout logic arrives with the execution issue (#4); the class and binding exist now so
-// that deployments already carry the SQLite-backed namespace.
+// The per-payee Durable Object. Every payout for a payee is created here, one at a time, so
+// the checks that must not race (nothing else in flight for this payee, not already paid for
+// this cycle, enough outstanding payable) are decided in order. Asking twice for the same batch
+// item yields the same payout. The database's unique indexes back each rule up.
 
 import { DurableObject } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { raiseException } from "../db/exceptions";
+import { changeStatus, createPayoutRecord } from "../db/payouts";
+import { accountCycleTotals, accounts, batches, batchItems, payees, payouts } from "../db/schema";
+import { IN_FLIGHT_STATUSES } from "../domain/payout-state";
+import type { Currency } from "../domain/money";
 import type { Env } from "../env";
+import { bankDetailsOf } from "../db/payees";
+import type { TransferQueueMessage } from "../queues/messages";
 
-export class PayeeGate extends DurableObject<Env> {}
+export type GateResult = { outcome: "created" | "existing"; payoutId: string } | { outcome: "refused"; reason: string };
+
+const GATE_ACTOR = "system:payee-gate";
+
+export class PayeeGate extends DurableObject<Env> {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS decisions (item_id TEXT PRIMARY KEY, payout_id TEXT NOT NULL, decided_at TEXT NOT NULL)");
+  }
+
+  /** Creates (or returns) the payout for a batch item of this payee. */
+  createPayout(payeeId: string, itemId: string): Promise<GateResult> {
+    // Awaiting D1 lets other calls in; chaining makes this payee's decisions strictly sequential.
+    const run = this.tail.then(() => this.decide(payeeId, itemId));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decide(payeeId: string, itemId: string): Promise<GateResult> {
+    const remembered = this.ctx.storage.sql.exec<{ payout_id: string }>("SELECT payout_id FROM decisions WHERE item_id = ?", itemId).toArray()[0];
+    if (remembered) return { outcome: "existing", payoutId: remembered.payout_id };
+
+    const db = database(this.env.DB);
+    const item = await db.select().from(batchItems).where(eq(batchItems.id, itemId)).get();
+    if (!item || item.payeeId !== payeeId) return { outcome: "refused", reason: "item_not_found" };
+    const existing = await db.select().from(payouts).where(eq(payouts.itemId, itemId)).get();
+    if (existing) return this.remember(itemId, { outcome: "existing", payoutId: existing.id });
+    const batch = await db.select().from(batches).where(eq(batches.id, item.batchId)).get();
+    if (!batch || (batch.status !== "approved" && batch.status !== "executing")) return { outcome: "refused", reason: "batch_not_approved" };
+    if (item.status !== "ok" || item.bankSnapshot === null) return { outcome: "refused", reason: "item_not_payable" };
+
+    const refusal = await this.precheck(db, item);
+    if (refusal) {
+      await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
+      await raiseException(db, {
+        cause: refusal.startsWith("bank_details") ? "invalid_bank_details" : "payout_refused",
+        summary: `Payout for payee ${payeeId} in batch ${item.batchId} was not created: ${refusal}`,
+        batchId: item.batchId,
+        itemId,
+        payeeId,
+        details: { reason: refusal, amountPaise: item.amountPaise, cycleId: item.cycleId },
+      });
+      return { outcome: "refused", reason: refusal };
+    }
+
+    const created = await createPayoutRecord(
+      db,
+      {
+        batchId: item.batchId,
+        itemId,
+        payeeId,
+        cycleId: item.cycleId,
+        amountPaise: item.amountPaise,
+        currency: item.currency as Currency,
+        bankSnapshot: item.bankSnapshot,
+      },
+      GATE_ACTOR,
+    );
+    if (created.outcome === "refused") {
+      await db.update(batchItems).set({ releaseRefusal: created.reason }).where(eq(batchItems.id, itemId));
+      return created;
+    }
+    await this.enqueue(db, created.payout.id);
+    return this.remember(itemId, { outcome: created.outcome, payoutId: created.payout.id });
+  }
+
+  /** The checks that must pass before money is reserved, or the reason they fail. */
+  private async precheck(db: ReturnType<typeof database>, item: typeof batchItems.$inferSelect): Promise<string | null> {
+    const payee = await db.select().from(payees).where(eq(payees.id, item.payeeId)).get();
+    if (!payee) return "payee_not_found";
+    if (JSON.stringify(bankDetailsOf(payee)) !== item.bankSnapshot) return "bank_details_changed";
+    if (payee.bankVerificationStatus !== "verified") return "bank_details_unverified";
+    const mine = await db.select({ status: payouts.status, cycleId: payouts.cycleId }).from(payouts).where(eq(payouts.payeeId, item.payeeId));
+    if (mine.some((p) => IN_FLIGHT_STATUSES.includes(p.status))) return "payee_has_transfer_in_flight";
+    if (mine.some((p) => p.cycleId === item.cycleId && p.status === "processed")) return "already_paid_for_cycle";
+    const account = await db.select().from(accounts).where(eq(accounts.id, payee.payableAccountId)).get();
+    const outstandingPaise = account ? account.creditsPostedPaise - account.debitsPostedPaise : 0;
+    const cycle = await db
+      .select()
+      .from(accountCycleTotals)
+      .where(and(eq(accountCycleTotals.accountId, payee.payableAccountId), eq(accountCycleTotals.cycleId, item.cycleId)))
+      .get();
+    const cycleOutstandingPaise = cycle ? cycle.creditsPaise - cycle.debitsPaise : 0;
+    if (outstandingPaise < item.amountPaise || cycleOutstandingPaise < item.amountPaise) return "insufficient_payable";
+    return null;
+  }
+
+  /**
+   * Hands the payout to the transfer queue. If this crashes or the send fails, the payout stays
+   * `created` and the cron re-drives it (the consumer ignores duplicates), so nothing is lost.
+   */
+  private async enqueue(db: ReturnType<typeof database>, payoutId: string) {
+    try {
+      await this.env.TRANSFER_QUEUE.send({ type: "transfer", payoutId } satisfies TransferQueueMessage);
+      await changeStatus(db, payoutId, { to: "queued", actorId: GATE_ACTOR, cause: "enqueued" });
+    } catch (error) {
+      console.error(`payout ${payoutId}: enqueue failed; the cron will re-drive it`, error);
+    }
+  }
+
+  private remember(itemId: string, result: { outcome: "created" | "existing"; payoutId: string }): GateResult {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO decisions (item_id, payout_id, decided_at) VALUES (?, ?, ?) ON CONFLICT(item_id) DO NOTHING",
+      itemId,
+      result.payoutId,
+      new Date().toISOString(),
+    );
+    return result;
+  }
+}
+
+export function payeeGate(env: Env, payeeId: string) {
+  return env.PAYEE_GATE.get(env.PAYEE_GATE.idFromName(payeeId)) as unknown as DurableObjectStub<PayeeGate>;
+}

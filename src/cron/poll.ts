@@ -1,0 +1,118 @@
+// Status polling, the fallback for lost webhooks: payouts that have not reached a final state
+// within POLL_AFTER_SECONDS are looked up at the bank and resolved. The same pass re-drives
+// anything a crash left behind (payouts never enqueued, batches never released) and raises an
+// exception for any payout still unresolved past POLL_HORIZON_SECONDS.
+
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { bankGateway } from "../bank/select";
+import { database, type Db } from "../db/client";
+import { raiseException } from "../db/exceptions";
+import { applyBankStatus, recordEvent } from "../db/payouts";
+import { batches, batchItems, payouts } from "../db/schema";
+import { releaseApprovedBatch } from "../execution/release";
+import type { Env } from "../env";
+import type { TransferQueueMessage } from "../queues/messages";
+
+const POLL_ACTOR = "system:poller";
+const POLL_BATCH_LIMIT = 200;
+const REDRIVE_AFTER_MS = 60_000;
+
+export interface PollSummary {
+  polled: number;
+  resolved: number;
+  redriven: number;
+  stuck: number;
+  released: number;
+  completed: number;
+}
+
+export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSummary> {
+  const db = database(env.DB);
+  const summary: PollSummary = { polled: 0, resolved: 0, redriven: 0, stuck: 0, released: 0, completed: 0 };
+  const pollAfterMs = Number(env.POLL_AFTER_SECONDS || "300") * 1000;
+  const horizonMs = Number(env.POLL_HORIZON_SECONDS || "86400") * 1000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const gateway = bankGateway(env);
+
+  // Payouts reserved but never handed to the queue (a crash between the two): enqueue again.
+  const unsent = await db
+    .select({ id: payouts.id })
+    .from(payouts)
+    .where(and(eq(payouts.status, "created"), lt(payouts.createdAt, iso(nowMs - REDRIVE_AFTER_MS))))
+    .limit(POLL_BATCH_LIMIT);
+  for (const p of unsent) {
+    await env.TRANSFER_QUEUE.send({ type: "transfer", payoutId: p.id } satisfies TransferQueueMessage);
+    summary.redriven++;
+  }
+
+  const waiting = await db
+    .select()
+    .from(payouts)
+    .where(and(inArray(payouts.status, ["queued", "processing", "unknown"]), lt(payouts.statusChangedAt, iso(nowMs - pollAfterMs))))
+    .orderBy(payouts.statusChangedAt)
+    .limit(POLL_BATCH_LIMIT);
+  for (const payout of waiting) {
+    summary.polled++;
+    const known = await gateway.getTransfer(payout.idempotencyKey);
+    await recordEvent(db, { payoutId: payout.id, kind: "poll", actorId: POLL_ACTOR, details: { result: known.kind, bankStatus: known.kind === "found" ? known.transfer.status : null } });
+    if (known.kind === "found") {
+      const result = await applyBankStatus(db, payout.id, known.transfer, POLL_ACTOR, "poll");
+      if (result.applied) summary.resolved++;
+    } else if (known.kind === "not_found" && payout.status !== "processing") {
+      // The bank never got it (or its queue message was dead-lettered): hand it to the consumer again.
+      await env.TRANSFER_QUEUE.send({ type: "transfer", payoutId: payout.id } satisfies TransferQueueMessage);
+      summary.redriven++;
+    }
+    const after = await db.select({ status: payouts.status }).from(payouts).where(eq(payouts.id, payout.id)).get();
+    if (after && ["queued", "processing", "unknown", "created"].includes(after.status) && Date.parse(payout.createdAt) < nowMs - horizonMs) {
+      await raiseException(db, {
+        cause: "payout_stuck",
+        summary: `Payout ${payout.id} is still ${after.status} after the polling horizon`,
+        payoutId: payout.id,
+        batchId: payout.batchId,
+        itemId: payout.itemId,
+        payeeId: payout.payeeId,
+        details: { status: after.status, since: payout.createdAt },
+      });
+      summary.stuck++;
+    }
+  }
+
+  summary.released = await redriveBatches(env, db, nowMs);
+  summary.completed = await completeBatches(db);
+  return summary;
+}
+
+/** Approved batches never released, and executing batches with items never turned into payouts. */
+async function redriveBatches(env: Env, db: Db, nowMs: number): Promise<number> {
+  const cutoff = new Date(nowMs - REDRIVE_AFTER_MS).toISOString();
+  const stale = await db
+    .select({ id: batches.id })
+    .from(batches)
+    .where(
+      sql`(${batches.status} = 'approved' AND ${batches.decidedAt} < ${cutoff})
+          OR (${batches.status} = 'executing' AND ${batches.releasedAt} < ${cutoff} AND EXISTS (
+            SELECT 1 FROM ${batchItems} WHERE ${batchItems.batchId} = ${batches.id} AND ${batchItems.status} = 'ok'
+              AND ${batchItems.payoutId} IS NULL AND ${batchItems.releaseRefusal} IS NULL))`,
+    )
+    .limit(20);
+  let released = 0;
+  for (const b of stale) released += await releaseApprovedBatch(env, b.id);
+  return released;
+}
+
+/** An executing batch whose every payout has reached a final state (or been refused) is completed. */
+async function completeBatches(db: Db): Promise<number> {
+  const result = await db
+    .update(batches)
+    .set({ status: "completed", updatedAt: new Date().toISOString(), version: sql`${batches.version} + 1` })
+    .where(
+      and(
+        eq(batches.status, "executing"),
+        sql`NOT EXISTS (SELECT 1 FROM ${batchItems} WHERE ${batchItems.batchId} = ${batches.id} AND ${batchItems.status} = 'ok' AND ${batchItems.payoutId} IS NULL AND ${batchItems.releaseRefusal} IS NULL)`,
+        sql`NOT EXISTS (SELECT 1 FROM ${payouts} WHERE ${payouts.batchId} = ${batches.id} AND ${payouts.status} IN ('created', 'queued', 'processing', 'unknown'))`,
+      ),
+    )
+    .run();
+  return result.meta.changes;
+}

@@ -1,0 +1,16 @@
+// A small seeded random generator (mulberry32): the same seed gives the same sequence, so a
+// failing simulation or fault pattern reproduces exactly.
+
+export function seededRandom(seed: number): { next: () => number; state: () => number } {
+  let a = seed >>> 0;
+  return {
+    next() {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+    state: () => a,
+  };
+}

@@ -1,0 +1,150 @@
+// The transfer queue consumer. For each payout it first looks at what is already known (a
+// redelivered or duplicate message does nothing), never resends blindly after an ambiguous
+// outcome (it asks the bank first), calls the bank with the payout's idempotency key, and
+// records the result through the state machine. Retryable failures come back with
+// exponential backoff and jitter; exhausted retries go to the dead-letter queue.
+
+import { bankGateway } from "../bank/select";
+import type { BankGateway, TransferRequest } from "../bank/gateway";
+import { database, type Db } from "../db/client";
+import { applyBankStatus, changeStatus, getPayout, type PayoutRow, recordAttempt, recordEvent } from "../db/payouts";
+import { backoffSeconds } from "../domain/backoff";
+import type { Currency } from "../domain/money";
+import type { BankDetails } from "../domain/payees";
+import { payeeGate } from "../durable/payee-gate";
+import type { Env } from "../env";
+import { isTransferQueueMessage, type TransferQueueMessage } from "./messages";
+
+const CONSUMER_ACTOR = "system:transfer-consumer";
+export const RETRY_BASE_SECONDS = 5;
+export const RETRY_MAX_SECONDS = 900;
+
+/** Where a test or the simulation may crash the consumer, to prove recovery. */
+export type CrashPoint = "after_load" | "after_status_check" | "after_attempt_recorded" | "after_bank_call";
+export class InjectedCrash extends Error {
+  constructor(readonly point: CrashPoint) {
+    super(`injected crash ${point}`);
+  }
+}
+
+export type Verdict = { action: "ack" } | { action: "retry"; delaySeconds: number };
+
+export interface ConsumerOptions {
+  gateway?: BankGateway;
+  crashAt?: CrashPoint;
+  /** 1-based delivery attempt of the message (Queues' message.attempts). */
+  deliveryAttempt?: number;
+}
+
+export async function handleTransferQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    if (!isTransferQueueMessage(message.body)) {
+      console.error("dropping malformed transfer queue message", message.id);
+      message.ack();
+      continue;
+    }
+    try {
+      const verdict = await handleMessage(env, message.body, { deliveryAttempt: message.attempts });
+      if (verdict.action === "ack") message.ack();
+      else message.retry({ delaySeconds: verdict.delaySeconds });
+    } catch (error) {
+      console.error(`transfer queue message ${message.id} failed`, error);
+      message.retry({ delaySeconds: backoffSeconds(message.attempts, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS) });
+    }
+  }
+}
+
+export async function handleMessage(env: Env, body: TransferQueueMessage, options: ConsumerOptions = {}): Promise<Verdict> {
+  if (body.type === "release") {
+    await payeeGate(env, body.payeeId).createPayout(body.payeeId, body.itemId);
+    return { action: "ack" };
+  }
+  return executeTransfer(env, body.payoutId, options);
+}
+
+export async function executeTransfer(env: Env, payoutId: string, options: ConsumerOptions = {}): Promise<Verdict> {
+  const db = database(env.DB);
+  const gateway = options.gateway ?? bankGateway(env);
+  const retryDelay = () => backoffSeconds(options.deliveryAttempt ?? 1, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS);
+  const crash = (point: CrashPoint) => {
+    if (options.crashAt === point) throw new InjectedCrash(point);
+  };
+
+  let payout = await getPayout(db, payoutId).catch(() => null);
+  if (!payout) return { action: "ack" };
+  crash("after_load");
+
+  // Only these states still need the bank; everything else means the work is done or owned elsewhere.
+  if (payout.status === "created") {
+    await changeStatus(db, payoutId, { to: "queued", actorId: CONSUMER_ACTOR, cause: "dequeued" });
+    payout = await getPayout(db, payoutId);
+  }
+  if (payout.status !== "queued" && payout.status !== "unknown") return { action: "ack" };
+
+  // A previous attempt may have reached the bank: ask before sending anything.
+  if (payout.attempts > 0 || payout.status === "unknown") {
+    const known = await gateway.getTransfer(payout.idempotencyKey);
+    crash("after_status_check");
+    if (known.kind === "unavailable") return { action: "retry", delaySeconds: retryDelay() };
+    if (known.kind === "found") {
+      await applyBankStatus(db, payoutId, known.transfer, CONSUMER_ACTOR, "status_check");
+      return { action: "ack" };
+    }
+    // The bank confirms it has nothing under this key: resubmitting with the same key is safe.
+  }
+
+  await recordAttempt(db, payout, CONSUMER_ACTOR, { operation: "create_transfer" });
+  crash("after_attempt_recorded");
+  const outcome = await gateway.createTransfer(transferRequest(payout));
+  crash("after_bank_call");
+
+  switch (outcome.kind) {
+    case "accepted":
+      await applyBankStatus(db, payoutId, outcome.transfer, CONSUMER_ACTOR, "bank_response");
+      return { action: "ack" };
+    case "rejected":
+      await rejectPermanently(db, payout, outcome.code, outcome.message);
+      return { action: "ack" };
+    case "retry":
+      await noteOutcome(db, payout, { outcome: "retry", reason: outcome.reason });
+      return { action: "retry", delaySeconds: Math.max(outcome.retryAfterSeconds ?? 0, retryDelay()) };
+    case "ambiguous":
+      await changeStatus(db, payoutId, { to: "unknown", actorId: CONSUMER_ACTOR, cause: "ambiguous_bank_response", details: { reason: outcome.reason } });
+      return { action: "retry", delaySeconds: retryDelay() };
+  }
+}
+
+export function transferRequest(payout: PayoutRow): TransferRequest {
+  return {
+    idempotencyKey: payout.idempotencyKey,
+    amountPaise: payout.amountPaise,
+    currency: payout.currency as Currency,
+    account: JSON.parse(payout.bankSnapshot) as BankDetails,
+    reference: payout.id,
+    narration: `Payout ${payout.cycleId}`,
+  };
+}
+
+async function rejectPermanently(db: Db, payout: PayoutRow, code: string, message: string) {
+  const invalidDetails = code === "invalid_account" || code === "account_closed";
+  await changeStatus(db, payout.id, {
+    to: "failed",
+    actorId: CONSUMER_ACTOR,
+    cause: "bank_rejected",
+    failureCode: code,
+    failureReason: message,
+    exception: {
+      cause: invalidDetails ? "invalid_bank_details" : "bank_failure",
+      summary: `The bank refused payout ${payout.id}: ${code}`,
+      payoutId: payout.id,
+      batchId: payout.batchId,
+      itemId: payout.itemId,
+      payeeId: payout.payeeId,
+      details: { code, message },
+    },
+  });
+}
+
+async function noteOutcome(db: Db, payout: PayoutRow, details: Record<string, unknown>) {
+  await recordEvent(db, { payoutId: payout.id, kind: "bank_response", actorId: CONSUMER_ACTOR, details });
+}

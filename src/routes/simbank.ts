@@ -1,0 +1,27 @@
+// Operator access to the simulated bank (only when BANK_PROVIDER is "simulated"): its record of
+// money moved, its fault configuration, and a tick that runs its due work now.
+
+import { Hono } from "hono";
+import { simulatedBankStub } from "../bank/simulated-gateway";
+import type { AppEnv } from "../http/app-env";
+import { requireRole } from "../http/auth";
+import { ApiError } from "../http/errors";
+
+export const simbankRouter = new Hono<AppEnv>()
+  .use("*", async (c, next) => {
+    if (c.env.BANK_PROVIDER !== "simulated") throw new ApiError(404, "route_not_found", "The simulated bank is not enabled.");
+    await next();
+  })
+  .use("*", requireRole("admin"))
+  .all("/*", async (c) => {
+    const path = c.req.path.replace(/^\/v1\/simbank/, "");
+    const allowed = /^\/(admin\/(state|config|tick|transfers\/[^/]+\/(settle|reverse))|transactions)$/.test(path);
+    if (!allowed) throw new ApiError(404, "route_not_found", `No simulated bank route ${path}.`);
+    const url = new URL(c.req.url);
+    const forwarded = new Request(`https://simulated-bank.internal${path}${url.search}`, {
+      method: c.req.method,
+      headers: { "content-type": "application/json" },
+      body: c.req.method === "GET" ? undefined : await c.req.text(),
+    });
+    return simulatedBankStub(c.env).fetch(forwarded);
+  });
