@@ -174,6 +174,11 @@ export async function decide(db: Db, d: Decision): Promise<DecisionOutcome> {
   const recorded = await db.select().from(approvals).where(eq(approvals.id, decisionId)).get();
   const after = await getBatch(db, d.batchId);
   if (!recorded) {
+    // The same decision by this checker, committed by a concurrent request, is a repeat: a no-op.
+    const mine = after.decisions.find((x) => x.checkerId === d.checkerId);
+    if (mine && mine.decision === d.decision && mine.fingerprint === d.fingerprint) {
+      return { batch: batchView(after), recorded: false, approvedNow: false };
+    }
     // The batch left pending_approval between our checks and the write.
     throw conflict("batch_not_pending", `The batch is ${after.row.status}; only a batch pending approval can be decided.`, {
       status: after.row.status,

@@ -3,7 +3,7 @@
 // version and records an audit event whose unique (batch, version) makes concurrent changes
 // from the same version impossible: one commits, the other is rolled back whole.
 
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { payableAccountId } from "../domain/accounts";
 import { fingerprintContent, type BatchStatus, requiredApprovals } from "../domain/batch";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
@@ -12,8 +12,9 @@ import { newId } from "../domain/ids";
 import type { EntryInput } from "../domain/ledger";
 import type { Currency } from "../domain/money";
 import { type BankDetails, maskAccountNumber } from "../domain/payees";
+import { HOLDING_STATUSES } from "../domain/payout-state";
 import { type PayeeCycleFacts, type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
-import { auditStatement } from "./audit";
+import { auditStatement, conditionalAuditStatement } from "./audit";
 import { type Db, isUniqueViolation, nowIso } from "./client";
 import type { Batch } from "./ledger";
 import { bankDetailsOf } from "./payees";
@@ -29,6 +30,7 @@ import {
   journalTransactions,
   notifications,
   payees,
+  payouts,
   settlements,
 } from "./schema";
 
@@ -187,6 +189,12 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
   if (unknown.length > 0) throw invalid("payee_not_found", `Unknown payees: ${unknown.join(", ")}.`, { field: "payeeIds", payeeIds: unknown });
   const accountRows = await inChunks(payeeIds.map(payableAccountId), (chunk) => db.select().from(accounts).where(inArray(accounts.id, chunk)));
   const accountById = new Map(accountRows.map((a) => [a.id, a]));
+  const committedRows = await db
+    .select({ payeeId: payouts.payeeId, amountPaise: payouts.amountPaise })
+    .from(payouts)
+    .where(and(eq(payouts.cycleId, cycleId), inArray(payouts.status, [...HOLDING_STATUSES])));
+  const committed = new Map<string, number>();
+  for (const p of committedRows) committed.set(p.payeeId, (committed.get(p.payeeId) ?? 0) + p.amountPaise);
 
   const facts: PayeeCycleFacts[] = payeeIds.map((payeeId) => {
     const payee = payeeById.get(payeeId)!;
@@ -200,6 +208,7 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
       ledgerByOrder: new Map(mine.map((s) => [s.orderId, ledgerByOrder.get(s.orderId) ?? []])),
       cycleCreditsPaise: totals?.creditsPaise ?? 0,
       cycleDebitsPaise: totals?.debitsPaise ?? 0,
+      committedPaise: committed.get(payeeId) ?? 0,
       accountBalancePaise: account ? account.creditsPostedPaise - account.debitsPostedPaise : 0,
       bank: bankDetailsOf(payee),
       verificationStatus: payee.bankVerificationStatus,
@@ -248,7 +257,7 @@ export async function createBatch(
     .filter((f) => !liveElsewhere.has(f.payeeId))
     .map(reconcilePayee)
     // In "all" mode a payee who is settled and fully paid for the cycle has nothing to do here.
-    .filter((r) => scopeIds !== null || r.amountPaise !== 0 || !r.ok);
+    .filter((r) => scopeIds !== null || !r.paidInFull);
   if (results.length === 0) throw invalid("nothing_to_pay", `Nothing is outstanding for cycle ${input.cycleId}.`);
   if (results.length > MAX_ITEMS_PER_BATCH) {
     throw invalid("too_many_payees", `A batch holds at most ${MAX_ITEMS_PER_BATCH} payees; split the cycle with payeeIds.`, {
@@ -416,19 +425,33 @@ export async function excludeItem(db: Db, batchId: string, itemId: string, reaso
 export async function cancelBatch(db: Db, id: string, reason: string, actorId: string) {
   const loaded = await loadForChange(db, id, actorId, ["draft", "pending_approval"]);
   const now = nowIso();
+  // A checker's decision does not take the audit version lock, so a pending batch can be approved
+  // or rejected between our read and this write: everything after the status change applies
+  // only if the cancellation itself did, or an approved batch would lose its hold on its payees.
+  const cancelledNow = sql`EXISTS (SELECT 1 FROM ${batches} WHERE ${batches.id} = ${id} AND ${batches.status} = 'cancelled' AND ${batches.version} = ${loaded.row.version + 1})`;
   await commitChange(db, [
-    auditStatement(db, {
-      actorId,
-      action: "batch.cancelled",
-      subjectType: "batch",
-      subjectId: id,
-      subjectVersion: loaded.row.version + 1,
-      details: { from: loaded.row.status, reason },
-    }),
     versionBump(db, loaded.row, now, { status: "cancelled", liveScopeKey: null, decidedAt: now, rejectionReason: reason }),
-    db.update(batchItems).set({ liveKey: null }).where(eq(batchItems.batchId, id)),
+    conditionalAuditStatement(
+      db,
+      {
+        actorId,
+        action: "batch.cancelled",
+        subjectType: "batch",
+        subjectId: id,
+        subjectVersion: loaded.row.version + 1,
+        details: { from: loaded.row.status, reason },
+      },
+      cancelledNow,
+    ),
+    db.update(batchItems).set({ liveKey: null }).where(and(eq(batchItems.batchId, id), cancelledNow)),
   ]);
-  return batchView(await getBatch(db, id));
+  const after = await getBatch(db, id);
+  if (after.row.status !== "cancelled") {
+    throw conflict("batch_not_modifiable", `The batch became ${after.row.status} while it was being cancelled; it was not cancelled.`, {
+      status: after.row.status,
+    });
+  }
+  return batchView(after);
 }
 
 // ---- submitting ----

@@ -33,6 +33,11 @@ export interface PayeeCycleFacts {
   /** Credits and debits to the payee's payable account tagged with this cycle. */
   cycleCreditsPaise: number;
   cycleDebitsPaise: number;
+  /**
+   * From the payout records, not the ledger: what this payee's payouts for the cycle hold
+   * (reserved, in flight or paid). Failed, cancelled and returned payouts hold nothing.
+   */
+  committedPaise: number;
   /** The payee's outstanding payable over all cycles. */
   accountBalancePaise: number;
   bank: BankDetails | null;
@@ -52,6 +57,11 @@ export interface PrePayoutResult {
   orders: OrderShare[];
   checks: CheckResult[];
   ok: boolean;
+  /**
+   * The ledger agrees with the orders and the cycle is already paid in full: nothing to pay and
+   * nothing wrong (bank details do not matter when there is nothing to send).
+   */
+  paidInFull: boolean;
 }
 
 /** This payee's share of each order: the seller's payable or the partner's delivery fee. */
@@ -92,11 +102,14 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
   record("no_double_count", doubled);
   record("components_match", mismatched);
 
-  const expectedCreditsPaise = orders.reduce((sum, o) => sum + o.amountPaise, 0);
+  // Two independent sources must agree: the ledger's outstanding for the cycle, and the orders
+  // earned less what the payout records say is already reserved, in flight or paid.
+  const earnedPaise = orders.reduce((sum, o) => sum + o.amountPaise, 0);
+  const expectedOutstandingPaise = earnedPaise - facts.committedPaise;
   const outstandingReasons: string[] = [];
-  if (facts.cycleCreditsPaise !== expectedCreditsPaise) {
+  if (amountPaise !== expectedOutstandingPaise) {
     outstandingReasons.push(
-      `the ledger credits ${facts.cycleCreditsPaise} paise to this payee in the cycle, but its orders add up to ${expectedCreditsPaise}`,
+      `the ledger shows ${amountPaise} paise outstanding for this payee in the cycle, but its orders (${earnedPaise}) less payouts already made or in flight (${facts.committedPaise}) leave ${expectedOutstandingPaise}`,
     );
   }
   if (amountPaise <= 0) outstandingReasons.push("nothing is outstanding for this payee in the cycle");
@@ -112,7 +125,9 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
   const bankProblem = bankDetailsProblem(facts.bank, facts.verificationStatus);
   record("bank_details", bankProblem ? [bankProblem] : []);
 
-  return { payeeId: facts.payeeId, amountPaise, orders, checks, ok: checks.every((c) => c.ok) };
+  const ledgerAgrees = missing.length === 0 && doubled.length === 0 && mismatched.length === 0 && amountPaise === expectedOutstandingPaise;
+  const paidInFull = amountPaise === 0 && ledgerAgrees;
+  return { payeeId: facts.payeeId, amountPaise, orders, checks, ok: checks.every((c) => c.ok), paidInFull };
 }
 
 /** Describes the first difference between two multisets of entries, or null when equal. */
