@@ -2,12 +2,15 @@
 
 import type { Env } from "../env";
 import type { BankGateway, WebhookVerifier } from "./gateway";
+import { RazorpayXWebhookVerifier, razorpayXGatewayFromEnv } from "./razorpayx";
 import { SimulatedBankGateway, SimulatedWebhookVerifier, simulatedBankStub } from "./simulated-gateway";
 
 export function bankGateway(env: Env): BankGateway {
   switch (env.BANK_PROVIDER) {
     case "simulated":
       return new SimulatedBankGateway(simulatedBankStub(env));
+    case "razorpayx":
+      return razorpayXGatewayFromEnv(env);
     default:
       throw new Error(`BANK_PROVIDER "${env.BANK_PROVIDER}" is not supported`);
   }
@@ -16,5 +19,6 @@ export function bankGateway(env: Env): BankGateway {
 /** The verifier for a webhook route's provider, or null when that provider is not configured. */
 export function webhookVerifier(env: Env, provider: string): WebhookVerifier | null {
   if (provider === "simulated" && env.SIMBANK_WEBHOOK_SECRET) return new SimulatedWebhookVerifier(env.SIMBANK_WEBHOOK_SECRET);
+  if (provider === "razorpayx" && env.RAZORPAYX_WEBHOOK_SECRET) return new RazorpayXWebhookVerifier(env.RAZORPAYX_WEBHOOK_SECRET);
   return null;
 }
