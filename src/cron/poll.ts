@@ -105,7 +105,9 @@ async function redriveBatches(env: Env, db: Db, nowMs: number): Promise<number> 
 async function completeBatches(db: Db): Promise<number> {
   const result = await db
     .update(batches)
-    .set({ status: "completed", updatedAt: new Date().toISOString(), version: sql`${batches.version} + 1` })
+    // A completed batch stops holding its cycle and payee set, so late orders can go in a new
+    // batch; each payee stays protected by its payouts (one holding money per payee and cycle).
+    .set({ status: "completed", liveScopeKey: null, updatedAt: new Date().toISOString(), version: sql`${batches.version} + 1` })
     .where(
       and(
         eq(batches.status, "executing"),
