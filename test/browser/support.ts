@@ -1,0 +1,107 @@
+// What the browser tests need besides the browser: the Worker's HTTP API as an integration calls
+// it, and the notification sink that stands in for the checkers' inbox (see global-setup.ts).
+
+import { inject } from "vitest";
+import { TEST_ACTORS, type TestActor } from "../support/actors.ts";
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const NOTIFICATION_TIMEOUT_MS = 20_000;
+const NOTIFICATION_POLL_MS = 100;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export async function api<T = any>(actor: TestActor, method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { authorization: `Bearer ${TEST_ACTORS[actor].token}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${inject("baseUrl")}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) as T };
+  } catch {
+    return { status: res.status, body: text as T };
+  }
+}
+
+async function expectStatus<T = any>(expected: number, response: Promise<ApiResponse<T>>, what: string): Promise<T> {
+  const res = await response;
+  if (res.status !== expected) throw new Error(`${what}: expected HTTP ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+let counter = 0;
+/** Unique-enough name, so tests sharing one database never collide. */
+export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+/** A seller with verified bank details, created and verified by an admin. */
+export async function verifiedSeller(displayName: string): Promise<{ id: string; displayName: string }> {
+  const payee = await expectStatus(
+    201,
+    api("admin", "POST", "/v1/payees", {
+      type: "seller",
+      displayName,
+      bankDetails: { accountNumber: String(100_000_000_000 + Math.floor(Math.random() * 1e9)), ifsc: "HDFC0001234", accountHolderName: displayName },
+    }),
+    "create payee",
+  );
+  await expectStatus(200, api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" }), "verify payee");
+  return payee;
+}
+
+/** One order settled by the marketplace; the seller is owed gross − platform fee. */
+export async function settleOrder(cycleId: string, sellerPayeeId: string, grossAmountPaise: number, platformFeePaise: number): Promise<void> {
+  const breakdown = {
+    orderId: unique("ORD"),
+    cycleId,
+    sellerPayeeId,
+    deliveryPartnerPayeeId: null,
+    grossAmountPaise,
+    platformFeePaise,
+    discountPaise: 0,
+    voucherPaise: 0,
+    walletAmountPaise: 0,
+    deliveryFeePaise: 0,
+  };
+  const amountCollectedPaise =
+    breakdown.grossAmountPaise + breakdown.deliveryFeePaise - breakdown.discountPaise - breakdown.voucherPaise - breakdown.walletAmountPaise;
+  await expectStatus(201, api("system", "POST", "/v1/settlements", { ...breakdown, amountCollectedPaise }), "post settlement");
+}
+
+/** The maker creates the cycle's batch and submits it, which sends the checkers their links. */
+export async function submittedBatch(cycleId: string): Promise<{ id: string; totalPaise: number; itemCount: number; requiredApprovals: number }> {
+  const draft = await expectStatus(201, api("maker", "POST", "/v1/batches", { cycleId }), "create batch");
+  return expectStatus(200, api("maker", "POST", `/v1/batches/${draft.id}/submit`), "submit batch");
+}
+
+export async function getBatch(batchId: string) {
+  return expectStatus(200, api("auditor", "GET", `/v1/batches/${batchId}`), "read batch");
+}
+
+export interface ApprovalRequest {
+  type: "batch.approval_requested";
+  checker: { actorId: string };
+  approvalUrl: string;
+  batch: { id: string; cycleId: string; makerId: string; itemCount: number; totalPaise: number; requiredApprovals: number };
+}
+
+/** Waits until the sink has received the approval request for this batch and checker. */
+export async function approvalRequestFor(batchId: string, checkerId: string): Promise<ApprovalRequest> {
+  const deadline = Date.now() + NOTIFICATION_TIMEOUT_MS;
+  let received: ApprovalRequest[] = [];
+  while (Date.now() < deadline) {
+    const res = await fetch(`${inject("sinkUrl")}/messages`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    received = (await res.json()) as ApprovalRequest[];
+    const found = received.find((m) => m.type === "batch.approval_requested" && m.batch?.id === batchId && m.checker?.actorId === checkerId);
+    if (found) return found;
+    await new Promise((done) => setTimeout(done, NOTIFICATION_POLL_MS));
+  }
+  const seen = received.map((m) => `${m.type} batch=${m.batch?.id} checker=${m.checker?.actorId}`);
+  throw new Error(`no approval request for batch ${batchId} and ${checkerId} within ${NOTIFICATION_TIMEOUT_MS} ms; the sink has: ${JSON.stringify(seen)}`);
+}
