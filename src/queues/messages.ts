@@ -12,3 +12,6 @@ export function isTransferQueueMessage(body: unknown): body is TransferQueueMess
   if (m.type === "release") return typeof m.batchId === "string" && typeof m.itemId === "string" && typeof m.payeeId === "string";
   return false;
 }
+
+/** The dead-letter queue's name (wrangler.toml); its batches go to the dead-letter consumer. */
+export const DEAD_LETTER_QUEUE = "disburse-transfers-dlq";
