@@ -10,7 +10,9 @@ import { DocsPage } from "./pages/docs";
 import { approvalPages } from "./routes/approval-pages";
 import { auditRouter } from "./routes/audit";
 import { batchesRouter } from "./routes/batches";
+import { exceptionsRouter } from "./routes/exceptions";
 import { payoutsRouter } from "./routes/payouts";
+import { reconciliationRouter } from "./routes/reconciliation";
 import { simbankRouter } from "./routes/simbank";
 import { webhooksRouter } from "./routes/webhooks";
 import { ledgerRouter } from "./routes/ledger";
@@ -47,6 +49,8 @@ export function createApp() {
   app.route("/v1/audit-events", auditRouter);
   app.route("/v1/batches", batchesRouter);
   app.route("/v1/payouts", payoutsRouter);
+  app.route("/v1/exceptions", exceptionsRouter);
+  app.route("/v1", reconciliationRouter);
   app.route("/v1/webhooks", webhooksRouter);
   app.route("/v1/simbank", simbankRouter);
   app.route("/approvals", approvalPages);

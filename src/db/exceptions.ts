@@ -1,11 +1,13 @@
 // Raising exception tickets. A ticket is deduplicated by cause and subject while it is open,
 // so retries and re-runs never open a second one; each new ticket also queues an alert.
 
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { conflict, notFound } from "../domain/errors";
+import { canTransitionException, type ExceptionStatus, retryKindFor } from "../domain/exception-state";
 import { newId } from "../domain/ids";
 import { type Db, nowIso } from "./client";
 import type { Batch } from "./ledger";
-import { exceptions, notifications } from "./schema";
+import { exceptionNotes, exceptions, notifications } from "./schema";
 
 export interface ExceptionInput {
   cause: string;
@@ -14,10 +16,13 @@ export interface ExceptionInput {
   batchId?: string | null;
   itemId?: string | null;
   payeeId?: string | null;
+  /** What the ticket is about when it is not a payout, item, batch or payee (e.g. a bank reference). */
+  subjectKey?: string | null;
   details?: Record<string, unknown>;
 }
 
-export const openKeyOf = (e: ExceptionInput) => `${e.cause}|${e.payoutId ?? e.itemId ?? e.batchId ?? e.payeeId ?? "-"}`;
+export const openKeyOf = (e: Pick<ExceptionInput, "cause" | "payoutId" | "itemId" | "batchId" | "payeeId" | "subjectKey">) =>
+  `${e.cause}|${e.subjectKey ?? e.payoutId ?? e.itemId ?? e.batchId ?? e.payeeId ?? "-"}`;
 
 /** Statements that open the ticket and queue its alert, unless the same ticket is already open. */
 export function raiseExceptionStatements(db: Db, e: ExceptionInput): Batch {
@@ -68,6 +73,118 @@ export async function openExceptionFor(db: Db, cause: string, subject: { payoutI
   return db
     .select()
     .from(exceptions)
-    .where(and(eq(exceptions.openKey, openKeyOf({ cause, summary: "", ...subject }))))
+    .where(and(eq(exceptions.openKey, openKeyOf({ cause, ...subject }))))
     .get();
+}
+
+// ---- reading and working tickets ----
+
+export type ExceptionRow = typeof exceptions.$inferSelect;
+
+export function exceptionView(row: ExceptionRow) {
+  return {
+    id: row.id,
+    cause: row.cause,
+    status: row.status,
+    summary: row.summary,
+    payoutId: row.payoutId,
+    batchId: row.batchId,
+    itemId: row.itemId,
+    payeeId: row.payeeId,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    resolvedAt: row.resolvedAt,
+    resolvedBy: row.resolvedBy,
+    resolutionNote: row.resolutionNote,
+    retryStatus: row.retryStatus,
+    retryResult: row.retryResult ? (JSON.parse(row.retryResult) as Record<string, unknown>) : null,
+  };
+}
+export type ExceptionView = ReturnType<typeof exceptionView>;
+
+export async function getException(db: Db, id: string) {
+  const row = await db.select().from(exceptions).where(eq(exceptions.id, id)).get();
+  if (!row) throw notFound("exception_not_found", `Exception ${id} does not exist.`);
+  const notes = await db.select().from(exceptionNotes).where(eq(exceptionNotes.exceptionId, id)).orderBy(asc(exceptionNotes.id));
+  return { row, notes };
+}
+
+export async function listExceptions(
+  db: Db,
+  filter: { status?: ExceptionStatus | undefined; cause?: string | undefined; payoutId?: string | undefined; before?: string | undefined; limit: number },
+) {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(exceptions.status, filter.status));
+  if (filter.cause) conditions.push(eq(exceptions.cause, filter.cause));
+  if (filter.payoutId) conditions.push(eq(exceptions.payoutId, filter.payoutId));
+  if (filter.before) conditions.push(lt(exceptions.id, filter.before));
+  const rows = await db
+    .select()
+    .from(exceptions)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(exceptions.id))
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit).map(exceptionView);
+  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+}
+
+export async function addNote(db: Db, id: string, note: string, actorId: string) {
+  await getException(db, id);
+  await db.batch([
+    db.insert(exceptionNotes).values({ exceptionId: id, at: nowIso(), actorId, note }),
+    db.update(exceptions).set({ updatedAt: nowIso() }).where(eq(exceptions.id, id)),
+  ]);
+}
+
+/**
+ * Moves a ticket along its lifecycle with a note. Resolving a ticket whose cause retries the
+ * payout marks the retry pending in the same write, so a crash before the retry runs is
+ * re-driven by the cron instead of forgotten.
+ */
+export async function transitionException(db: Db, id: string, to: ExceptionStatus, note: string, actorId: string) {
+  const { row } = await getException(db, id);
+  const from = row.status;
+  if (from === to) return row;
+  if (!canTransitionException(from, to)) {
+    throw conflict("invalid_exception_transition", `An exception that is ${from} cannot become ${to}.`, { from, to });
+  }
+  const now = nowIso();
+  const closing = to === "resolved" || to === "dismissed";
+  const retry = to === "resolved" && retryKindFor(row.cause) !== "none";
+  const [result] = await db.batch([
+    db
+      .update(exceptions)
+      .set({
+        status: to,
+        updatedAt: now,
+        ...(closing ? { openKey: null, resolvedAt: now, resolvedBy: actorId, resolutionNote: note } : {}),
+        ...(retry ? { retryStatus: "pending" as const } : {}),
+      })
+      .where(and(eq(exceptions.id, id), eq(exceptions.status, from))),
+    db.insert(exceptionNotes).select(
+      db
+        .select({
+          id: sql`NULL`.as("id"),
+          exceptionId: exceptions.id,
+          at: sql`${now}`.as("at"),
+          actorId: sql`${actorId}`.as("actor_id"),
+          fromStatus: sql`${from}`.as("from_status"),
+          toStatus: sql`${to}`.as("to_status"),
+          note: sql`${note}`.as("note"),
+        })
+        .from(exceptions)
+        .where(and(eq(exceptions.id, id), eq(exceptions.status, to), eq(exceptions.updatedAt, now))),
+    ),
+  ]);
+  if (result.meta.changes !== 1) throw conflict("concurrent_update", "The exception changed while this was being applied; read it again.");
+  return (await getException(db, id)).row;
+}
+
+export async function finishRetry(db: Db, id: string, result: Record<string, unknown>) {
+  await db.update(exceptions).set({ retryStatus: "done", retryResult: JSON.stringify(result), updatedAt: nowIso() }).where(eq(exceptions.id, id));
+}
+
+export async function pendingRetries(db: Db, limit: number) {
+  return db.select().from(exceptions).where(eq(exceptions.retryStatus, "pending")).orderBy(asc(exceptions.updatedAt)).limit(limit);
 }

@@ -2,7 +2,7 @@
 // timeline event are one atomic batch; the timeline event carries the payout's new version
 // under a unique index, so two concurrent changes from the same version cannot both commit.
 
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { BankTransferStatus } from "../bank/gateway";
 import { notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
@@ -46,6 +46,11 @@ export function payoutView(row: PayoutRow) {
   };
 }
 
+/** The newest payout made for a batch item (retries make more than one). */
+export async function latestPayoutForItem(db: Db, itemId: string): Promise<PayoutRow | undefined> {
+  return db.select().from(payouts).where(eq(payouts.itemId, itemId)).orderBy(desc(payouts.id)).limit(1).get();
+}
+
 export async function payoutTimeline(db: Db, payoutId: string) {
   const rows = await db.select().from(payoutEvents).where(eq(payoutEvents.payoutId, payoutId)).orderBy(asc(payoutEvents.id));
   return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
@@ -70,6 +75,7 @@ export async function recordEvent(db: Db, e: Parameters<typeof eventStatement>[1
 }
 
 export interface NewPayout {
+  retryOf?: string | null;
   batchId: string;
   itemId: string;
   payeeId: string;
@@ -92,6 +98,7 @@ export async function createPayoutRecord(db: Db, p: NewPayout, actorId: string):
   const row: PayoutRow = {
     id,
     ...p,
+    retryOf: p.retryOf ?? null,
     status: "created",
     idempotencyKey: id,
     attempts: 0,
@@ -109,13 +116,13 @@ export async function createPayoutRecord(db: Db, p: NewPayout, actorId: string):
   try {
     await postTransaction(db, payoutTransaction({ payoutId: id, ...p }, "reserve"), actorId, (transactionId) => [
       db.insert(payouts).values(row),
-      eventStatement(db, { payoutId: id, kind: "created", to: "created", actorId, version: 1, details: { amountPaise: p.amountPaise } }),
+      eventStatement(db, { payoutId: id, kind: "created", to: "created", actorId, version: 1, details: { amountPaise: p.amountPaise, retryOf: p.retryOf ?? null } }),
       eventStatement(db, { payoutId: id, kind: "ledger", actorId, details: { posting: "reserve", transactionId } }),
       db.update(batchItems).set({ payoutId: id, releaseRefusal: null }).where(eq(batchItems.id, p.itemId)),
     ]);
   } catch (error) {
     if (isUniqueViolation(error, "payouts.item_id")) {
-      const existing = await db.select().from(payouts).where(eq(payouts.itemId, p.itemId)).get();
+      const existing = await latestPayoutForItem(db, p.itemId);
       if (existing) return { outcome: "existing", payout: existing };
     }
     if (isUniqueViolation(error, "payouts.payee_id, payouts.cycle_id")) return { outcome: "refused", reason: "already_paid_for_cycle" };

@@ -339,6 +339,8 @@ export const payouts = sqliteTable(
     failureReason: text("failure_reason"),
     /** When the poller should next ask the bank about this payout. */
     nextPollAt: text("next_poll_at"),
+    /** The failed or returned payout this one retries, after its exception was resolved. */
+    retryOf: text("retry_of"),
     statusChangedAt: text("status_changed_at").notNull(),
     processedAt: text("processed_at"),
     version: integer("version").notNull().default(1),
@@ -346,8 +348,12 @@ export const payouts = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
-    // The same batch item never yields two payouts.
-    uniqueIndex("payouts_item_unique").on(t.itemId),
+    // A batch item has at most one payout holding money; a new attempt needs the last one to
+    // have failed, been cancelled or been returned (an explicit retry).
+    uniqueIndex("payouts_item_holding_unique")
+      .on(t.itemId)
+      .where(sql`status IN ('created', 'queued', 'processing', 'unknown', 'processed')`),
+    index("payouts_item_idx").on(t.itemId),
     uniqueIndex("payouts_idempotency_key_unique").on(t.idempotencyKey),
     // At most one transfer in flight per payee, enforced by the database as well as the gate.
     uniqueIndex("payouts_one_in_flight_per_payee")
@@ -424,6 +430,9 @@ export const exceptions = sqliteTable(
     resolvedAt: text("resolved_at"),
     resolvedBy: text("resolved_by"),
     resolutionNote: text("resolution_note"),
+    /** After a resolution that retries the payout: pending until the retry ran (the cron re-drives it), then done. */
+    retryStatus: text("retry_status", { enum: ["pending", "done"] }),
+    retryResult: text("retry_result"),
   },
   (t) => [
     uniqueIndex("exceptions_open_key_unique").on(t.openKey),
@@ -431,3 +440,83 @@ export const exceptions = sqliteTable(
     index("exceptions_payout_idx").on(t.payoutId),
   ],
 );
+
+export const exceptionNotes = sqliteTable(
+  "exception_notes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    exceptionId: text("exception_id")
+      .notNull()
+      .references(() => exceptions.id),
+    at: text("at").notNull(),
+    actorId: text("actor_id").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    note: text("note").notNull(),
+  },
+  (t) => [index("exception_notes_exception_idx").on(t.exceptionId, t.id)],
+);
+
+// ---- Post-payout reconciliation and the daily audit ----
+
+/** Imported bank statements (CSV today; the parser interface takes other formats). */
+export const bankStatements = sqliteTable("bank_statements", {
+  id: text("id").primaryKey(),
+  format: text("format").notNull(),
+  fileSha256: text("file_sha256").notNull().unique(),
+  lineCount: integer("line_count").notNull(),
+  fromAt: text("from_at"),
+  toAt: text("to_at"),
+  actorId: text("actor_id").notNull(),
+  createdAt: createdAt(),
+});
+
+export const bankStatementLines = sqliteTable(
+  "bank_statement_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    statementId: text("statement_id")
+      .notNull()
+      .references(() => bankStatements.id),
+    lineNo: integer("line_no").notNull(),
+    bankReference: text("bank_reference").notNull(),
+    reference: text("reference"),
+    direction: text("direction", { enum: ["debit", "credit"] }).notNull(),
+    amountPaise: integer("amount_paise").notNull(),
+    currency: text("currency").notNull(),
+    kind: text("kind").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [
+    // The same bank line in two overlapping statements is one line.
+    uniqueIndex("bank_statement_lines_unique").on(t.bankReference, t.direction, t.amountPaise, t.at),
+    index("bank_statement_lines_at_idx").on(t.at),
+    index("bank_statement_lines_reference_idx").on(t.reference),
+  ],
+);
+
+export const reconciliationRuns = sqliteTable(
+  "reconciliation_runs",
+  {
+    id: text("id").primaryKey(),
+    scope: text("scope", { enum: ["day", "cycle"] }).notNull(),
+    scopeKey: text("scope_key").notNull(),
+    bankSource: text("bank_source").notNull(),
+    totals: text("totals").notNull(),
+    mismatches: text("mismatches").notNull(),
+    mismatchCount: integer("mismatch_count").notNull(),
+    runCount: integer("run_count").notNull().default(1),
+    actorId: text("actor_id").notNull(),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("reconciliation_runs_scope_unique").on(t.scope, t.scopeKey)],
+);
+
+export const dailyAuditReports = sqliteTable("daily_audit_reports", {
+  date: text("date").primaryKey(),
+  report: text("report").notNull(),
+  generatedAt: text("generated_at").notNull(),
+  generatedBy: text("generated_by").notNull(),
+  generationCount: integer("generation_count").notNull().default(1),
+});

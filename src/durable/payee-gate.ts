@@ -7,9 +7,10 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { raiseException } from "../db/exceptions";
-import { changeStatus, createPayoutRecord } from "../db/payouts";
+import { changeStatus, createPayoutRecord, latestPayoutForItem } from "../db/payouts";
 import { accountCycleTotals, accounts, batches, batchItems, payees, payouts } from "../db/schema";
-import { IN_FLIGHT_STATUSES } from "../domain/payout-state";
+import { bankDetailsProblem } from "../domain/payees";
+import { HOLDING_STATUSES, IN_FLIGHT_STATUSES } from "../domain/payout-state";
 import type { Currency } from "../domain/money";
 import type { Env } from "../env";
 import { bankDetailsOf } from "../db/payees";
@@ -27,28 +28,38 @@ export class PayeeGate extends DurableObject<Env> {
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS decisions (item_id TEXT PRIMARY KEY, payout_id TEXT NOT NULL, decided_at TEXT NOT NULL)");
   }
 
-  /** Creates (or returns) the payout for a batch item of this payee. */
-  createPayout(payeeId: string, itemId: string): Promise<GateResult> {
+  /**
+   * Creates (or returns) the payout for a batch item of this payee. `retryOf` names a failed or
+   * returned payout of the item that an operator resolved: only then is a new attempt made, paid
+   * to the payee's current verified bank details. Without it, an item that already has a payout
+   * gets that payout back, whatever its state, so a stray duplicate never pays again.
+   */
+  createPayout(payeeId: string, itemId: string, retryOf?: string): Promise<GateResult> {
     // Awaiting D1 lets other calls in; chaining makes this payee's decisions strictly sequential.
-    const run = this.tail.then(() => this.decide(payeeId, itemId));
+    const run = this.tail.then(() => this.decide(payeeId, itemId, retryOf));
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  private async decide(payeeId: string, itemId: string): Promise<GateResult> {
+  private async decide(payeeId: string, itemId: string, retryOf: string | undefined): Promise<GateResult> {
     const remembered = this.ctx.storage.sql.exec<{ payout_id: string }>("SELECT payout_id FROM decisions WHERE item_id = ?", itemId).toArray()[0];
-    if (remembered) return { outcome: "existing", payoutId: remembered.payout_id };
+    if (remembered && (retryOf === undefined || remembered.payout_id !== retryOf)) return { outcome: "existing", payoutId: remembered.payout_id };
 
     const db = database(this.env.DB);
     const item = await db.select().from(batchItems).where(eq(batchItems.id, itemId)).get();
     if (!item || item.payeeId !== payeeId) return { outcome: "refused", reason: "item_not_found" };
-    const existing = await db.select().from(payouts).where(eq(payouts.itemId, itemId)).get();
-    if (existing) return this.remember(itemId, { outcome: "existing", payoutId: existing.id });
+    const existing = await latestPayoutForItem(db, itemId);
+    if (existing && (retryOf === undefined || existing.id !== retryOf || HOLDING_STATUSES.includes(existing.status))) {
+      return this.remember(itemId, { outcome: "existing", payoutId: existing.id });
+    }
+    if (!existing && retryOf !== undefined) return { outcome: "refused", reason: "nothing_to_retry" };
     const batch = await db.select().from(batches).where(eq(batches.id, item.batchId)).get();
-    if (!batch || (batch.status !== "approved" && batch.status !== "executing")) return { outcome: "refused", reason: "batch_not_approved" };
+    if (!batch || (batch.status !== "approved" && batch.status !== "executing" && !(retryOf && batch.status === "completed"))) {
+      return { outcome: "refused", reason: "batch_not_approved" };
+    }
     if (item.status !== "ok" || item.bankSnapshot === null) return { outcome: "refused", reason: "item_not_payable" };
 
-    const refusal = await this.precheck(db, item);
+    const refusal = await this.precheck(db, item, retryOf !== undefined);
     if (refusal) {
       await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
       await raiseException(db, {
@@ -62,16 +73,20 @@ export class PayeeGate extends DurableObject<Env> {
       return { outcome: "refused", reason: refusal };
     }
 
+    const payee = await db.select().from(payees).where(eq(payees.id, payeeId)).get();
     const created = await createPayoutRecord(
       db,
       {
+        retryOf: retryOf ?? null,
         batchId: item.batchId,
         itemId,
         payeeId,
         cycleId: item.cycleId,
         amountPaise: item.amountPaise,
         currency: item.currency as Currency,
-        bankSnapshot: item.bankSnapshot,
+        // A retry pays the details an operator corrected and verified; a first attempt pays the
+        // details the checker approved (the precheck made sure they are still the same).
+        bankSnapshot: retryOf ? JSON.stringify(bankDetailsOf(payee!)) : item.bankSnapshot,
       },
       GATE_ACTOR,
     );
@@ -84,11 +99,12 @@ export class PayeeGate extends DurableObject<Env> {
   }
 
   /** The checks that must pass before money is reserved, or the reason they fail. */
-  private async precheck(db: ReturnType<typeof database>, item: typeof batchItems.$inferSelect): Promise<string | null> {
+  private async precheck(db: ReturnType<typeof database>, item: typeof batchItems.$inferSelect, isRetry: boolean): Promise<string | null> {
     const payee = await db.select().from(payees).where(eq(payees.id, item.payeeId)).get();
     if (!payee) return "payee_not_found";
-    if (JSON.stringify(bankDetailsOf(payee)) !== item.bankSnapshot) return "bank_details_changed";
-    if (payee.bankVerificationStatus !== "verified") return "bank_details_unverified";
+    const problem = bankDetailsProblem(bankDetailsOf(payee), payee.bankVerificationStatus);
+    if (problem) return problem;
+    if (!isRetry && JSON.stringify(bankDetailsOf(payee)) !== item.bankSnapshot) return "bank_details_changed";
     const mine = await db.select({ status: payouts.status, cycleId: payouts.cycleId }).from(payouts).where(eq(payouts.payeeId, item.payeeId));
     if (mine.some((p) => IN_FLIGHT_STATUSES.includes(p.status))) return "payee_has_transfer_in_flight";
     if (mine.some((p) => p.cycleId === item.cycleId && p.status === "processed")) return "already_paid_for_cycle";
@@ -119,7 +135,7 @@ export class PayeeGate extends DurableObject<Env> {
 
   private remember(itemId: string, result: { outcome: "created" | "existing"; payoutId: string }): GateResult {
     this.ctx.storage.sql.exec(
-      "INSERT INTO decisions (item_id, payout_id, decided_at) VALUES (?, ?, ?) ON CONFLICT(item_id) DO NOTHING",
+      "INSERT INTO decisions (item_id, payout_id, decided_at) VALUES (?, ?, ?) ON CONFLICT(item_id) DO UPDATE SET payout_id = excluded.payout_id, decided_at = excluded.decided_at",
       itemId,
       result.payoutId,
       new Date().toISOString(),

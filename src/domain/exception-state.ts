@@ -1,0 +1,35 @@
+// Exception tickets: their lifecycle as data, and which causes retry the payout when resolved.
+
+export const EXCEPTION_TRANSITIONS = {
+  open: ["in_progress", "resolved", "dismissed"],
+  in_progress: ["resolved", "dismissed"],
+  resolved: [],
+  dismissed: [],
+} as const;
+export type ExceptionStatus = keyof typeof EXCEPTION_TRANSITIONS;
+
+export function canTransitionException(from: ExceptionStatus, to: ExceptionStatus): boolean {
+  return (EXCEPTION_TRANSITIONS[from] as readonly ExceptionStatus[]).includes(to);
+}
+
+/**
+ * What resolving a ticket of each cause does:
+ * - new_attempt: the payout failed or was returned; pay the item again (new payout, same path)
+ * - release: the payee's gate refused or never got the item; ask it again
+ * - requeue: the payout may still be moving; hand it back to the consumer, which asks the bank first
+ * - none: investigation only (reconciliation mismatches, ...)
+ */
+export const RETRY_ON_RESOLVE: Record<string, "new_attempt" | "release" | "requeue" | "none"> = {
+  invalid_bank_details: "new_attempt",
+  bank_failure: "new_attempt",
+  payout_reversed: "new_attempt",
+  payout_refused: "release",
+  release_dead_lettered: "release",
+  transfer_dead_lettered: "requeue",
+  payout_stuck: "requeue",
+};
+
+export const retryKindFor = (cause: string) => RETRY_ON_RESOLVE[cause] ?? "none";
+
+/** Causes whose fix is the payee's bank details: resolving needs them verified first. */
+export const BANK_DETAIL_CAUSES = ["invalid_bank_details"] as const;
