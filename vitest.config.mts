@@ -21,6 +21,7 @@ export default defineConfig({
           API_TOKENS: JSON.stringify(apiTokens),
           APPROVAL_LINK_SECRET: "test-approval-link-secret-not-for-production",
           SIMBANK_WEBHOOK_SECRET: "test-simbank-webhook-secret",
+          SESSION_SECRET: "test-ops-session-secret-not-for-production",
           // Tests decide when notifications are sent; nothing leaves the machine.
           NOTIFY_WEBHOOK_URL: "",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),

@@ -21,6 +21,8 @@ export interface Env {
   API_TOKENS: string;
   /** HMAC key for approval links. */
   APPROVAL_LINK_SECRET: string;
+  /** HMAC key for the ops console's session cookies. */
+  SESSION_SECRET: string;
 
   /** Where notifications (approval requests, alerts) are POSTed as JSON. Optional. */
   NOTIFY_WEBHOOK_URL?: string;
