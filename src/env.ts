@@ -31,6 +31,9 @@ export interface Env {
   /** "true" only in development: serves the local inbox at /dev/inbox. */
   DEV_INBOX?: string;
 
+  /** Fault injection for the simulation only (src/queues/chaos.ts). Never set in production. */
+  CHAOS?: string;
+
   PUBLIC_BASE_URL: string;
   BANK_PROVIDER: string;
   TWO_CHECKER_THRESHOLD_PAISE: string;

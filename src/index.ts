@@ -19,7 +19,8 @@ export default {
     if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetterBatch(batch, env);
     else await handleTransferQueueBatch(batch, env);
   },
-  async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduled(controller, env));
+  async scheduled(controller, env, _ctx) {
+    // Awaited, not waitUntil: a failing run is reported as a failed invocation.
+    await runScheduled(controller, env);
   },
 } satisfies ExportedHandler<Env>;

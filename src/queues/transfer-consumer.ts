@@ -13,6 +13,7 @@ import type { Currency } from "../domain/money";
 import type { BankDetails } from "../domain/payees";
 import { payeeGate } from "../durable/payee-gate";
 import type { Env } from "../env";
+import { chaosDecisions, parseChaos } from "./chaos";
 import { isTransferQueueMessage, type TransferQueueMessage } from "./messages";
 
 const CONSUMER_ACTOR = "system:transfer-consumer";
@@ -37,16 +38,20 @@ export interface ConsumerOptions {
 }
 
 export async function handleTransferQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const chaos = parseChaos(env.CHAOS);
   for (const message of batch.messages) {
     if (!isTransferQueueMessage(message.body)) {
       console.error("dropping malformed transfer queue message", message.id);
       message.ack();
       continue;
     }
+    const body = message.body;
+    const faults = chaos ? chaosDecisions(chaos, `${body.type}|${body.type === "transfer" ? body.payoutId : body.itemId}|${message.attempts}`) : null;
     try {
-      const verdict = await handleMessage(env, message.body, { deliveryAttempt: message.attempts });
-      if (verdict.action === "ack") message.ack();
-      else message.retry({ delaySeconds: verdict.delaySeconds });
+      const verdict = await handleMessage(env, body, { deliveryAttempt: message.attempts, crashAt: faults?.crashAt });
+      if (faults?.duplicate) await env.TRANSFER_QUEUE.send(body);
+      if (verdict.action === "ack" && !faults?.redeliver) message.ack();
+      else message.retry({ delaySeconds: verdict.action === "retry" ? verdict.delaySeconds : 1 });
     } catch (error) {
       console.error(`transfer queue message ${message.id} failed`, error);
       message.retry({ delaySeconds: backoffSeconds(message.attempts, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS) });
@@ -56,7 +61,9 @@ export async function handleTransferQueueBatch(batch: MessageBatch<unknown>, env
 
 export async function handleMessage(env: Env, body: TransferQueueMessage, options: ConsumerOptions = {}): Promise<Verdict> {
   if (body.type === "release") {
+    if (options.crashAt === "after_load") throw new InjectedCrash("after_load");
     await payeeGate(env, body.payeeId).createPayout(body.payeeId, body.itemId);
+    if (options.crashAt === "after_bank_call") throw new InjectedCrash("after_bank_call");
     return { action: "ack" };
   }
   return executeTransfer(env, body.payoutId, options);

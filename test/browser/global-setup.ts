@@ -1,16 +1,8 @@
-// Starts what the browser tests talk to: `wrangler dev` on a fresh local D1, and a notification
-// sink standing in for the checkers' inbox. Everything listens on 127.0.0.1 and is stopped after.
+// Starts what the browser tests talk to: the local stack (scripts/local-stack.ts) with a
+// notification sink standing in for the checkers' inbox, stopped after the run.
 
-import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
-import { TEST_ACTORS } from "../support/actors.ts";
+import { startLocalStack } from "../../scripts/local-stack.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,207 +13,15 @@ declare module "vitest" {
   }
 }
 
-const PROJECT_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const RESULTS_DIR = join(PROJECT_DIR, "test-results");
-const WRANGLER_LOG_PATH = join(RESULTS_DIR, "browser-wrangler.log");
 /** Above this total a batch needs two checkers; low, so the tests can build such a batch cheaply. */
 const TWO_CHECKER_THRESHOLD_PAISE = 100_000;
-const MIGRATE_TIMEOUT_MS = 120_000;
-const STARTUP_TIMEOUT_MS = 120_000;
-const STOP_TIMEOUT_MS = 10_000;
-const SINK_MAX_BODY_BYTES = 1_000_000;
-const SINK_MAX_MESSAGES = 1_000;
 
 export default async function setup(project: TestProject) {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(WRANGLER_LOG_PATH, "");
-  const workDir = mkdtempSync(join(tmpdir(), "disburse-browser-"));
-  const stateDir = join(workDir, "state");
-  const stoppers: Array<() => Promise<void>> = [async () => rmSync(workDir, { recursive: true, force: true })];
-  const teardown = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch((error) => console.error("browser test teardown:", error));
-  };
-
-  try {
-    const sink = await startSink();
-    stoppers.push(() => new Promise<void>((done) => sink.server.close(() => done())));
-
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    // Secrets come from env files only, so a developer's .dev.vars is neither needed nor read: the
-    // committed development secrets, then the test actors' token hashes over them.
-    const tokensEnvFile = join(workDir, "test-tokens.env");
-    writeFileSync(tokensEnvFile, `API_TOKENS='${JSON.stringify(testApiTokens())}'\n`, { mode: 0o600 });
-
-    await run(wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]), MIGRATE_TIMEOUT_MS, "wrangler d1 migrations apply");
-
-    const dev = wrangler([
-      "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--inspector-port", String(await freePort()),
-      "--persist-to", stateDir,
-      "--env-file", join(PROJECT_DIR, ".dev.vars.example"),
-      "--env-file", tokensEnvFile,
-      "--show-interactive-dev-session=false",
-      // --var wins over wrangler.toml and the env files.
-      "--var", `NOTIFY_WEBHOOK_URL:${sink.url}/`,
-      "--var", `PUBLIC_BASE_URL:${baseUrl}`,
-      "--var", `TWO_CHECKER_THRESHOLD_PAISE:${TWO_CHECKER_THRESHOLD_PAISE}`,
-    ]);
-    stoppers.push(() => stopGroup(dev.child));
-    await waitForHealth(baseUrl, dev);
-
-    project.provide("baseUrl", baseUrl);
-    project.provide("sinkUrl", sink.url);
-    return teardown;
-  } catch (error) {
-    await teardown();
-    throw error;
-  }
-}
-
-/** The API_TOKENS entries for the tests' actors, hashed as vitest.config.mts does. */
-function testApiTokens() {
-  return Object.values(TEST_ACTORS).map(({ actorId, roles, token }) => ({
-    actorId,
-    roles,
-    tokenSha256: createHash("sha256").update(token).digest("hex"),
-  }));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done, fail) => server.once("error", fail).listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-/** Records each POSTed JSON body; GET /messages returns them all, oldest first. */
-async function startSink(): Promise<{ server: Server; url: string }> {
-  const messages: unknown[] = [];
-  const server = createServer((req, res) => {
-    if (req.method === "GET" && req.url === "/messages") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(messages));
-      return;
-    }
-    if (req.method !== "POST") {
-      res.writeHead(405).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > SINK_MAX_BODY_BYTES) req.destroy();
-      else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      try {
-        if (messages.length >= SINK_MAX_MESSAGES) throw new Error("sink is full");
-        messages.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-        res.writeHead(204).end();
-      } catch (error) {
-        res.writeHead(400, { "content-type": "text/plain" }).end(String(error));
-      }
-    });
+  const stack = await startLocalStack({
+    logName: "browser-wrangler.log",
+    vars: { TWO_CHECKER_THRESHOLD_PAISE: String(TWO_CHECKER_THRESHOLD_PAISE) },
   });
-  await new Promise<void>((done, fail) => server.once("error", fail).listen(0, "127.0.0.1", done));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-interface Spawned {
-  child: ChildProcess;
-  /** Everything the process wrote to stdout and stderr so far. */
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/**
- * Runs the project's wrangler in its own process group, with the project's Node 22 first on PATH.
- * Its output is kept for error messages and appended to test-results/browser-wrangler.log.
- */
-function wrangler(args: string[]): Spawned {
-  const bin = join(PROJECT_DIR, "node_modules", ".bin");
-  const child = spawn(join(bin, "wrangler"), args, {
-    cwd: PROJECT_DIR,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`,
-      CI: "true",
-      WRANGLER_SEND_METRICS: "false",
-      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
-      CLOUDFLARE_INCLUDE_PROCESS_ENV: "false",
-      FORCE_COLOR: "0",
-    },
-  });
-  let output = "";
-  const record = (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-    writeFileSync(WRANGLER_LOG_PATH, chunk, { flag: "a" });
-  };
-  child.stdout!.on("data", record);
-  child.stderr!.on("data", record);
-  const exited = new Promise<number | null>((done) => {
-    child.once("exit", (code) => done(code));
-    child.once("error", (error) => {
-      output += `\n${error.message}`;
-      done(null);
-    });
-  });
-  return { child, output: () => output, exited };
-}
-
-async function run(spawned: Spawned, timeoutMs: number, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((done) => (timer = setTimeout(() => done("timeout"), timeoutMs)));
-  const code = await Promise.race([spawned.exited, timedOut]);
-  clearTimeout(timer);
-  if (code === 0) return;
-  await stopGroup(spawned.child);
-  const reason = code === "timeout" ? `did not finish within ${timeoutMs} ms` : `exited with code ${code}`;
-  throw new Error(`${what} ${reason}. Its output:\n${spawned.output()}`);
-}
-
-async function waitForHealth(baseUrl: string, dev: Spawned): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  let exitCode: number | null | undefined;
-  void dev.exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) break;
-    try {
-      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  const reason = exitCode !== undefined ? `exited with code ${exitCode}` : `did not answer ${baseUrl}/health within ${STARTUP_TIMEOUT_MS} ms`;
-  throw new Error(`wrangler dev ${reason}. Its output:\n${dev.output()}`);
-}
-
-/** SIGTERM to the whole process group (wrangler, workerd, esbuild), then SIGKILL to what lingers. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined) return;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<boolean>((done) => child.once("exit", () => done(true)));
-    signalGroup("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    const stopped = await Promise.race([exited, new Promise<boolean>((done) => (timer = setTimeout(() => done(false), STOP_TIMEOUT_MS)))]);
-    clearTimeout(timer);
-    if (!stopped) console.error(`wrangler (pid ${child.pid}) did not stop within ${STOP_TIMEOUT_MS} ms; killing its process group`);
-  }
-  // workerd can outlive wrangler's own exit.
-  signalGroup("SIGKILL");
+  project.provide("baseUrl", stack.baseUrl);
+  project.provide("sinkUrl", stack.sinkUrl);
+  return stack.stop;
 }
