@@ -40,4 +40,6 @@ export interface Env {
   APPROVAL_LINK_TTL_SECONDS: string;
   POLL_AFTER_SECONDS: string;
   POLL_HORIZON_SECONDS: string;
+  /** How long after payment a payout is still re-checked for a bank return (default 3 days). */
+  RETURN_WATCH_SECONDS?: string;
 }

@@ -11,11 +11,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
 import { hmacSha256Hex } from "../domain/hash";
-import { seededRandom } from "../domain/random";
+import { hashRoll } from "../domain/random";
+import { z } from "zod";
 import type { Env } from "../env";
+import { errorBody, validationDetails } from "../http/errors";
 
-export type CallFault = "none" | "server_error" | "timeout_after_commit" | "server_error_after_commit" | "rate_limit" | "invalid_account" | "latency";
-export type WebhookFault = "none" | "lost" | "duplicate" | "delay";
+export const CALL_FAULTS = ["none", "server_error", "timeout_after_commit", "server_error_after_commit", "rate_limit", "invalid_account", "latency"] as const;
+export type CallFault = (typeof CALL_FAULTS)[number];
+export const WEBHOOK_FAULTS = ["none", "lost", "duplicate", "delay"] as const;
+export type WebhookFault = (typeof WEBHOOK_FAULTS)[number];
 
 export interface FaultRates {
   serverError?: number;
@@ -67,6 +71,58 @@ const DEFAULT_CONFIG: BankConfig = {
   clockOffsetMs: 0,
   webhookUrl: "https://disburse.internal/v1/webhooks/bank/simulated",
 };
+
+// What an operator may change, and within what bounds: a bad patch is refused whole, so a
+// typo can never leave the bank with a config it then trips over on every transfer.
+const YEAR_MS = 366 * 86_400_000;
+const rate = z.number().min(0).max(1);
+const delayMs = z.number().int().min(0).max(YEAR_MS);
+const keyed = <T extends z.ZodType>(item: T) => z.record(z.string().min(1).max(200), z.array(item).max(100));
+const configPatchSchema = z
+  .object({
+    seed: z.number().int(),
+    rates: z
+      .object({
+        serverError: rate,
+        timeoutAfterCommit: rate,
+        serverErrorAfterCommit: rate,
+        rateLimit: rate,
+        invalidAccount: rate,
+        webhookLost: rate,
+        webhookDuplicate: rate,
+        webhookDelay: rate,
+        reversal: rate,
+      })
+      .partial()
+      .strict(),
+    script: keyed(z.enum(CALL_FAULTS)),
+    webhookScript: keyed(z.enum(WEBHOOK_FAULTS)),
+    reverseKeys: z.array(z.string().min(1).max(200)).max(1000),
+    latencyMs: z.number().int().min(0).max(60_000),
+    processingDelayMs: delayMs,
+    maxWebhookDelayMs: delayMs,
+    reversalDelayMs: delayMs,
+    autoRun: z.boolean(),
+    clockOffsetMs: z.number().int().min(-YEAR_MS).max(10 * YEAR_MS),
+    webhookUrl: z.url(),
+  })
+  .partial()
+  .strict() satisfies z.ZodType<Partial<BankConfig>>;
+const tickSchema = z.object({ advanceMs: delayMs.optional() }).strict();
+
+/** Parses a JSON body against a schema; an empty body counts as `emptyAs`. */
+function parseBody<T>(schema: z.ZodType<T>, text: string, emptyAs?: unknown): { ok: true; value: T } | { ok: false; body: ReturnType<typeof errorBody> } {
+  let json: unknown = emptyAs;
+  if (text.length > 0 || emptyAs === undefined) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { ok: false, body: errorBody("validation_failed", "The body is not JSON.") };
+    }
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, body: errorBody("validation_failed", "The body is not valid.", validationDetails(parsed.error)) };
+}
 
 const MAX_WEBHOOK_ATTEMPTS = 12;
 export const SIMBANK_SIGNATURE_HEADER = "x-simbank-signature";
@@ -135,14 +191,9 @@ export class SimulatedBank extends DurableObject<Env> {
     return Date.now() + this.config().clockOffsetMs;
   }
 
-  /** The next random number of the seeded sequence, persisted so restarts continue it. */
-  private random(): number {
-    const config = this.config();
-    const row = this.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'rng'").toArray()[0];
-    const rng = seededRandom(row ? Number(row.v) : config.seed);
-    const value = rng.next();
-    this.sql.exec("INSERT INTO kv (k, v) VALUES ('rng', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", String(rng.state()));
-    return value;
+  /** A seeded roll keyed by what it decides, so the same seed gives the same faults in any order. */
+  private roll(key: string): number {
+    return hashRoll(this.config().seed, key);
   }
 
   private nextCallFault(key: string): CallFault {
@@ -154,7 +205,8 @@ export class SimulatedBank extends DurableObject<Env> {
       return fault!;
     }
     const r = config.rates;
-    const roll = this.random();
+    const callNo = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM calls WHERE op = 'create' AND key = ?", key).one().n;
+    const roll = this.roll(`call|${key}|${callNo}`);
     let edge = 0;
     for (const [fault, rate] of [
       ["server_error", r.serverError],
@@ -169,7 +221,7 @@ export class SimulatedBank extends DurableObject<Env> {
     return "none";
   }
 
-  private nextWebhookFault(key: string): WebhookFault {
+  private nextWebhookFault(key: string, status: string): WebhookFault {
     const config = this.config();
     const scripted = config.webhookScript[key];
     if (scripted && scripted.length > 0) {
@@ -178,7 +230,7 @@ export class SimulatedBank extends DurableObject<Env> {
       return fault!;
     }
     const r = config.rates;
-    const roll = this.random();
+    const roll = this.roll(`webhook|${key}|${status}`);
     if (roll < (r.webhookLost ?? 0)) return "lost";
     if (roll < (r.webhookLost ?? 0) + (r.webhookDuplicate ?? 0)) return "duplicate";
     if (roll < (r.webhookLost ?? 0) + (r.webhookDuplicate ?? 0) + (r.webhookDelay ?? 0)) return "delay";
@@ -225,7 +277,7 @@ export class SimulatedBank extends DurableObject<Env> {
       this.sql.exec("UPDATE transfers SET status = 'failed', failure_code = 'account_closed' WHERE key = ?", t.key);
     } else {
       const config = this.config();
-      const reverse = config.reverseKeys.includes(t.key) || this.random() < (config.rates.reversal ?? 0);
+      const reverse = config.reverseKeys.includes(t.key) || this.roll(`reverse|${t.key}`) < (config.rates.reversal ?? 0);
       this.sql.exec(
         "UPDATE transfers SET status = 'processed', reverse_at = ? WHERE key = ?",
         reverse ? now + config.reversalDelayMs : null,
@@ -251,12 +303,12 @@ export class SimulatedBank extends DurableObject<Env> {
 
   /** Queues the webhook for a status change, subject to webhook faults. */
   private emit(t: TransferRow) {
-    const fault = this.nextWebhookFault(t.key);
+    const fault = this.nextWebhookFault(t.key, t.status);
     if (fault === "lost") return;
     const eventId = `evt_${t.bank_ref}_${t.status}`;
     const body = JSON.stringify({ eventId, type: `transfer.${t.status}`, transfer: this.view(t) });
     const now = this.now();
-    const delay = fault === "delay" ? Math.floor(this.random() * this.config().maxWebhookDelayMs) + 1 : 0;
+    const delay = fault === "delay" ? Math.floor(this.roll(`delay|${t.key}|${t.status}`) * this.config().maxWebhookDelayMs) + 1 : 0;
     const copies = fault === "duplicate" ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       this.sql.exec("INSERT INTO webhooks (event_id, body, deliver_at) VALUES (?, ?, ?)", eventId, body, now + delay + i);
@@ -390,6 +442,7 @@ export class SimulatedBank extends DurableObject<Env> {
     app.get("/transactions", (c) => {
       const from = Date.parse(c.req.query("from") ?? "1970-01-01T00:00:00Z");
       const to = Date.parse(c.req.query("to") ?? "2999-01-01T00:00:00Z");
+      if (Number.isNaN(from) || Number.isNaN(to)) return c.json(errorBody("validation_failed", "from and to must be ISO 8601 times."), 400);
       const rows = this.sql
         .exec<{ bank_ref: string; key: string; direction: string; amount_paise: number; currency: string; kind: string; at: number }>(
           "SELECT * FROM movements WHERE at >= ? AND at < ? ORDER BY id",
@@ -421,7 +474,9 @@ export class SimulatedBank extends DurableObject<Env> {
     );
 
     app.post("/admin/config", async (c) => {
-      const patch = (await c.req.json()) as Partial<BankConfig>;
+      const parsed = parseBody(configPatchSchema, await c.req.text());
+      if (!parsed.ok) return c.json(parsed.body, 400);
+      const patch = parsed.value;
       const current = this.config();
       // Scripts merge by key, so one test scripting its transfer leaves the others' alone.
       const config = {
@@ -431,14 +486,15 @@ export class SimulatedBank extends DurableObject<Env> {
         webhookScript: { ...current.webhookScript, ...patch.webhookScript },
       };
       this.saveConfig(config);
-      if (patch.seed !== undefined) this.sql.exec("DELETE FROM kv WHERE k = 'rng'");
       this.scheduleAlarm();
       return c.json(config);
     });
 
     /** Runs what is due now; `advanceMs` first moves the bank's clock forward. */
     app.post("/admin/tick", async (c) => {
-      const { advanceMs = 0 } = (await c.req.json().catch(() => ({}))) as { advanceMs?: number };
+      const parsed = parseBody(tickSchema, await c.req.text(), {});
+      if (!parsed.ok) return c.json(parsed.body, 400);
+      const { advanceMs = 0 } = parsed.value;
       if (advanceMs > 0) this.saveConfig({ ...this.config(), clockOffsetMs: this.config().clockOffsetMs + advanceMs });
       return c.json(await this.runDue());
     });
@@ -446,10 +502,10 @@ export class SimulatedBank extends DurableObject<Env> {
     /** Settles a pending transfer now, or reverses a processed one (for exact tests). */
     app.post("/admin/transfers/:key/:action", (c) => {
       const t = this.transfer(c.req.param("key"));
-      if (!t) return c.json({ error: { code: "not_found" } }, 404);
+      if (!t) return c.json(errorBody("not_found", "The bank has no transfer with this key."), 404);
       if (c.req.param("action") === "settle" && t.status === "pending") this.settle(t);
       else if (c.req.param("action") === "reverse" && t.status === "processed") this.reverse(t);
-      else return c.json({ error: { code: "not_applicable", status: t.status } }, 409);
+      else return c.json(errorBody("not_applicable", `Cannot ${c.req.param("action")} a ${t.status} transfer.`, { status: t.status }), 409);
       this.scheduleAlarm();
       return c.json(this.view(this.transfer(t.key)!));
     });

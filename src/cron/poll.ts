@@ -7,7 +7,7 @@ import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { bankGateway } from "../bank/select";
 import { database, type Db } from "../db/client";
 import { raiseException } from "../db/exceptions";
-import { applyBankStatus, recordEvent } from "../db/payouts";
+import { applyBankStatus, RETURN_POLL_INTERVAL_MS, recordEvent } from "../db/payouts";
 import { batches, batchItems, payouts } from "../db/schema";
 import { releaseApprovedBatch } from "../execution/release";
 import type { Env } from "../env";
@@ -24,11 +24,12 @@ export interface PollSummary {
   stuck: number;
   released: number;
   completed: number;
+  returnsFound: number;
 }
 
 export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSummary> {
   const db = database(env.DB);
-  const summary: PollSummary = { polled: 0, resolved: 0, redriven: 0, stuck: 0, released: 0, completed: 0 };
+  const summary: PollSummary = { polled: 0, resolved: 0, redriven: 0, stuck: 0, released: 0, completed: 0, returnsFound: 0 };
   const pollAfterMs = Number(env.POLL_AFTER_SECONDS || "300") * 1000;
   const horizonMs = Number(env.POLL_HORIZON_SECONDS || "86400") * 1000;
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -78,9 +79,39 @@ export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSumma
     }
   }
 
+  summary.returnsFound = await pollForReturns(env, db, gateway, nowMs);
   summary.released = await redriveBatches(env, db, nowMs);
   summary.completed = await completeBatches(db);
   return summary;
+}
+
+/**
+ * Paid payouts inside the return window are asked about every few hours: a bank can return a
+ * payout days later, and if that webhook is lost this is what notices (before reconciliation).
+ */
+async function pollForReturns(env: Env, db: Db, gateway: ReturnType<typeof bankGateway>, nowMs: number): Promise<number> {
+  const windowMs = Number(env.RETURN_WATCH_SECONDS || "259200") * 1000;
+  const due = await db
+    .select()
+    .from(payouts)
+    .where(and(eq(payouts.status, "processed"), lt(payouts.nextPollAt, new Date(nowMs).toISOString())))
+    .orderBy(payouts.nextPollAt)
+    .limit(POLL_BATCH_LIMIT);
+  let found = 0;
+  for (const payout of due) {
+    const known = await gateway.getTransfer(payout.idempotencyKey);
+    if (known.kind === "found" && known.transfer.status === "reversed") {
+      await recordEvent(db, { payoutId: payout.id, kind: "poll", actorId: POLL_ACTOR, details: { result: "found", bankStatus: "reversed" } });
+      if ((await applyBankStatus(db, payout.id, known.transfer, POLL_ACTOR, "poll")).applied) found++;
+      continue;
+    }
+    const insideWindow = Date.parse(payout.processedAt ?? payout.updatedAt) > nowMs - windowMs;
+    await db
+      .update(payouts)
+      .set({ nextPollAt: insideWindow ? new Date(nowMs + RETURN_POLL_INTERVAL_MS * 6).toISOString() : null })
+      .where(and(eq(payouts.id, payout.id), eq(payouts.status, "processed")));
+  }
+  return found;
 }
 
 /** Approved batches never released, and executing batches with items never turned into payouts. */

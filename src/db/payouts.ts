@@ -16,6 +16,9 @@ import { batchItems, payoutEvents, payouts } from "./schema";
 
 export type PayoutRow = typeof payouts.$inferSelect;
 
+/** How often a paid payout is re-checked for a return while it is inside the return window. */
+export const RETURN_POLL_INTERVAL_MS = 3_600_000;
+
 export async function getPayout(db: Db, id: string): Promise<PayoutRow> {
   const row = await db.select().from(payouts).where(eq(payouts.id, id)).get();
   if (!row) throw notFound("payout_not_found", `Payout ${id} does not exist.`);
@@ -184,6 +187,9 @@ export async function changeStatus(db: Db, payoutId: string, change: Change): Pr
       failureCode: change.failureCode !== undefined ? change.failureCode : current.failureCode,
       failureReason: change.failureReason !== undefined ? change.failureReason : current.failureReason,
       processedAt: change.to === "processed" ? now : current.processedAt,
+      // A paid payout is still asked about now and then, in case the bank returns it and the
+      // return's webhook is lost (see cron/poll.ts).
+      nextPollAt: change.to === "processed" ? new Date(Date.parse(now) + RETURN_POLL_INTERVAL_MS).toISOString() : change.to === "reversed" ? null : current.nextPollAt,
     };
     const statements = (transactionId: string | null): Batch => [
       eventStatement(db, {

@@ -16,7 +16,14 @@ import type { Env } from "../env";
 import { bankDetailsOf } from "../db/payees";
 import type { TransferQueueMessage } from "../queues/messages";
 
-export type GateResult = { outcome: "created" | "existing"; payoutId: string } | { outcome: "refused"; reason: string };
+export type GateResult =
+  | { outcome: "created" | "existing"; payoutId: string }
+  | { outcome: "refused"; reason: string }
+  /** Not now: another transfer to this payee is still moving. Ask again later; nothing was recorded. */
+  | { outcome: "deferred"; reason: string };
+
+/** Refusals that clear by themselves once the payee's earlier transfer finishes. */
+const TRANSIENT_REFUSALS = ["payee_has_transfer_in_flight"];
 
 const GATE_ACTOR = "system:payee-gate";
 
@@ -60,6 +67,7 @@ export class PayeeGate extends DurableObject<Env> {
     if (item.status !== "ok" || item.bankSnapshot === null) return { outcome: "refused", reason: "item_not_payable" };
 
     const refusal = await this.precheck(db, item, retryOf !== undefined);
+    if (refusal && TRANSIENT_REFUSALS.includes(refusal)) return { outcome: "deferred", reason: refusal };
     if (refusal) {
       await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
       await raiseException(db, {
@@ -91,6 +99,7 @@ export class PayeeGate extends DurableObject<Env> {
       GATE_ACTOR,
     );
     if (created.outcome === "refused") {
+      if (TRANSIENT_REFUSALS.includes(created.reason)) return { outcome: "deferred", reason: created.reason };
       await db.update(batchItems).set({ releaseRefusal: created.reason }).where(eq(batchItems.id, itemId));
       return created;
     }

@@ -22,7 +22,8 @@ export type RetryResult =
 export async function retryAfterResolution(env: Env, exception: ExceptionRow): Promise<RetryResult> {
   const db = database(env.DB);
   const result = await retry(env, db, exception);
-  await finishRetry(db, exception.id, result);
+  // A deferred retry (the payee's earlier transfer is still moving) stays pending for the cron.
+  if (!("outcome" in result && result.outcome === "deferred")) await finishRetry(db, exception.id, result);
   return result;
 }
 
@@ -50,8 +51,8 @@ async function retry(env: Env, db: Db, e: ExceptionRow): Promise<RetryResult> {
   await db.update(batchItems).set({ releaseRefusal: null }).where(eq(batchItems.id, itemId));
   const gate = payeeGate(env, item.payeeId);
   const outcome = await gate.createPayout(item.payeeId, itemId, latest ? latest.id : undefined);
-  return outcome.outcome === "refused"
-    ? { kind: latest ? "new_attempt" : "released", outcome: "refused", reason: outcome.reason }
+  return outcome.outcome === "refused" || outcome.outcome === "deferred"
+    ? { kind: latest ? "new_attempt" : "released", outcome: outcome.outcome, reason: outcome.reason }
     : { kind: latest ? "new_attempt" : "released", outcome: outcome.outcome, payoutId: outcome.payoutId };
 }
 

@@ -3,6 +3,7 @@
 // seeded rates. Every decision is a hash of the seed and the message, so a seed reproduces the
 // same faults whatever order messages arrive in. Unset (production), nothing here runs.
 
+import { hashRoll } from "../domain/random";
 import type { CrashPoint } from "./transfer-consumer";
 
 export interface ChaosConfig {
@@ -32,24 +33,11 @@ export function parseChaos(text: string | undefined): ChaosConfig | null {
   }
 }
 
-/** A number in [0, 1) fixed by the seed and the key (FNV-1a, then a mix). */
-export function chaosRoll(seed: number, key: string): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return (h >>> 0) / 4294967296;
-}
-
 export function chaosDecisions(chaos: ChaosConfig, messageKey: string) {
-  const crashRoll = chaosRoll(chaos.seed, `crash|${messageKey}`);
+  const crashRoll = hashRoll(chaos.seed, `crash|${messageKey}`);
   return {
-    crashAt: crashRoll < chaos.consumerCrashRate ? CRASH_POINTS[Math.floor(chaosRoll(chaos.seed, `point|${messageKey}`) * CRASH_POINTS.length)] : undefined,
-    duplicate: chaosRoll(chaos.seed, `dup|${messageKey}`) < chaos.duplicateRate,
-    redeliver: chaosRoll(chaos.seed, `redeliver|${messageKey}`) < chaos.redeliverRate,
+    crashAt: crashRoll < chaos.consumerCrashRate ? CRASH_POINTS[Math.floor(hashRoll(chaos.seed, `point|${messageKey}`) * CRASH_POINTS.length)] : undefined,
+    duplicate: hashRoll(chaos.seed, `dup|${messageKey}`) < chaos.duplicateRate,
+    redeliver: hashRoll(chaos.seed, `redeliver|${messageKey}`) < chaos.redeliverRate,
   };
 }

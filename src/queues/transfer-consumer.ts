@@ -62,8 +62,10 @@ export async function handleTransferQueueBatch(batch: MessageBatch<unknown>, env
 export async function handleMessage(env: Env, body: TransferQueueMessage, options: ConsumerOptions = {}): Promise<Verdict> {
   if (body.type === "release") {
     if (options.crashAt === "after_load") throw new InjectedCrash("after_load");
-    await payeeGate(env, body.payeeId).createPayout(body.payeeId, body.itemId);
+    const result = await payeeGate(env, body.payeeId).createPayout(body.payeeId, body.itemId);
     if (options.crashAt === "after_bank_call") throw new InjectedCrash("after_bank_call");
+    // The payee's previous transfer is still moving: come back later rather than refuse.
+    if (result.outcome === "deferred") return { action: "retry", delaySeconds: Math.max(30, backoffSeconds(options.deliveryAttempt ?? 1, 30, RETRY_MAX_SECONDS)) };
     return { action: "ack" };
   }
   return executeTransfer(env, body.payoutId, options);

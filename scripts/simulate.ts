@@ -1,0 +1,392 @@
+// The fault-injection simulation: drives complete payout cycles through the real service
+// (wrangler dev: Worker, D1, Durable Objects, Queues, crons, the simulated bank), with bank and
+// platform faults decided by a seed, then checks that every payable was paid exactly once.
+//
+//   npm run simulate -- --seed 7 --payees 20 --orders 60 --faults heavy [--cycles 2] [--seeds 1,2,3]
+//
+// Exits non-zero on any violation, printing the seed and the first violating payout's timeline.
+
+import { parseArgs } from "node:util";
+import { seededRandom } from "../src/domain/random.ts";
+import type { FaultRates } from "../src/bank/simulated-bank.ts";
+import { TEST_ACTORS } from "../test/support/actors.ts";
+import { startLocalStack, type LocalStack } from "./local-stack.ts";
+
+interface Profile {
+  bank: FaultRates;
+  /** Share of payees whose account the bank rejects (…0000) or closes (…9999). */
+  badAccountShare: number;
+  chaos: { consumerCrashRate: number; duplicateRate: number; redeliverRate: number };
+  processingDelayMs: number;
+}
+
+export const PROFILES: Record<string, Profile> = {
+  none: { bank: {}, badAccountShare: 0, chaos: { consumerCrashRate: 0, duplicateRate: 0, redeliverRate: 0 }, processingDelayMs: 0 },
+  light: {
+    bank: { serverError: 0.03, timeoutAfterCommit: 0.03, serverErrorAfterCommit: 0.02, rateLimit: 0.02, webhookLost: 0.05, webhookDuplicate: 0.05, webhookDelay: 0.1, reversal: 0.02 },
+    badAccountShare: 0.05,
+    chaos: { consumerCrashRate: 0.05, duplicateRate: 0.05, redeliverRate: 0.05 },
+    processingDelayMs: 200,
+  },
+  // 30 % of bank calls faulty, as in the issue's large-run target.
+  heavy: {
+    bank: { serverError: 0.08, timeoutAfterCommit: 0.08, serverErrorAfterCommit: 0.06, rateLimit: 0.08, webhookLost: 0.15, webhookDuplicate: 0.15, webhookDelay: 0.3, reversal: 0.05 },
+    badAccountShare: 0.1,
+    chaos: { consumerCrashRate: 0.15, duplicateRate: 0.1, redeliverRate: 0.1 },
+    processingDelayMs: 300,
+  },
+};
+
+const TOKENS = Object.fromEntries(Object.entries(TEST_ACTORS).map(([k, a]) => [k, a.token])) as Record<keyof typeof TEST_ACTORS, string>;
+type Actor = keyof typeof TEST_ACTORS;
+const MINUTE_MS = 60_000;
+const QUIESCE_TIMEOUT_MS = 240_000;
+const MAX_RESOLUTION_ROUNDS = 3;
+
+class Api {
+  private readonly baseUrl: string;
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+  async call<T = any>(actor: Actor | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers: { ...(actor ? { authorization: `Bearer ${TOKENS[actor]}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(60_000),
+        });
+        const text = await res.text();
+        return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await sleep(500);
+      }
+    }
+  }
+  async ok<T = any>(actor: Actor | null, method: string, path: string, body?: unknown, expected: number[] = [200, 201]): Promise<T> {
+    const res = await this.call<T>(actor, method, path, body);
+    if (!expected.includes(res.status)) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+  /** Fires a cron trigger as wrangler's --test-scheduled endpoint does, at a chosen time. */
+  async cron(cron: string, atMs: number) {
+    const res = await fetch(`${this.baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}&time=${atMs}`);
+    if (!res.ok) throw new Error(`cron ${cron} → ${res.status}: ${await res.text()}`);
+  }
+  async all<T>(actor: Actor, path: string): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep = path.includes("?") ? "&" : "?";
+      const page: { data: T[]; nextCursor: string | null } = await this.ok(actor, "GET", `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      out.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+export interface SimulationOptions {
+  seed: number;
+  payees: number;
+  orders: number;
+  faults: string;
+  cycles: number;
+  log?: (line: string) => void;
+}
+
+export interface SimulationResult {
+  seed: number;
+  ok: boolean;
+  violations: string[];
+  summary: Record<string, unknown>;
+}
+
+export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
+  const profile = PROFILES[options.faults];
+  if (!profile) throw new Error(`unknown fault profile ${options.faults}; choose ${Object.keys(PROFILES).join(", ")}`);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const rng = seededRandom(options.seed);
+  const int = (min: number, max: number) => min + Math.floor(rng.next() * (max - min + 1));
+  const started = Date.now();
+  const stack: LocalStack = await startLocalStack({
+    logName: `simulate-seed-${options.seed}.log`,
+    sinkCapacity: 200,
+    vars: {
+      CHAOS: JSON.stringify({ seed: options.seed, ...profile.chaos }),
+      POLL_AFTER_SECONDS: "60",
+      POLL_HORIZON_SECONDS: "3600",
+      TWO_CHECKER_THRESHOLD_PAISE: "50000000",
+    },
+  });
+  try {
+    const api = new Api(stack.baseUrl);
+    // Simulated time runs ahead of the wall clock: the crons and the bank are told it is later.
+    let clockMs = Date.now();
+    await api.ok("admin", "POST", "/v1/simbank/admin/config", {
+      seed: options.seed,
+      rates: profile.bank,
+      processingDelayMs: profile.processingDelayMs,
+      maxWebhookDelayMs: 5 * MINUTE_MS,
+      reversalDelayMs: 10 * MINUTE_MS,
+      autoRun: true,
+    });
+
+    // Payees: sellers and delivery partners, some with accounts the bank will refuse.
+    const payees: Array<{ id: string; type: string; bad: boolean }> = [];
+    for (let i = 0; i < options.payees; i++) {
+      const type = i % 5 === 4 ? "delivery_partner" : "seller";
+      const bad = rng.next() < profile.badAccountShare;
+      const accountNumber = `${String(int(10_000_000, 99_999_999))}${bad ? (rng.next() < 0.5 ? "0000" : "9999") : String(int(1000, 8999))}`;
+      const payee = await api.ok("admin", "POST", "/v1/payees", {
+        type,
+        displayName: `Sim ${type} ${i}`,
+        bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: `Sim payee ${i}` },
+      });
+      await api.ok("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+      payees.push({ id: payee.id, type, bad });
+    }
+    const sellers = payees.filter((p) => p.type === "seller");
+    const partners = payees.filter((p) => p.type === "delivery_partner");
+    const owedPaise = new Map<string, number>();
+    const owe = (payeeId: string, paise: number) => owedPaise.set(payeeId, (owedPaise.get(payeeId) ?? 0) + paise);
+
+    let ordersPosted = 0;
+    for (let cycle = 1; cycle <= options.cycles; cycle++) {
+      const cycleId = `sim-${options.seed}-c${cycle}`;
+      const count = Math.floor(options.orders / options.cycles) + (cycle === 1 ? options.orders % options.cycles : 0);
+      const settlements = [];
+      for (let o = 0; o < count; o++) {
+        const seller = sellers[int(0, sellers.length - 1)]!;
+        const partner = partners.length > 0 && rng.next() < 0.6 ? partners[int(0, partners.length - 1)]! : null;
+        const gross = int(10_000, 5_000_000);
+        const fee = Math.floor((gross * int(0, 20)) / 100);
+        const discount = rng.next() < 0.3 ? int(0, Math.floor(gross / 10)) : 0;
+        const voucher = rng.next() < 0.2 ? int(0, Math.floor(gross / 20)) : 0;
+        const wallet = rng.next() < 0.2 ? int(0, Math.floor(gross / 20)) : 0;
+        const delivery = partner ? int(2_000, 15_000) : 0;
+        settlements.push({
+          orderId: `${cycleId}-o${o}`,
+          cycleId,
+          sellerPayeeId: seller.id,
+          deliveryPartnerPayeeId: partner?.id ?? null,
+          grossAmountPaise: gross,
+          platformFeePaise: fee,
+          discountPaise: discount,
+          voucherPaise: voucher,
+          walletAmountPaise: wallet,
+          deliveryFeePaise: delivery,
+          amountCollectedPaise: gross + delivery - discount - voucher - wallet,
+        });
+        owe(seller.id, gross - fee);
+        if (partner && delivery > 0) owe(partner.id, delivery);
+      }
+      await pool(settlements, 4, async (s) => {
+        await api.ok("system", "POST", "/v1/settlements", s);
+        // The marketplace retries some deliveries: replays must not double-post.
+        if (rng.next() < 0.1) await api.ok("system", "POST", "/v1/settlements", s, [200]);
+      });
+      ordersPosted += settlements.length;
+
+      // Concurrent duplicate batch creation must give one batch.
+      const created = await Promise.all([0, 1, 2].map(() => api.call("maker", "POST", "/v1/batches", { cycleId })));
+      const ids = new Set(created.map((c) => c.body?.id));
+      if (ids.size !== 1 || created.some((c) => c.status !== 200 && c.status !== 201)) {
+        throw new Error(`duplicate batch creation gave ${JSON.stringify(created.map((c) => [c.status, c.body?.id ?? c.body]))}`);
+      }
+      const batchId = [...ids][0] as string;
+      const submitted = await api.ok("maker", "POST", `/v1/batches/${batchId}/submit`);
+      // Concurrent and repeated approvals must give one state change.
+      const approvers: Actor[] = submitted.requiredApprovals === 2 ? ["checker", "checker2", "checker", "checker2"] : ["checker", "checker", "checker2"];
+      const decisions = await Promise.all(approvers.map((a) => api.call(a, "POST", `/v1/batches/${batchId}/approve`, { fingerprint: submitted.fingerprint })));
+      const refused = decisions.filter((d) => d.status !== 200 && !(d.status === 409 && d.body?.error?.code === "batch_not_pending"));
+      if (refused.length > 0) throw new Error(`approval refused: ${JSON.stringify(refused.map((r) => r.body))}`);
+      log(`  cycle ${cycle}: ${settlements.length} orders, batch ${batchId} with ${submitted.itemCount} payees approved`);
+      clockMs = await quiesce(api, clockMs, log);
+    }
+
+    // Operators work the tickets: fix bad bank details, then resolve; resolutions retry payouts.
+    for (let round = 0; round < MAX_RESOLUTION_ROUNDS; round++) {
+      const open = (await api.all<any>("admin", "/v1/exceptions?status=open")).filter((e) => ["invalid_bank_details", "bank_failure", "payout_reversed", "payout_refused", "transfer_dead_lettered", "payout_stuck"].includes(e.cause));
+      if (open.length === 0) break;
+      for (const e of open) {
+        if (e.cause === "invalid_bank_details" && e.payeeId) {
+          await api.ok("admin", "PATCH", `/v1/payees/${e.payeeId}`, {
+            bankDetails: { accountNumber: `7${String(int(10_000_000_000, 99_999_999_999))}`, ifsc: "ICIC0004321", accountHolderName: "Corrected holder" },
+          });
+          await api.ok("admin", "POST", `/v1/payees/${e.payeeId}/verification`, { status: "verified", note: "penny drop passed" });
+        }
+        await api.ok("admin", "POST", `/v1/exceptions/${e.id}/status`, { status: "resolved", note: `simulation round ${round + 1}` });
+      }
+      log(`  resolved ${open.length} tickets (round ${round + 1})`);
+      clockMs = await quiesce(api, clockMs, log);
+    }
+
+    // Past the polling horizon: everything the bank knows is delivered, the poller resolves the rest.
+    await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs: 2 * 3_600_000 });
+    clockMs += 2 * 3_600_000;
+    await Promise.all([api.cron("*/5 * * * *", clockMs), api.cron("*/5 * * * *", clockMs)]);
+    clockMs = await quiesce(api, clockMs, log);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const run = await api.ok("auditor", "POST", "/v1/reconciliation/runs", { date: today });
+    // The daily cron, fired twice at once for the same day, must not disturb the run.
+    const tomorrow = Date.parse(`${today}T00:30:00.000Z`) + 86_400_000;
+    await Promise.all([api.cron("30 0 * * *", tomorrow), api.cron("30 0 * * *", tomorrow)]);
+    const rerun = await api.ok("auditor", "POST", "/v1/reconciliation/runs", { date: today });
+
+    const violations = await check(api, { owedPaise, run, rerun });
+    const payouts = await api.all<any>("auditor", "/v1/payouts");
+    const exceptions = await api.all<any>("admin", "/v1/exceptions");
+    const bankState = await api.ok("admin", "GET", "/v1/simbank/admin/state");
+    const summary = {
+      seed: options.seed,
+      faults: options.faults,
+      payees: options.payees,
+      orders: ordersPosted,
+      payouts: payouts.length,
+      payoutsByStatus: countBy(payouts, (p) => p.status),
+      bankCalls: bankState.calls.length,
+      bankFaults: countBy(bankState.calls.filter((c: any) => !["none", "replay"].includes(c.fault)), (c: any) => c.fault),
+      webhooksQueued: bankState.webhooks.length,
+      exceptionsByCause: countBy(exceptions, (e) => `${e.cause}:${e.status}`),
+      reconciliation: run.totals,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    if (violations.length > 0) {
+      const payoutId = /payout (po_[0-9a-z]+)/.exec(violations[0]!)?.[1];
+      if (payoutId) {
+        const timeline = await api.ok("auditor", "GET", `/v1/payouts/${payoutId}/timeline`);
+        log(`first violating payout's timeline:\n${JSON.stringify(timeline, null, 2)}`);
+      }
+    }
+    return { seed: options.seed, ok: violations.length === 0, violations, summary };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Runs crons and bank ticks until no payout is still moving, or the time budget runs out. */
+async function quiesce(api: Api, clockMs: number, log: (line: string) => void): Promise<number> {
+  const deadline = Date.now() + QUIESCE_TIMEOUT_MS;
+  let clock = clockMs;
+  while (Date.now() < deadline) {
+    await sleep(1_500);
+    const payouts = await api.all<any>("auditor", "/v1/payouts");
+    const moving = payouts.filter((p) => ["created", "queued", "processing", "unknown"].includes(p.status));
+    const batches = await api.all<any>("auditor", "/v1/batches");
+    const unreleased = batches.filter((b) => b.status === "approved" || b.status === "executing");
+    if (moving.length === 0 && unreleased.length === 0) return clock;
+    // Let simulated time pass: the bank settles and delivers late webhooks; the poller (fired
+    // twice at once, as a double-firing cron would) resolves what webhooks did not.
+    clock += 2 * MINUTE_MS;
+    await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs: 2 * MINUTE_MS });
+    await Promise.all([api.cron("*/5 * * * *", clock), api.cron("*/5 * * * *", clock)]);
+  }
+  log("  (quiesce time budget spent; checking as things stand)");
+  return clock;
+}
+
+async function check(api: Api, ctx: { owedPaise: Map<string, number>; run: any; rerun: any }): Promise<string[]> {
+  const violations: string[] = [];
+  const payouts = await api.all<any>("auditor", "/v1/payouts");
+  const exceptions = await api.all<any>("admin", "/v1/exceptions");
+  const bankState = await api.ok("admin", "GET", "/v1/simbank/admin/state");
+  const trial = await api.ok("auditor", "GET", "/v1/ledger/trial-balance");
+  const openTickets = exceptions.filter((e) => e.status === "open" || e.status === "in_progress");
+  const covered = (p: any) => openTickets.some((e) => e.payoutId === p.id || e.itemId === p.itemId || e.payeeId === p.payeeId);
+
+  const debits = new Map<string, number>();
+  const credits = new Map<string, number>();
+  const debitCount = new Map<string, number>();
+  for (const m of bankState.movements) {
+    const into = m.direction === "debit" ? debits : credits;
+    into.set(m.key, (into.get(m.key) ?? 0) + m.amount_paise);
+    if (m.direction === "debit") debitCount.set(m.key, (debitCount.get(m.key) ?? 0) + 1);
+  }
+  const byId = new Map(payouts.map((p) => [p.id, p]));
+  for (const [key, n] of debitCount) if (n > 1) violations.push(`payout ${key} was debited ${n} times at the bank`);
+  for (const key of debits.keys()) if (!byId.has(key)) violations.push(`the bank moved money for ${key}, which Disburse does not know`);
+
+  const paidByPayee = new Map<string, number>();
+  for (const p of payouts) {
+    const net = (debits.get(p.id) ?? 0) - (credits.get(p.id) ?? 0);
+    paidByPayee.set(p.payeeId, (paidByPayee.get(p.payeeId) ?? 0) + net);
+    const bankDebit = debits.get(p.id) ?? 0;
+    const bankCredit = credits.get(p.id) ?? 0;
+    if (p.status === "processed" && (bankDebit !== p.amountPaise || bankCredit !== 0)) violations.push(`payout ${p.id} is processed but the bank moved ${bankDebit - bankCredit} of ${p.amountPaise}`);
+    if (p.status === "reversed" && (bankDebit !== p.amountPaise || bankCredit !== p.amountPaise)) violations.push(`payout ${p.id} is reversed but the bank shows debit ${bankDebit}, credit ${bankCredit}`);
+    if ((p.status === "failed" || p.status === "cancelled") && bankDebit - bankCredit !== 0) violations.push(`payout ${p.id} is ${p.status} but the bank kept ${bankDebit - bankCredit}`);
+    if (["created", "queued", "processing", "unknown"].includes(p.status) && !covered(p)) violations.push(`payout ${p.id} is still ${p.status} and no exception covers it`);
+  }
+  for (const [payeeId, owed] of ctx.owedPaise) {
+    const paid = paidByPayee.get(payeeId) ?? 0;
+    if (paid > owed) violations.push(`payee ${payeeId} was paid ${paid} but is owed ${owed}`);
+    if (paid < owed && !openTickets.some((e) => e.payeeId === payeeId || payouts.some((p) => p.payeeId === payeeId && (e.payoutId === p.id || e.itemId === p.itemId)))) {
+      violations.push(`payee ${payeeId} is owed ${owed}, was paid ${paid}, and no open exception says why`);
+    }
+  }
+  if (!trial.balanced) violations.push(`the trial balance is off: ${JSON.stringify(trial.totals)}`);
+  const t = ctx.run.totals;
+  if (ctx.run.mismatchCount !== 0) violations.push(`reconciliation found ${ctx.run.mismatchCount} mismatches: ${JSON.stringify(ctx.run.mismatches.slice(0, 3))}`);
+  if (!(t.systemInitiatedPaise === t.bankDebitedPaise && t.bankDebitedPaise === t.ledgerCreditedPaise)) {
+    violations.push(`System Initiated ${t.systemInitiatedPaise} ≠ Bank Debited ${t.bankDebitedPaise} ≠ Ledger Credited ${t.ledgerCreditedPaise}`);
+  }
+  if (t.bankReturnedPaise !== t.ledgerReturnedPaise) violations.push(`bank returned ${t.bankReturnedPaise} but the ledger shows ${t.ledgerReturnedPaise} returned`);
+  if (JSON.stringify(ctx.run.totals) !== JSON.stringify(ctx.rerun.totals) || ctx.rerun.mismatchCount !== ctx.run.mismatchCount) {
+    violations.push("re-running reconciliation for the same day gave a different result");
+  }
+  return violations;
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
+}
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: "string", default: "1" },
+      seeds: { type: "string" },
+      payees: { type: "string", default: "20" },
+      orders: { type: "string", default: "60" },
+      faults: { type: "string", default: "heavy" },
+      cycles: { type: "string", default: "2" },
+    },
+  });
+  const seeds = (values.seeds ?? values.seed!).split(",").map((s) => Number(s.trim()));
+  let failed = 0;
+  for (const seed of seeds) {
+    console.log(`simulation seed ${seed}: ${values.payees} payees, ${values.orders} orders, faults ${values.faults}`);
+    const result = await simulate({ seed, payees: Number(values.payees), orders: Number(values.orders), faults: values.faults!, cycles: Number(values.cycles) });
+    console.log(JSON.stringify(result.summary));
+    if (result.ok) console.log(`seed ${seed}: all invariants hold`);
+    else {
+      failed++;
+      console.log(`seed ${seed}: ${result.violations.length} violation(s):`);
+      for (const v of result.violations.slice(0, 20)) console.log(`  - ${v}`);
+    }
+  }
+  console.log(`simulation: ${seeds.length - failed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(2);
+  });
+}
