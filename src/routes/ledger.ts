@@ -2,9 +2,12 @@
 // trial balance.
 
 import { createRoute, z } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
 import { database } from "../db/client";
 import { getAccount, getTransaction, listAccounts, listEntries, postTransaction, reverseTransaction, trialBalance } from "../db/ledger";
 import { auditStatement } from "../db/audit";
+import { accountPages, openingBalancePages, transactionPages } from "../db/journal-export";
+import { isCalendarDate, journalText, startOfUtcDay } from "../domain/journal-export";
 import { assertManualRef, MAX_ENTRIES_PER_TRANSACTION } from "../domain/ledger";
 import { router } from "../http/app";
 import { requireRole } from "../http/auth";
@@ -195,6 +198,43 @@ const trialBalanceRoute = createRoute({
   },
 });
 
+const exportDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD")
+  .refine(isCalendarDate, "not a calendar date")
+  .optional();
+
+const exportRoute = createRoute({
+  method: "get",
+  path: "/export",
+  tags: ["Ledger"],
+  summary: "Export the journal for hledger or ledger",
+  description: [
+    "The journal as a plain-text accounting journal (hledger/ledger format), streamed, so an independent tool can check that every transaction balances and every balance agrees with Disburse's.",
+    "Optionally only the transactions created in [from, to): days start at 00:00 UTC, and each transaction is dated by the UTC date of its created_at.",
+    "With `from`, the file starts with one opening-balances transaction dated `from` carrying each account's sum of earlier entries, so the balances in the file equal Disburse's balances as of `to` (or of the moment of export).",
+    "Amounts are exact (`INR 1234.50`), debits positive and credits negative. Accounts have hierarchical names by type (assets:bank, liabilities:payable:<payeeId>, …), each declared with an `account` directive tagged with its hledger type and its Disburse id (`disburse_id`).",
+    "The last line is `; End of Disburse export: N transactions.`; a file without it was cut short.",
+  ].join("\n\n"),
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: {
+    query: z
+      .object({
+        from: exportDate.openapi({ description: "First day included (UTC), YYYY-MM-DD.", example: "2026-11-01" }),
+        to: exportDate.openapi({ description: "First day not included (UTC), YYYY-MM-DD.", example: "2026-12-01" }),
+      })
+      .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: "to must be after from", path: ["to"] }),
+  },
+  responses: {
+    200: {
+      description: "The journal, as a file download",
+      headers: z.object({ "content-disposition": z.string().openapi({ example: 'attachment; filename="disburse-2026-11-01-2026-12-01.journal"' }) }),
+      content: { "text/plain": { schema: z.string().openapi({ example: "2026-11-26 (txn_01jd0x) Order ORD-1 settled\n    assets:bank  INR 1234.50\n    ..." }) } },
+    },
+    ...errorResponses,
+  },
+});
+
 export const ledgerRouter = router()
   .openapi(postTransactionRoute, async (c) => {
     const body = c.req.valid("json");
@@ -233,4 +273,49 @@ export const ledgerRouter = router()
     });
     return c.json(page, 200);
   })
-  .openapi(trialBalanceRoute, async (c) => c.json(await trialBalance(database(c.env.DB)), 200));
+  .openapi(trialBalanceRoute, async (c) => c.json(await trialBalance(database(c.env.DB)), 200))
+  .openapi(exportRoute, async (c) => {
+    const { from, to } = c.req.valid("query");
+    const db = database(c.env.DB);
+    // Postings made while the file streams are left out: the export is as of this millisecond.
+    const asOfMs = Date.now();
+    const afterAsOfIso = new Date(asOfMs + 1).toISOString();
+    const toIso = to === undefined ? null : startOfUtcDay(to);
+    const cutOff = toIso === null || toIso > afterAsOfIso;
+    const beforeIso = cutOff ? afterAsOfIso : toIso;
+    const chunks = journalText({
+      range: { fromDate: from ?? null, toDate: to ?? null, asOf: cutOff ? new Date(asOfMs).toISOString() : null },
+      accounts: accountPages(db),
+      openingBalances: from === undefined ? [] : openingBalancePages(db, startOfUtcDay(from)),
+      transactions: transactionPages(db, { fromIso: from === undefined ? null : startOfUtcDay(from), beforeIso }),
+    });
+    // The first chunk comes after the first read, so a failing database is still an error response.
+    const first = await chunks.next();
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (!first.done) controller.enqueue(encoder.encode(first.value));
+      },
+      async pull(controller) {
+        try {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        } catch (error) {
+          // Headers are sent: abort the body, so the client sees a failed download, not a short file.
+          console.error("ledger export failed mid-stream", error);
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    });
+    const response = c.body(body, 200, {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="disburse-${from ?? "start"}-${to ?? "latest"}.journal"`,
+      "cache-control": "no-store",
+    });
+    // zod-openapi types a text/plain response as c.text(string); a stream of it is the same bytes.
+    return response as unknown as TypedResponse<string, 200, "text">;
+  });
