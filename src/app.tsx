@@ -14,6 +14,7 @@ import { exceptionsRouter } from "./routes/exceptions";
 import { payoutsRouter } from "./routes/payouts";
 import { reconciliationRouter } from "./routes/reconciliation";
 import { simbankRouter } from "./routes/simbank";
+import { usageRouter } from "./routes/usage";
 import { webhooksRouter } from "./routes/webhooks";
 import { ledgerRouter } from "./routes/ledger";
 import { payeesRouter } from "./routes/payees";
@@ -53,6 +54,7 @@ export function createApp() {
   app.route("/v1", reconciliationRouter);
   app.route("/v1/webhooks", webhooksRouter);
   app.route("/v1/simbank", simbankRouter);
+  app.route("/v1/usage", usageRouter);
   app.route("/approvals", approvalPages);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

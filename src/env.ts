@@ -31,6 +31,8 @@ export interface Env {
   /** "true" only in development: serves the local inbox at /dev/inbox. */
   DEV_INBOX?: string;
 
+  /** "exact" counts D1 rows read for every query (benchmarks); otherwise only what meta gives for free. */
+  USAGE_METERING?: string;
   /** Fault injection for the simulation only (src/queues/chaos.ts). Never set in production. */
   CHAOS?: string;
 

@@ -11,6 +11,7 @@ import { applyBankStatus, RETURN_POLL_INTERVAL_MS, recordEvent } from "../db/pay
 import { batches, batchItems, payouts } from "../db/schema";
 import { releaseApprovedBatch } from "../execution/release";
 import type { Env } from "../env";
+import { countUsage } from "../observability/usage";
 import type { TransferQueueMessage } from "../queues/messages";
 
 const POLL_ACTOR = "system:poller";
@@ -43,6 +44,7 @@ export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSumma
     .limit(POLL_BATCH_LIMIT);
   for (const p of unsent) {
     await env.TRANSFER_QUEUE.send({ type: "transfer", payoutId: p.id } satisfies TransferQueueMessage);
+    countUsage("queueMessagesSent");
     summary.redriven++;
   }
 
@@ -62,6 +64,7 @@ export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSumma
     } else if (known.kind === "not_found" && payout.status !== "processing") {
       // The bank never got it (or its queue message was dead-lettered): hand it to the consumer again.
       await env.TRANSFER_QUEUE.send({ type: "transfer", payoutId: payout.id } satisfies TransferQueueMessage);
+      countUsage("queueMessagesSent");
       summary.redriven++;
     }
     const after = await db.select({ status: payouts.status }).from(payouts).where(eq(payouts.id, payout.id)).get();

@@ -1,10 +1,11 @@
 import { drizzle } from "drizzle-orm/d1";
+import { meteredD1 } from "../observability/usage";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof database>;
 
 export function database(d1: D1Database) {
-  return drizzle(d1, { schema });
+  return drizzle(meteredD1(d1), { schema });
 }
 
 export const nowIso = () => new Date().toISOString();

@@ -13,6 +13,7 @@ import { bankDetailsProblem } from "../domain/payees";
 import { HOLDING_STATUSES, IN_FLIGHT_STATUSES } from "../domain/payout-state";
 import type { Currency } from "../domain/money";
 import type { Env } from "../env";
+import { countUsage } from "../observability/usage";
 import { bankDetailsOf } from "../db/payees";
 import type { TransferQueueMessage } from "../queues/messages";
 
@@ -136,6 +137,7 @@ export class PayeeGate extends DurableObject<Env> {
   private async enqueue(db: ReturnType<typeof database>, payoutId: string) {
     try {
       await this.env.TRANSFER_QUEUE.send({ type: "transfer", payoutId } satisfies TransferQueueMessage);
+      countUsage("queueMessagesSent");
       await changeStatus(db, payoutId, { to: "queued", actorId: GATE_ACTOR, cause: "enqueued" });
     } catch (error) {
       console.error(`payout ${payoutId}: enqueue failed; the cron will re-drive it`, error);
@@ -153,6 +155,8 @@ export class PayeeGate extends DurableObject<Env> {
   }
 }
 
+/** The stub for a payee's gate. Each call through it is one Durable Object request on the bill. */
 export function payeeGate(env: Env, payeeId: string) {
+  countUsage("durableObjectRequests");
   return env.PAYEE_GATE.get(env.PAYEE_GATE.idFromName(payeeId)) as unknown as DurableObjectStub<PayeeGate>;
 }

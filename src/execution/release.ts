@@ -9,6 +9,7 @@ import { database, nowIso } from "../db/client";
 import type { Batch } from "../db/ledger";
 import { batches, batchItems } from "../db/schema";
 import type { Env } from "../env";
+import { countUsage } from "../observability/usage";
 import type { TransferQueueMessage } from "../queues/messages";
 
 const SEND_BATCH_LIMIT = 100; // Queues accepts at most 100 messages per sendBatch
@@ -35,6 +36,7 @@ export async function releaseApprovedBatch(env: Env, batchId: string): Promise<n
   const batch = await db.select({ status: batches.status }).from(batches).where(eq(batches.id, batchId)).get();
   if (batch?.status !== "executing") return 0;
   for (let i = 0; i < pending.length; i += SEND_BATCH_LIMIT) {
+    countUsage("queueMessagesSent", Math.min(SEND_BATCH_LIMIT, pending.length - i));
     await env.TRANSFER_QUEUE.sendBatch(
       pending.slice(i, i + SEND_BATCH_LIMIT).map((item) => ({
         body: { type: "release", batchId, itemId: item.id, payeeId: item.payeeId } satisfies TransferQueueMessage,

@@ -12,6 +12,7 @@ import { retryKindFor } from "../domain/exception-state";
 import { HOLDING_STATUSES, isTerminal } from "../domain/payout-state";
 import { payeeGate } from "../durable/payee-gate";
 import type { Env } from "../env";
+import { countUsage } from "../observability/usage";
 import type { TransferQueueMessage } from "../queues/messages";
 
 export type RetryResult =
@@ -41,6 +42,7 @@ async function retry(env: Env, db: Db, e: ExceptionRow): Promise<RetryResult> {
       return { kind: "nothing_to_do", reason: `the payout is already ${latest?.status ?? "absent"}` };
     }
     await env.TRANSFER_QUEUE.send({ type: "transfer", payoutId: latest.id } satisfies TransferQueueMessage);
+    countUsage("queueMessagesSent");
     return { kind: "requeued", payoutId: latest.id };
   }
 

@@ -13,6 +13,7 @@ import type { Currency } from "../domain/money";
 import type { BankDetails } from "../domain/payees";
 import { payeeGate } from "../durable/payee-gate";
 import type { Env } from "../env";
+import { countUsage } from "../observability/usage";
 import { chaosDecisions, parseChaos } from "./chaos";
 import { isTransferQueueMessage, type TransferQueueMessage } from "./messages";
 
@@ -49,7 +50,10 @@ export async function handleTransferQueueBatch(batch: MessageBatch<unknown>, env
     const faults = chaos ? chaosDecisions(chaos, `${body.type}|${body.type === "transfer" ? body.payoutId : body.itemId}|${message.attempts}`) : null;
     try {
       const verdict = await handleMessage(env, body, { deliveryAttempt: message.attempts, crashAt: faults?.crashAt });
-      if (faults?.duplicate) await env.TRANSFER_QUEUE.send(body);
+      if (faults?.duplicate) {
+        await env.TRANSFER_QUEUE.send(body);
+        countUsage("queueMessagesSent");
+      }
       if (verdict.action === "ack" && !faults?.redeliver) message.ack();
       else message.retry({ delaySeconds: verdict.action === "retry" ? verdict.delaySeconds : 1 });
     } catch (error) {

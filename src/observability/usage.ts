@@ -1,0 +1,104 @@
+// Usage counters for cost observability: D1 queries and rows, Durable Object requests, queue
+// messages and Worker invocations, as the Cloudflare bill counts them. Counts are kept per
+// isolate and read through GET /v1/usage (admin); the benchmark uses them to price a payout.
+
+export interface Usage {
+  workerInvocations: number;
+  d1Queries: number;
+  d1RowsRead: number;
+  d1RowsWritten: number;
+  durableObjectRequests: number;
+  queueMessagesSent: number;
+  queueMessagesDelivered: number;
+}
+
+const zero = (): Usage => ({
+  workerInvocations: 0,
+  d1Queries: 0,
+  d1RowsRead: 0,
+  d1RowsWritten: 0,
+  durableObjectRequests: 0,
+  queueMessagesSent: 0,
+  queueMessagesDelivered: 0,
+});
+
+let usage = zero();
+/** When on, `raw()` reads are run through `run()` so their rows-read meta is counted too. */
+let exactReads = false;
+
+export const currentUsage = (): Usage => ({ ...usage });
+export const resetUsage = () => {
+  usage = zero();
+};
+export function countUsage(key: keyof Usage, n = 1) {
+  usage[key] += n;
+}
+export function configureUsage(env: { USAGE_METERING?: string }) {
+  exactReads = env.USAGE_METERING === "exact";
+}
+
+function record(meta: D1Meta | undefined) {
+  usage.d1Queries++;
+  if (!meta) return;
+  usage.d1RowsRead += meta.rows_read ?? 0;
+  usage.d1RowsWritten += meta.rows_written ?? 0;
+}
+
+const ORIGINAL = Symbol("original statement");
+
+function meterStatement(stmt: D1PreparedStatement): D1PreparedStatement {
+  return new Proxy(stmt, {
+    get(target, prop) {
+      if (prop === ORIGINAL) return target;
+      if (prop === "bind") return (...values: unknown[]) => meterStatement(target.bind(...values));
+      if (prop === "run" || prop === "all") {
+        return async () => {
+          const result = await target.all();
+          record(result.meta);
+          return result;
+        };
+      }
+      if (prop === "first") {
+        return async (column?: string) => {
+          const result = await target.all<Record<string, unknown>>();
+          record(result.meta);
+          const row = result.results[0];
+          return row === undefined ? null : column === undefined ? row : row[column];
+        };
+      }
+      if (prop === "raw") {
+        return async (options?: { columnNames?: boolean }) => {
+          if (!exactReads || options?.columnNames) {
+            usage.d1Queries++;
+            return options?.columnNames ? target.raw({ columnNames: true }) : target.raw();
+          }
+          // Same mapping drizzle applies to batch results: one array per row, in column order.
+          const result = await target.all<Record<string, unknown>>();
+          record(result.meta);
+          return result.results.map((row) => Object.values(row));
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Wraps a D1 binding so every statement's meta is counted. Behaviour is otherwise unchanged. */
+export function meteredD1(d1: D1Database): D1Database {
+  return new Proxy(d1, {
+    get(target, prop) {
+      if (prop === "prepare") return (query: string) => meterStatement(target.prepare(query));
+      if (prop === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          const originals = statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement>)[ORIGINAL] ?? s);
+          const results = await target.batch(originals);
+          for (const r of results) record(r.meta);
+          return results;
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
