@@ -103,7 +103,9 @@ function bankWindow(s: ReconciliationScope, system: Array<SystemPayout & { creat
     return { fromMs: start, toMs: start + DAY_MS + SETTLEMENT_LAG_MS, ownFromMs: start, ownToMs: start + DAY_MS };
   }
   const created = system.map((p) => Date.parse(p.createdAt ?? "")).filter((t) => !Number.isNaN(t));
-  const from = created.length ? Math.min(...created) : Date.now();
+  // Statements date lines by day (00:00), so a payout's debit can be dated before the moment it
+  // was created: start at the beginning of the first payout's day.
+  const from = created.length ? Math.floor(Math.min(...created) / DAY_MS) * DAY_MS : Date.now();
   const to = created.length ? Math.max(...created) + SETTLEMENT_LAG_MS : Date.now();
   // A cycle cannot own an unexplained debit: unknown debits are the day run's to report.
   return { fromMs: from, toMs: to, ownFromMs: 0, ownToMs: 0 };
@@ -181,7 +183,14 @@ export async function runReconciliation(db: Db, gateway: BankGateway, s: Reconci
   const known = new Set(
     (await inChunks(foreignRefs, (chunk) => db.select({ key: payouts.idempotencyKey }).from(payouts).where(inArray(payouts.idempotencyKey, chunk)))).map((r) => r.key),
   );
-  const lines = relevant.filter((l) => !(l.reference && known.has(l.reference)));
+  // So does a line that carries only the bank's reference (UTR) of another day's payout.
+  const foreignBankRefs = relevant.filter((l) => l.reference === null && !references.has(l.bankReference)).map((l) => l.bankReference);
+  const knownBank = new Set(
+    (await inChunks(foreignBankRefs, (chunk) => db.select({ bankReference: payouts.bankReference }).from(payouts).where(inArray(payouts.bankReference, chunk)))).map(
+      (r) => r.bankReference,
+    ),
+  );
+  const lines = relevant.filter((l) => !(l.reference && known.has(l.reference)) && !(l.reference === null && knownBank.has(l.bankReference)));
   const result = reconcileThreeWay(system, lines, await ledgerPostings(db, system.map((p) => p.payoutId)));
 
   const scopeKey = s.scope === "day" ? s.date : s.cycleId;

@@ -62,10 +62,20 @@ export function parseRupeesToPaise(text: string): number | null {
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
 export function parseCsv(content: string): string[][] {
-  const rows: string[][] = [];
+  return parseCsvRows(content).map((r) => r.cells);
+}
+
+/**
+ * Like parseCsv, with the physical line each row starts on (1-based), so an error can name the
+ * line a person sees in the file even after blank lines or line breaks inside quoted fields.
+ */
+export function parseCsvRows(content: string): Array<{ line: number; cells: string[] }> {
+  const rows: Array<{ line: number; cells: string[] }> = [];
   let row: string[] = [];
   let field = "";
   let quoted = false;
+  let line = 1;
+  let rowLine = 1;
   for (let i = 0; i < content.length; i++) {
     const ch = content[i]!;
     if (quoted) {
@@ -73,7 +83,10 @@ export function parseCsv(content: string): string[][] {
         field += '"';
         i++;
       } else if (ch === '"') quoted = false;
-      else field += ch;
+      else {
+        if (ch === "\n" || (ch === "\r" && content[i + 1] !== "\n")) line++;
+        field += ch;
+      }
     } else if (ch === '"' && field === "") quoted = true;
     else if (ch === ",") {
       row.push(field);
@@ -81,14 +94,16 @@ export function parseCsv(content: string): string[][] {
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && content[i + 1] === "\n") i++;
       row.push(field);
-      if (row.some((f) => f !== "")) rows.push(row);
+      if (row.some((f) => f !== "")) rows.push({ line: rowLine, cells: row });
       row = [];
       field = "";
+      line++;
+      rowLine = line;
     } else field += ch;
   }
   if (quoted) throw invalid("malformed_statement", "The CSV ends inside a quoted field.");
   row.push(field);
-  if (row.some((f) => f !== "")) rows.push(row);
+  if (row.some((f) => f !== "")) rows.push({ line: rowLine, cells: row });
   return rows;
 }
 
@@ -99,7 +114,9 @@ function parseDate(text: string): string | null {
   else if (/^\d{2}\/\d{2}\/\d{4}$/.test(t)) iso = `${t.slice(6)}-${t.slice(3, 5)}-${t.slice(0, 2)}T00:00:00.000Z`; // DD/MM/YYYY, as Indian banks write it
   else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(t)) iso = t;
   if (!iso || Number.isNaN(Date.parse(iso))) return null;
-  return new Date(iso).toISOString();
+  const at = new Date(iso).toISOString();
+  // Date.parse rolls 31/02 over into March; a day the month does not have is not a date.
+  return at.slice(0, 10) === iso.slice(0, 10) ? at : null;
 }
 
 export class CsvStatementParser implements StatementParser {
@@ -107,8 +124,9 @@ export class CsvStatementParser implements StatementParser {
   constructor(private readonly mapping: CsvColumnMapping = DEFAULT_CSV_MAPPING) {}
 
   parse(content: string): StatementLine[] {
-    const [header, ...rows] = parseCsv(content);
-    if (!header) throw invalid("malformed_statement", "The statement is empty.");
+    const [headerRow, ...rows] = parseCsvRows(content);
+    if (!headerRow) throw invalid("malformed_statement", "The statement is empty.");
+    const header = headerRow.cells;
     if (rows.length > MAX_STATEMENT_LINES) throw invalid("statement_too_large", `A statement has at most ${MAX_STATEMENT_LINES} lines.`);
     const m = this.mapping;
     const col = (name: string | undefined) => (name === undefined ? -1 : header.map((h) => h.trim()).indexOf(name));
@@ -116,8 +134,7 @@ export class CsvStatementParser implements StatementParser {
     const missing = required.filter((name) => col(name) < 0);
     if (missing.length > 0) throw invalid("malformed_statement", `The statement has no column ${missing.map((n) => `"${n}"`).join(", ")}.`, { missing });
 
-    return rows.map((cells, index) => {
-      const lineNo = index + 2;
+    return rows.map(({ line: lineNo, cells }) => {
       const cell = (name: string | undefined) => (col(name) >= 0 ? (cells[col(name)] ?? "").trim() : "");
       const bad = (what: string) => invalid("malformed_statement", `Line ${lineNo}: ${what}.`, { line: lineNo });
       const at = parseDate(cell(m.date));

@@ -123,7 +123,9 @@ export function reconcileThreeWay(system: readonly SystemPayout[], bank: readonl
 
     if (bankDebits.length > 1) add("duplicate_bank_debit", `The bank debited payout ${p.payoutId} ${bankDebits.length} times.`);
     if (paid && bankDebits.length === 0) add("missing_at_bank", `Payout ${p.payoutId} is ${p.status} in Disburse but the bank shows no debit.`);
-    if (!paid && bankDebitPaise - bankCreditPaise > 0) {
+    // Only a payout Disburse has given up on (failed, cancelled) is "not paid"; one still moving
+    // whose debit arrived before its webhook is the ledger lagging, reported as missing_in_ledger.
+    if (!paid && !PENDING.includes(p.status) && bankDebitPaise - bankCreditPaise > 0) {
       add("debited_but_not_paid", `The bank debited payout ${p.payoutId}, which Disburse has as ${p.status}.`);
     }
     if (bankDebits.length === 1 && bankDebitPaise !== p.amountPaise) {

@@ -11,7 +11,7 @@ import { getPayout } from "../db/payouts";
 import { EXCEPTION_STATUSES, payees } from "../db/schema";
 import { conflict } from "../domain/errors";
 import { BANK_DETAIL_CAUSES } from "../domain/exception-state";
-import { bankDetailsProblem } from "../domain/payees";
+import { type BankDetails, bankDetailsEqual, bankDetailsProblem } from "../domain/payees";
 import type { Env } from "../env";
 import { retryAfterResolution } from "../execution/retry";
 import { router } from "../http/app";
@@ -105,13 +105,21 @@ async function view(db: Db, id: string) {
   return { ...exceptionView(row), notes };
 }
 
-/** A bank-details ticket can only be resolved once the payee's details are fixed and verified. */
+/**
+ * A bank-details ticket can only be resolved once the payee's details are fixed and verified:
+ * when the bank refused a payout, the details it refused must also have been replaced.
+ */
 async function assertCauseFixed(db: Db, row: ExceptionRow) {
   if (!(BANK_DETAIL_CAUSES as readonly string[]).includes(row.cause)) return;
-  const payeeId = row.payeeId ?? (row.payoutId ? (await getPayout(db, row.payoutId)).payeeId : null);
+  const refused = row.payoutId ? await getPayout(db, row.payoutId) : null;
+  const payeeId = row.payeeId ?? refused?.payeeId ?? null;
   if (!payeeId) return;
   const payee = await db.select().from(payees).where(eq(payees.id, payeeId)).get();
-  const problem = payee ? bankDetailsProblem(bankDetailsOf(payee), payee.bankVerificationStatus) : "payee_not_found";
+  const current = payee ? bankDetailsOf(payee) : null;
+  const problem = !payee
+    ? "payee_not_found"
+    : (bankDetailsProblem(current, payee.bankVerificationStatus) ??
+      (refused && bankDetailsEqual(current, JSON.parse(refused.bankSnapshot) as BankDetails) ? "bank_details_unchanged" : null));
   if (problem) {
     throw conflict("cause_not_fixed", `Correct and verify payee ${payeeId}'s bank details before resolving this (${problem}).`, { payeeId, problem });
   }

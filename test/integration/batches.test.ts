@@ -445,7 +445,7 @@ describe("approval notifications", () => {
       method: "POST",
       headers: { authorization: `Bearer ${TEST_ACTORS.maker.token}` },
     });
-    const response = await worker.fetch(request, workerEnv as never, ctx);
+    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], workerEnv as never, ctx);
     return { response, settled: waitOnExecutionContext(ctx) };
   }
 
