@@ -163,6 +163,7 @@ export class SimulatedBank extends DurableObject<Env> {
         id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, body TEXT NOT NULL, deliver_at INTEGER NOT NULL,
         delivered_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, last_status INTEGER);
       CREATE TABLE IF NOT EXISTS calls (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, op TEXT NOT NULL, key TEXT, fault TEXT NOT NULL, status INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS calls_key ON calls (key, op);
       CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
     `);
     this.routes();
@@ -258,7 +259,7 @@ export class SimulatedBank extends DurableObject<Env> {
   private create(key: string, body: { amountPaise: number; currency: string; accountNumber: string; ifsc: string; holder: string; reference: string }) {
     const now = this.now();
     const config = this.config();
-    const seq = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM transfers").one().n + 1;
+    const seq = (this.sql.exec<{ n: number | null }>("SELECT MAX(rowid) AS n FROM transfers").one().n ?? 0) + 1;
     const bankRef = `SIMUTR${String(seq).padStart(10, "0")}`;
     this.sql.exec(
       `INSERT INTO transfers (key, bank_ref, amount_paise, currency, account_number, ifsc, holder, reference, status, failure_code, process_at, reverse_at, created_at)

@@ -3,7 +3,7 @@
 // version and records an audit event whose unique (batch, version) makes concurrent changes
 // from the same version impossible: one commits, the other is rolled back whole.
 
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { payableAccountId } from "../domain/accounts";
 import { fingerprintContent, type BatchStatus, requiredApprovals } from "../domain/batch";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
@@ -140,19 +140,43 @@ async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => P
 
 /** Reads everything the checks need for one cycle, in a fixed number of queries per 90 payees. */
 async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "all" | readonly string[]) {
-  const cycleSettlements = (await db.select().from(settlements).where(eq(settlements.cycleId, cycleId))).map(breakdownOf);
-  const ledgerRows = await db
-    .select({
-      orderId: journalTransactions.orderId,
-      transactionId: journalTransactions.id,
-      accountId: journalEntries.accountId,
-      direction: journalEntries.direction,
-      amountPaise: journalEntries.amountPaise,
-      currency: journalEntries.currency,
-    })
-    .from(journalEntries)
-    .innerJoin(journalTransactions, eq(journalTransactions.id, journalEntries.transactionId))
-    .where(and(eq(journalTransactions.cycleId, cycleId), eq(journalTransactions.kind, "order_settlement")));
+  // For a named set of payees, read only their settlements, postings and totals, so a cycle of
+  // many batches costs rows in proportion to each batch, not to the whole cycle.
+  const scoped = scope === "all" ? null : [...scope];
+  const cycleSettlements = (
+    scoped
+      ? await inChunks(scoped, (chunk) =>
+          db
+            .select()
+            .from(settlements)
+            .where(and(eq(settlements.cycleId, cycleId), or(inArray(settlements.sellerPayeeId, chunk), inArray(settlements.deliveryPartnerPayeeId, chunk)))),
+        )
+      : await db.select().from(settlements).where(eq(settlements.cycleId, cycleId))
+  ).map(breakdownOf);
+  const uniqueSettlements = [...new Map(cycleSettlements.map((s) => [s.orderId, s])).values()];
+  const ledgerColumns = {
+    orderId: journalTransactions.orderId,
+    transactionId: journalTransactions.id,
+    accountId: journalEntries.accountId,
+    direction: journalEntries.direction,
+    amountPaise: journalEntries.amountPaise,
+    currency: journalEntries.currency,
+  };
+  const ledgerRows = scoped
+    ? await inChunks(
+        uniqueSettlements.map((s) => s.orderId),
+        (orderIds) =>
+          db
+            .select(ledgerColumns)
+            .from(journalTransactions)
+            .innerJoin(journalEntries, eq(journalTransactions.id, journalEntries.transactionId))
+            .where(and(inArray(journalTransactions.orderId, orderIds), eq(journalTransactions.cycleId, cycleId), eq(journalTransactions.kind, "order_settlement"))),
+      )
+    : await db
+        .select(ledgerColumns)
+        .from(journalEntries)
+        .innerJoin(journalTransactions, eq(journalTransactions.id, journalEntries.transactionId))
+        .where(and(eq(journalTransactions.cycleId, cycleId), eq(journalTransactions.kind, "order_settlement")));
   const byOrder = new Map<string, Map<string, EntryInput[]>>();
   for (const r of ledgerRows) {
     if (!r.orderId) continue;
@@ -164,13 +188,18 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
   }
   const ledgerByOrder = new Map([...byOrder].map(([orderId, txs]) => [orderId, [...txs.values()]]));
   const cycleTotals = new Map(
-    (await db.select().from(accountCycleTotals).where(eq(accountCycleTotals.cycleId, cycleId))).map((t) => [t.accountId, t]),
+    (scoped
+      ? await inChunks(scoped.map(payableAccountId), (chunk) =>
+          db.select().from(accountCycleTotals).where(and(eq(accountCycleTotals.cycleId, cycleId), inArray(accountCycleTotals.accountId, chunk))),
+        )
+      : await db.select().from(accountCycleTotals).where(eq(accountCycleTotals.cycleId, cycleId))
+    ).map((t) => [t.accountId, t]),
   );
 
   let payeeIds: string[];
   if (scope === "all") {
     const ids = new Set<string>();
-    for (const s of cycleSettlements) {
+    for (const s of uniqueSettlements) {
       ids.add(s.sellerPayeeId);
       if (s.deliveryPartnerPayeeId) ids.add(s.deliveryPartnerPayeeId);
     }
@@ -189,10 +218,12 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
   if (unknown.length > 0) throw invalid("payee_not_found", `Unknown payees: ${unknown.join(", ")}.`, { field: "payeeIds", payeeIds: unknown });
   const accountRows = await inChunks(payeeIds.map(payableAccountId), (chunk) => db.select().from(accounts).where(inArray(accounts.id, chunk)));
   const accountById = new Map(accountRows.map((a) => [a.id, a]));
-  const committedRows = await db
-    .select({ payeeId: payouts.payeeId, amountPaise: payouts.amountPaise })
-    .from(payouts)
-    .where(and(eq(payouts.cycleId, cycleId), inArray(payouts.status, [...HOLDING_STATUSES])));
+  const committedRows = await inChunks(payeeIds, (chunk) =>
+    db
+      .select({ payeeId: payouts.payeeId, amountPaise: payouts.amountPaise })
+      .from(payouts)
+      .where(and(eq(payouts.cycleId, cycleId), inArray(payouts.payeeId, chunk), inArray(payouts.status, [...HOLDING_STATUSES]))),
+  );
   const committed = new Map<string, number>();
   for (const p of committedRows) committed.set(p.payeeId, (committed.get(p.payeeId) ?? 0) + p.amountPaise);
 
@@ -200,7 +231,7 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
     const payee = payeeById.get(payeeId)!;
     const account = accountById.get(payee.payableAccountId);
     const totals = cycleTotals.get(payee.payableAccountId);
-    const mine = cycleSettlements.filter((s) => s.sellerPayeeId === payeeId || s.deliveryPartnerPayeeId === payeeId);
+    const mine = uniqueSettlements.filter((s) => s.sellerPayeeId === payeeId || s.deliveryPartnerPayeeId === payeeId);
     return {
       payeeId,
       currency,

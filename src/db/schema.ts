@@ -354,6 +354,8 @@ export const payouts = sqliteTable(
       .on(t.itemId)
       .where(sql`status IN ('created', 'queued', 'processing', 'unknown', 'processed')`),
     index("payouts_item_idx").on(t.itemId),
+    // The payee gate's checks read a payee's payouts on every creation: never scan the table.
+    index("payouts_payee_cycle_idx").on(t.payeeId, t.cycleId),
     uniqueIndex("payouts_idempotency_key_unique").on(t.idempotencyKey),
     // At most one transfer in flight per payee, enforced by the database as well as the gate.
     uniqueIndex("payouts_one_in_flight_per_payee")

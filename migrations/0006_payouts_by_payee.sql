@@ -1,0 +1,1 @@
+CREATE INDEX `payouts_payee_cycle_idx` ON `payouts` (`payee_id`,`cycle_id`);
