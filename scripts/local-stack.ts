@@ -37,6 +37,10 @@ export interface LocalStackOptions {
   logName?: string;
   /** How many notifications the sink keeps (older ones are dropped). */
   sinkCapacity?: number;
+  /** Another Worker's wrangler config (relative to the project), e.g. the benchmark's yardstick. */
+  config?: string;
+  /** Apply the project's D1 migrations first (default true). */
+  migrate?: boolean;
 }
 
 /**
@@ -61,11 +65,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const baseUrl = `http://127.0.0.1:${port}`;
     const tokensEnvFile = join(workDir, "test-tokens.env");
     writeFileSync(tokensEnvFile, `API_TOKENS='${JSON.stringify(testApiTokens())}'\n`, { mode: 0o600 });
-    await run(wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], logPath), MIGRATE_TIMEOUT_MS, "wrangler d1 migrations apply");
+    if (options.migrate ?? true) {
+      await run(wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], logPath), MIGRATE_TIMEOUT_MS, "wrangler d1 migrations apply");
+    }
     const vars = { NOTIFY_WEBHOOK_URL: `${sink.url}/`, PUBLIC_BASE_URL: baseUrl, ...options.vars };
     const dev = wrangler(
       [
         "dev",
+        ...(options.config ? ["--config", options.config] : []),
         "--ip", "127.0.0.1",
         "--port", String(port),
         "--inspector-port", String(await freePort()),

@@ -132,9 +132,9 @@ export async function listBatches(db: Db, filter: { cycleId?: string; status?: B
 
 // ---- facts for pre-payout reconciliation ----
 
-async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>, size = IN_CHUNK): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(...(await query(ids.slice(i, i + IN_CHUNK))));
+  for (let i = 0; i < ids.length; i += size) out.push(...(await query(ids.slice(i, i + size))));
   return out;
 }
 
@@ -150,6 +150,8 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
             .select()
             .from(settlements)
             .where(and(eq(settlements.cycleId, cycleId), or(inArray(settlements.sellerPayeeId, chunk), inArray(settlements.deliveryPartnerPayeeId, chunk)))),
+          // The chunk is bound twice.
+          IN_CHUNK / 2,
         )
       : await db.select().from(settlements).where(eq(settlements.cycleId, cycleId))
   ).map(breakdownOf);

@@ -9,6 +9,7 @@ import { newId } from "../domain/ids";
 import type { Currency } from "../domain/money";
 import { type PayoutPosting, payoutTransaction } from "../domain/payout-ledger";
 import { type PayoutStatus, postingFor, transition } from "../domain/payout-state";
+import { countUsage } from "../observability/usage";
 import { type Db, isUniqueViolation, nowIso } from "./client";
 import { type Batch, postTransaction } from "./ledger";
 import { raiseExceptionStatements, type ExceptionInput } from "./exceptions";
@@ -227,6 +228,7 @@ export async function changeStatus(db: Db, payoutId: string, change: Change): Pr
         );
         // The posting already existed: another change won the race and wrote it. Look again.
         if (posted.replayed) continue;
+        if (change.to === "processed") countUsage("payoutsProcessed");
       } else {
         await db.batch(statements(null) as [Batch[number], ...Batch]);
       }

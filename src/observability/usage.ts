@@ -10,6 +10,8 @@ export interface Usage {
   durableObjectRequests: number;
   queueMessagesSent: number;
   queueMessagesDelivered: number;
+  /** Payouts that reached processed in this isolate: lets a benchmark watch progress without reading D1. */
+  payoutsProcessed: number;
 }
 
 const zero = (): Usage => ({
@@ -20,6 +22,7 @@ const zero = (): Usage => ({
   durableObjectRequests: 0,
   queueMessagesSent: 0,
   queueMessagesDelivered: 0,
+  payoutsProcessed: 0,
 });
 
 let usage = zero();

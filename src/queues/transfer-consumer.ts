@@ -40,11 +40,14 @@ export interface ConsumerOptions {
 
 export async function handleTransferQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const chaos = parseChaos(env.CHAOS);
-  for (const message of batch.messages) {
+  // Messages are about different payouts (or are harmless duplicates), so they run side by side.
+  await Promise.all(batch.messages.map((message) => handleOne(message)));
+
+  async function handleOne(message: Message<unknown>) {
     if (!isTransferQueueMessage(message.body)) {
       console.error("dropping malformed transfer queue message", message.id);
       message.ack();
-      continue;
+      return;
     }
     const body = message.body;
     const faults = chaos ? chaosDecisions(chaos, `${body.type}|${body.type === "transfer" ? body.payoutId : body.itemId}|${message.attempts}`) : null;

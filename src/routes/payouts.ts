@@ -2,7 +2,7 @@
 // ledger postings), for operators and integrations.
 
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, lt, type SQL, sum } from "drizzle-orm";
 import { database } from "../db/client";
 import { getPayout, payoutTimeline, payoutView } from "../db/payouts";
 import { PAYOUT_STATUS_VALUES, payouts } from "../db/schema";
@@ -63,6 +63,21 @@ const listRoute = createRoute({
   responses: { 200: jsonContent(z.object({ data: z.array(payoutSchema), nextCursor: z.string().nullable() }), "A page of payouts"), ...errorResponses },
 });
 
+const summaryRoute = createRoute({
+  method: "get",
+  path: "/summary",
+  tags: ["Payouts"],
+  summary: "Count payouts and their amounts by status, for a batch or a cycle",
+  request: { query: z.object({ batchId: z.string().max(100).optional(), cycleId: z.string().max(60).optional() }) },
+  responses: {
+    200: jsonContent(
+      z.object({ count: z.number().int(), amountPaise: z.number().int(), byStatus: z.record(z.string(), z.object({ count: z.number().int(), amountPaise: z.number().int() })) }).openapi("PayoutSummary"),
+      "Counts and totals",
+    ),
+    ...errorResponses,
+  },
+});
+
 const getRoute = createRoute({
   method: "get",
   path: "/{id}",
@@ -97,6 +112,22 @@ export const payoutsRouter = router()
       .limit(q.limit + 1);
     const page = rows.slice(0, q.limit).map(payoutView);
     return c.json({ data: page, nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null }, 200);
+  })
+  .openapi(summaryRoute, async (c) => {
+    const q = c.req.valid("query");
+    const conditions: SQL[] = [];
+    if (q.batchId) conditions.push(eq(payouts.batchId, q.batchId));
+    if (q.cycleId) conditions.push(eq(payouts.cycleId, q.cycleId));
+    const rows = await database(c.env.DB)
+      .select({ status: payouts.status, n: count(), total: sum(payouts.amountPaise) })
+      .from(payouts)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .groupBy(payouts.status);
+    const byStatus = Object.fromEntries(rows.map((r) => [r.status, { count: r.n, amountPaise: Number(r.total ?? 0) }]));
+    return c.json(
+      { count: rows.reduce((n, r) => n + r.n, 0), amountPaise: rows.reduce((n, r) => n + Number(r.total ?? 0), 0), byStatus },
+      200,
+    );
   })
   .openapi(getRoute, async (c) => c.json(payoutView(await getPayout(database(c.env.DB), c.req.valid("param").id)), 200))
   .openapi(timelineRoute, async (c) => {
