@@ -11,6 +11,7 @@ import { approvalPages } from "./routes/approval-pages";
 import { auditRouter } from "./routes/audit";
 import { batchesRouter } from "./routes/batches";
 import { exceptionsRouter } from "./routes/exceptions";
+import { opsPages } from "./routes/ops";
 import { payoutsRouter } from "./routes/payouts";
 import { reconciliationRouter } from "./routes/reconciliation";
 import { simbankRouter } from "./routes/simbank";
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/v1/simbank", simbankRouter);
   app.route("/v1/usage", usageRouter);
   app.route("/approvals", approvalPages);
+  app.route("/", opsPages); // the ops console under /ops, and /favicon.ico
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", { ...OPENAPI_INFO, security: [{ bearer: [] }] });

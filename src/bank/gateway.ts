@@ -15,7 +15,8 @@ export interface TransferRequest {
   narration: string;
 }
 
-export type BankTransferStatus = "pending" | "processed" | "failed" | "reversed";
+export const BANK_TRANSFER_STATUSES = ["pending", "processed", "failed", "reversed"] as const;
+export type BankTransferStatus = (typeof BANK_TRANSFER_STATUSES)[number];
 
 export interface BankTransfer {
   bankReference: string;

@@ -3,7 +3,19 @@
 
 import { hmacSha256Hex, timingSafeEqual } from "../domain/hash";
 import type { Env } from "../env";
-import type { BankEvent, BankGateway, BankTransaction, BankTransfer, CreateOutcome, StatusOutcome, TransferRequest, WebhookCheck, WebhookVerifier } from "./gateway";
+import {
+  BANK_TRANSFER_STATUSES,
+  type BankEvent,
+  type BankGateway,
+  type BankTransaction,
+  type BankTransfer,
+  type BankTransferStatus,
+  type CreateOutcome,
+  type StatusOutcome,
+  type TransferRequest,
+  type WebhookCheck,
+  type WebhookVerifier,
+} from "./gateway";
 import { SIMBANK_SIGNATURE_HEADER } from "./simulated-bank";
 
 const BANK_ORIGIN = "https://simulated-bank.internal";
@@ -75,6 +87,22 @@ export class SimulatedBankGateway implements BankGateway {
   }
 }
 
+type BankEventJson = { eventId: string; type: string; transfer: { idempotencyKey: string; status: BankTransferStatus; bankReference?: string | null; failureCode?: string | null } };
+
+/** Whether a signed payload is an event the bank sends; anything else is malformed, whoever signed it. */
+function isBankEvent(body: unknown): body is BankEventJson {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const optionalText = (v: unknown) => v === undefined || v === null || typeof v === "string";
+  if (!isObject(body) || typeof body.eventId !== "string" || typeof body.type !== "string" || !isObject(body.transfer)) return false;
+  const t = body.transfer;
+  return (
+    typeof t.idempotencyKey === "string" &&
+    (BANK_TRANSFER_STATUSES as readonly unknown[]).includes(t.status) &&
+    optionalText(t.bankReference) &&
+    optionalText(t.failureCode)
+  );
+}
+
 /** Verifies `x-simbank-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export class SimulatedWebhookVerifier implements WebhookVerifier {
   constructor(private readonly secret: string) {}
@@ -87,16 +115,14 @@ export class SimulatedWebhookVerifier implements WebhookVerifier {
     const expected = await hmacSha256Hex(this.secret, `${timestamp}.${rawBody}`);
     if (!timingSafeEqual(expected, signature)) return { ok: false, reason: "bad_signature" };
     if (Math.abs(nowMs / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: "stale_timestamp" };
-    let body: { eventId?: unknown; type?: unknown; transfer?: Partial<BankJson & { reference: string }> };
+    let body: unknown;
     try {
       body = JSON.parse(rawBody);
     } catch {
       return { ok: false, reason: "malformed" };
     }
+    if (!isBankEvent(body)) return { ok: false, reason: "malformed" };
     const t = body.transfer;
-    if (typeof body.eventId !== "string" || typeof body.type !== "string" || !t || typeof t.idempotencyKey !== "string" || typeof t.status !== "string") {
-      return { ok: false, reason: "malformed" };
-    }
     const event: BankEvent = {
       eventId: body.eventId,
       type: body.type,

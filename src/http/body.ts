@@ -7,7 +7,7 @@ import { ApiError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Routes that carry files get a larger, still bounded, limit. */
-const LARGE_BODY_LIMITS: Record<string, number> = { "/v1/bank-statements": 2 * 1024 * 1024 };
+export const LARGE_BODY_LIMITS: Record<string, number> = { "/v1/bank-statements": 2 * 1024 * 1024 };
 
 export const jsonBodyGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "DELETE") return next();

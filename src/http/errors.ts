@@ -19,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-const STATUS_BY_KIND: Record<ErrorKind, ContentfulStatusCode> = {
+export const STATUS_BY_KIND: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 422,
   not_found: 404,
   conflict: 409,

@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import type { BatchView } from "../db/batches";
 import { formatPaise } from "../domain/money";
-import { Layout, Notice } from "./layout";
+import { Layout, Notice, Scroll, Status, Time } from "./layout";
 
 export interface ApprovalPageProps {
   batch: BatchView;
@@ -12,6 +12,7 @@ export interface ApprovalPageProps {
   checkerId: string;
   actionPath: string;
   csrfToken: string;
+  /** ISO 8601; shown in IST. */
   expiresAt: string;
 }
 
@@ -26,7 +27,7 @@ export const ApprovalPage: FC<ApprovalPageProps> = ({ batch, payeeNames, checker
     <Layout title={`Approve payout batch ${batch.cycleId}`}>
       <h1>Approve payouts for cycle {batch.cycleId}</h1>
       <p class="muted">
-        You are signed in by this link as <strong>{checkerId}</strong>. It expires {expiresAt}.
+        You are signed in by this link as <strong>{checkerId}</strong>. It expires <Time iso={expiresAt} />.
       </p>
       <section class="card" aria-label="Summary">
         <dl>
@@ -48,38 +49,44 @@ export const ApprovalPage: FC<ApprovalPageProps> = ({ batch, payeeNames, checker
       </section>
       <section class="card" aria-label="Largest items">
         <h2>Largest payouts</h2>
-        <table>
-          <thead>
-            <tr><th>Payee</th><th>Bank account</th><th class="num">Orders</th><th class="num">Amount</th></tr>
-          </thead>
-          <tbody>
-            {largest.map((i) => (
-              <tr>
-                <td>{name(i.payeeId)}</td>
-                <td>{i.bankDetails ? `${i.bankDetails.accountNumberMasked} · ${i.bankDetails.ifsc}` : "—"}</td>
-                <td class="num">{i.orders.length}</td>
-                <td class="num">{formatPaise(i.amountPaise)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Scroll>
+          <table>
+            <thead>
+              <tr><th>Payee</th><th class="num">Orders</th><th class="num">Amount</th></tr>
+            </thead>
+            <tbody>
+              {largest.map((i) => (
+                <tr>
+                  <td>
+                    {name(i.payeeId)}
+                    <div class="muted small">{i.bankDetails ? `${i.bankDetails.accountNumberMasked} · ${i.bankDetails.ifsc}` : "—"}</div>
+                  </td>
+                  <td class="num">{i.orders.length}</td>
+                  <td class="num">{formatPaise(i.amountPaise)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
         {payable.length > largest.length && <p class="muted">…and {payable.length - largest.length} smaller payouts.</p>}
       </section>
       {setAside.length > 0 && (
         <section class="card" aria-label="Excluded items">
           <h2>Excluded from this batch</h2>
-          <table>
-            <thead><tr><th>Payee</th><th class="num">Amount</th><th>Reason</th></tr></thead>
-            <tbody>
-              {setAside.map((i) => (
-                <tr>
-                  <td>{name(i.payeeId)}</td>
-                  <td class="num">{formatPaise(i.amountPaise)}</td>
-                  <td>{i.exclusionReason ?? i.reconciliation.filter((c) => !c.ok).flatMap((c) => c.reasons).join("; ")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Scroll>
+            <table>
+              <thead><tr><th>Payee</th><th class="num">Amount</th><th>Reason</th></tr></thead>
+              <tbody>
+                {setAside.map((i) => (
+                  <tr>
+                    <td>{name(i.payeeId)}</td>
+                    <td class="num">{formatPaise(i.amountPaise)}</td>
+                    <td>{i.exclusionReason ?? i.reconciliation.filter((c) => !c.ok).flatMap((c) => c.reasons).join("; ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
         </section>
       )}
       <section class="card actions" aria-label="Decision">
@@ -111,7 +118,7 @@ export const ApprovalMessage: FC<{ tone: "ok" | "bad" | "warn" | "info"; title: 
       <p>{message}</p>
       {batch && (
         <p class="muted">
-          Batch <code>{batch.id}</code> · cycle {batch.cycleId} · {formatPaise(batch.totalPaise)} · status <span class="tag" data-testid="batch-status">{batch.status}</span> ·{" "}
+          Batch <code>{batch.id}</code> · cycle {batch.cycleId} · {formatPaise(batch.totalPaise)} · status <Status value={batch.status} testId="batch-status" /> ·{" "}
           {batch.approvalCount} of {batch.requiredApprovals} approvals
         </p>
       )}

@@ -17,6 +17,7 @@ import { hmacSha256Hex, timingSafeEqual } from "../domain/hash";
 import { releaseApprovedBatch } from "../execution/release";
 import type { AppEnv } from "../http/app-env";
 import { ApprovalMessage, ApprovalPage } from "../pages/approval";
+import { formatTime } from "../pages/format";
 
 const CSRF_COOKIE = "disburse_csrf";
 const MAX_FORM_BYTES = 4096;
@@ -36,11 +37,12 @@ async function checkLink(c: { env: AppEnv["Bindings"] }, token: string): Promise
   const { claims } = checked;
   const db = database(c.env.DB);
   const link = await getLink(db, claims.linkId).catch(() => null);
-  if (!link || link.batchId !== claims.batchId || link.checkerId !== claims.checkerId || link.fingerprint !== claims.fingerprint) {
+  // The expiry too: the token's own is only checked against the clock, and must be the one issued.
+  if (!link || link.batchId !== claims.batchId || link.checkerId !== claims.checkerId || link.fingerprint !== claims.fingerprint || Date.parse(link.expiresAt) !== claims.expiresAtMs) {
     return { status: 403, title: "This link is not valid", message: "The approval link does not match any link Disburse issued." };
   }
   if (link.usedAt) {
-    return { status: 409, title: "This link was already used", message: `It was used on ${link.usedAt}. Each approval link works once.`, tone: "warn" };
+    return { status: 409, title: "This link was already used", message: `It was used on ${formatTime(link.usedAt)}. Each approval link works once.`, tone: "warn" };
   }
   return { claims };
 }

@@ -7,6 +7,14 @@ import type { AppEnv } from "../http/app-env";
 import { requireRole } from "../http/auth";
 import { ApiError } from "../http/errors";
 
+/** The bank's operator routes, by method: anything else would reach the bank's own 404 page. */
+const SIMBANK_ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
+  ["GET", /^\/admin\/state$/],
+  ["GET", /^\/transactions$/],
+  ["POST", /^\/admin\/(config|tick)$/],
+  ["POST", /^\/admin\/transfers\/[^/]+\/(settle|reverse)$/],
+];
+
 export const simbankRouter = new Hono<AppEnv>()
   .use("*", async (c, next) => {
     if (c.env.BANK_PROVIDER !== "simulated") throw new ApiError(404, "route_not_found", "The simulated bank is not enabled.");
@@ -15,8 +23,9 @@ export const simbankRouter = new Hono<AppEnv>()
   .use("*", requireRole("admin"))
   .all("/*", async (c) => {
     const path = c.req.path.replace(/^\/v1\/simbank/, "");
-    const allowed = /^\/(admin\/(state|config|tick|transfers\/[^/]+\/(settle|reverse))|transactions)$/.test(path);
-    if (!allowed) throw new ApiError(404, "route_not_found", `No simulated bank route ${path}.`);
+    if (!SIMBANK_ROUTES.some(([method, pattern]) => method === c.req.method && pattern.test(path))) {
+      throw new ApiError(404, "route_not_found", `No simulated bank route ${c.req.method} ${path}.`);
+    }
     const url = new URL(c.req.url);
     const forwarded = new Request(`https://simulated-bank.internal${path}${url.search}`, {
       method: c.req.method,

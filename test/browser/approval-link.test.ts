@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page, type Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { TEST_ACTORS } from "../support/actors.ts";
-import { approvalRequestFor, getBatch, settleOrder, submittedBatch, unique, verifiedSeller } from "./support.ts";
+import { approvalRequestFor, expectNoSidewaysScroll, getBatch, settleOrder, submittedBatch, unique, verifiedSeller } from "./support.ts";
 
 const CHROMIUM_PATH = "/usr/bin/chromium";
 const RESULTS_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
@@ -83,9 +83,11 @@ describe("approval link in the browser", () => {
     await expect(page.getByRole("button", { name: "Approve ₹495.00" }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("button", { name: "Reject" }).isVisible()).resolves.toBe(true);
 
+    expect(await text(page, "main > p.muted")).toMatch(/It expires \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} IST\./);
     await page.screenshot({ path: `${RESULTS_DIR}approval-page-laptop.png`, fullPage: true });
     await page.setViewportSize(PHONE);
     await page.screenshot({ path: `${RESULTS_DIR}approval-page-phone.png`, fullPage: true });
+    await expectNoSidewaysScroll(page);
     await page.setViewportSize(LAPTOP);
 
     expect(await press(page, "Approve", request.approvalUrl)).toEqual({
@@ -123,7 +125,7 @@ describe("approval link in the browser", () => {
       title: "You approved this batch",
       message: "Your approval is recorded. It still needs 1 more approval from another checker.",
     });
-    expect(await text(chensPage, "[data-testid=batch-status]")).toBe("pending_approval");
+    expect(await text(chensPage, "[data-testid=batch-status]")).toBe("pending approval");
     expect((await getBatch(batch.id)).status).toBe("pending_approval");
 
     const carlasRequest = await approvalRequestFor(batch.id, carla);

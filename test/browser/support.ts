@@ -1,7 +1,8 @@
 // What the browser tests need besides the browser: the Worker's HTTP API as an integration calls
 // it, and the notification sink that stands in for the checkers' inbox (see global-setup.ts).
 
-import { inject } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, inject } from "vitest";
 import { TEST_ACTORS, type TestActor } from "../support/actors.ts";
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -75,7 +76,9 @@ export async function settleOrder(cycleId: string, sellerPayeeId: string, grossA
 }
 
 /** The maker creates the cycle's batch and submits it, which sends the checkers their links. */
-export async function submittedBatch(cycleId: string): Promise<{ id: string; totalPaise: number; itemCount: number; requiredApprovals: number }> {
+export async function submittedBatch(
+  cycleId: string,
+): Promise<{ id: string; fingerprint: string; totalPaise: number; itemCount: number; requiredApprovals: number }> {
   const draft = await expectStatus(201, api("maker", "POST", "/v1/batches", { cycleId }), "create batch");
   return expectStatus(200, api("maker", "POST", `/v1/batches/${draft.id}/submit`), "submit batch");
 }
@@ -104,4 +107,20 @@ export async function approvalRequestFor(batchId: string, checkerId: string): Pr
   }
   const seen = received.map((m) => `${m.type} batch=${m.batch?.id} checker=${m.checker?.actorId}`);
   throw new Error(`no approval request for batch ${batchId} and ${checkerId} within ${NOTIFICATION_TIMEOUT_MS} ms; the sink has: ${JSON.stringify(seen)}`);
+}
+
+/**
+ * The page is no wider than the viewport (tables scroll inside their cards instead); on failure,
+ * names the first elements that stick out. Runs in the page, so it is a string: no DOM types here.
+ */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const widths = (await page.evaluate(`(() => {
+    const viewport = window.innerWidth;
+    const culprits = [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > viewport + 0.5 && !el.closest(".scroll"))
+      .slice(0, 5)
+      .map((el) => el.tagName.toLowerCase() + "." + el.className);
+    return { page: document.documentElement.scrollWidth, viewport, culprits };
+  })()`)) as { page: number; viewport: number; culprits: string[] };
+  expect(widths.page, `page is ${widths.page}px wide in a ${widths.viewport}px viewport: ${widths.culprits.join(", ")}`).toBeLessThanOrEqual(widths.viewport);
 }

@@ -1,0 +1,198 @@
+// The ops console as a person uses it: a payout fails at the (simulated) bank for a bad account,
+// an admin finds the exception in Chromium, reads the payout's timeline, and once the bank details
+// are corrected resolves the exception and follows the retry to a processed payout.
+
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
+import { TEST_ACTORS } from "../support/actors.ts";
+import { api, expectNoSidewaysScroll, settleOrder, submittedBatch, unique, verifiedSeller } from "./support.ts";
+
+const CHROMIUM_PATH = "/usr/bin/chromium";
+const RESULTS_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
+const LAPTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+const PAYOUT_WAIT_MS = 30_000;
+const POLL_MS = 250;
+const RELOAD_WAIT_MS = 30_000;
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    timeout: 60_000,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: LAPTOP });
+  onTestFinished(() => context.close());
+  return context.newPage();
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Polls the API until the batch's newest payout is in `status`; bounded. */
+async function payoutOfBatch(batchId: string, status: string): Promise<{ id: string; status: string; failureCode: string | null }> {
+  const deadline = Date.now() + PAYOUT_WAIT_MS;
+  let seen: unknown = null;
+  while (Date.now() < deadline) {
+    const res = await api("auditor", "GET", `/v1/payouts?batchId=${batchId}`);
+    seen = res.body;
+    const [newest] = res.body.data ?? [];
+    if (newest?.status === status) return newest;
+    await sleep(POLL_MS);
+  }
+  throw new Error(`batch ${batchId}'s payout did not become ${status} within ${PAYOUT_WAIT_MS} ms; last seen ${JSON.stringify(seen)}`);
+}
+
+async function expectOk(res: Promise<{ status: number; body: any }>, expected: number, what: string) {
+  const { status, body } = await res;
+  if (status !== expected) throw new Error(`${what}: expected HTTP ${expected}, got ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Laptop and phone screenshots of the current page, checking the phone layout's width. */
+async function screenshots(page: Page, name: string) {
+  await page.screenshot({ path: `${RESULTS_DIR}${name}-laptop.png`, fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: `${RESULTS_DIR}${name}-phone.png`, fullPage: true });
+  await expectNoSidewaysScroll(page);
+  await page.setViewportSize(LAPTOP);
+}
+
+const text = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).trim();
+
+describe("ops console in the browser", () => {
+  it("finds a failed payout's exception, reads its timeline, resolves it after the fix and follows the retry to processed", async () => {
+    // An integration's side: a seller whose verified account the bank will refuse, one order, a batch approved via the API.
+    const name = unique("Farah Exports");
+    const seller = await verifiedSeller(name);
+    const badAccount = { accountNumber: "555500000000", ifsc: "HDFC0001234", accountHolderName: name };
+    await expectOk(api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: badAccount }), 200, "set bank details");
+    await expectOk(api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" }), 200, "verify payee");
+    const cycleId = unique("CYC-OPS");
+    await settleOrder(cycleId, seller.id, 60_000, 6_000);
+    const batch = await submittedBatch(cycleId);
+    await expectOk(api("checker", "POST", `/v1/batches/${batch.id}/approve`, { fingerprint: batch.fingerprint }), 200, "approve batch");
+    const failed = await payoutOfBatch(batch.id, "failed");
+    expect(failed.failureCode).toBe("invalid_account");
+
+    // Sign in: the console sends us to the sign-in page first, then back where we were going.
+    const page = await newPage();
+    await page.goto(`${inject("baseUrl")}/ops/exceptions`);
+    expect(new URL(page.url()).pathname).toBe("/ops/login");
+    await screenshots(page, "ops-login");
+    await page.getByLabel("Your API token").fill(TEST_ACTORS.admin.token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/ops\/exceptions$/);
+    expect(await text(page, "[data-testid=actor]")).toBe(TEST_ACTORS.admin.actorId);
+
+    // The exception is listed with its payout; open it, then the payout's timeline.
+    const row = page.locator(`tr:has(a[href="/ops/payouts/${failed.id}"])`);
+    await expect(row.count()).resolves.toBe(1);
+    expect(await row.innerText()).toContain("invalid bank details");
+    expect(await row.locator("[data-status]").innerText()).toBe("open");
+    await screenshots(page, "ops-exceptions");
+    await row.locator('a[href^="/ops/exceptions/"]').click();
+    await page.waitForURL(/\/ops\/exceptions\/exc_/);
+    const exceptionUrl = page.url();
+    expect(await text(page, "[data-testid=exception-status]")).toBe("open");
+    expect(await text(page, "[data-testid=exception-summary]")).toContain(failed.id);
+
+    // Resolving before the bank details are corrected is refused with the reason, and changes nothing.
+    await page.getByLabel("Note (required)").fill("Retrying as is.");
+    const [refusal] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/status")),
+      page.getByRole("button", { name: "Resolve" }).click(),
+    ]);
+    await page.waitForLoadState("load");
+    expect(refusal.status()).toBe(409);
+    expect(await text(page, "[data-testid=outcome-message]")).toBe(
+      `Correct and verify payee ${seller.id}'s bank details before resolving this (bank_details_unchanged).`,
+    );
+    expect(await text(page, "[data-testid=exception-status]")).toBe("open");
+    await screenshots(page, "ops-exception-refused");
+    await page.goto(exceptionUrl);
+
+    await page.locator("[data-testid=payout-link]").click();
+    await page.waitForURL(new RegExp(`/ops/payouts/${failed.id}$`));
+    expect(await text(page, "[data-testid=payout-status]")).toBe("failed");
+    expect(await text(page, "[data-testid=failure-code]")).toBe("invalid_account");
+    expect(await text(page, "[data-testid=bank-account]")).toBe("XXXXXXXX0000 · HDFC0001234");
+    const timeline = await text(page, "[data-testid=timeline]");
+    expect(timeline).toContain("Bank call #1");
+    expect(timeline).toContain("caused by the bank refusing it");
+    expect(timeline).toMatch(/Ledger posting: reserve, transaction \S+/);
+    expect(timeline).toMatch(/Ledger posting: void, transaction \S+/);
+    expect(timeline).toMatch(/\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} IST/);
+    await expect(page.locator("[data-testid=timeline] li[data-to=failed]").count()).resolves.toBe(1);
+    await screenshots(page, "ops-payout-failed");
+
+    // The integration corrects the bank details and verifies them.
+    const goodAccount = { accountNumber: "555512345678", ifsc: "HDFC0001234", accountHolderName: name };
+    await expectOk(api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: goodAccount }), 200, "correct bank details");
+    await expectOk(api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" }), 200, "verify corrected details");
+
+    // Back on the exception: resolve with a note; the retry's new payout is linked.
+    await page.goto(exceptionUrl);
+    expect(await text(page, "[data-testid=payee-bank]")).toContain("XXXXXXXX5678");
+    await page.getByLabel("Note (required)").fill("Seller sent the corrected account; verified by penny drop.");
+    await page.getByRole("button", { name: "Resolve" }).click();
+    await page.waitForURL(/\?done=resolved$/);
+    expect(await text(page, "[data-testid=exception-status]")).toBe("resolved");
+    expect(await text(page, "[data-testid=outcome-message]")).toBe("The exception is resolved.");
+    const retryLink = page.locator("[data-testid=retry-payout-link]");
+    const retryId = (await retryLink.innerText()).trim();
+    expect(retryId).toMatch(/^po_/);
+    expect(retryId).not.toBe(failed.id);
+    await screenshots(page, "ops-exception-resolved");
+
+    // Follow it and reload until the simulated bank has paid it.
+    await retryLink.click();
+    await page.waitForURL(new RegExp(`/ops/payouts/${retryId}$`));
+    const deadline = Date.now() + RELOAD_WAIT_MS;
+    while ((await text(page, "[data-testid=payout-status]")) !== "processed") {
+      if (Date.now() > deadline) throw new Error(`payout ${retryId} not processed within ${RELOAD_WAIT_MS} ms: ${await text(page, "[data-testid=timeline]")}`);
+      await sleep(500);
+      await page.reload();
+    }
+    await expect(page.locator("[data-testid=timeline] li[data-to=processed]").count()).resolves.toBe(1);
+    expect(await text(page, "[data-testid=bank-account]")).toBe("XXXXXXXX5678 · HDFC0001234");
+    expect(await page.locator(`a[href="/ops/payouts/${failed.id}"]`).count()).toBeGreaterThan(0);
+    await screenshots(page, "ops-payout-processed");
+
+    // The other pages read well on a phone too.
+    const today = new Date().toISOString().slice(0, 10);
+    await expectOk(api("auditor", "POST", "/v1/audit-reports", { date: today }), 200, "generate the day's audit report");
+    const pages = { dashboard: "/ops", batch: `/ops/batches/${batch.id}`, batches: "/ops/batches", audit: "/ops/audit", "audit-report": `/ops/audit/${today}` };
+    for (const [name, path] of Object.entries(pages)) {
+      const response = await page.goto(`${inject("baseUrl")}${path}`);
+      expect(response?.status(), path).toBe(200);
+      await screenshots(page, `ops-${name}`);
+    }
+    expect(await text(page, "h1")).toContain(`Audit report for ${today}`);
+
+    // Signing out ends the session in this browser.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/ops\/login\?out=1$/);
+    await page.goto(`${inject("baseUrl")}/ops`);
+    expect(new URL(page.url()).pathname).toBe("/ops/login");
+  });
+
+  it("refuses a service token at sign-in with a clear message", async () => {
+    const page = await newPage();
+    await page.goto(`${inject("baseUrl")}/ops/login`);
+    await page.getByLabel("Your API token").fill(TEST_ACTORS.system.token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForLoadState("load");
+    expect(await text(page, "[data-testid=login-error]")).toContain("does not open the console");
+    expect(new URL(page.url()).pathname).toBe("/ops/login");
+  });
+});
