@@ -24,6 +24,8 @@ export default defineConfig({
           SESSION_SECRET: "test-ops-session-secret-not-for-production",
           // Tests decide when notifications are sent; nothing leaves the machine.
           NOTIFY_WEBHOOK_URL: "",
+          // Same in every checkout, whatever a developer's .dev.vars says.
+          DEV_INBOX: "",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },

@@ -12,6 +12,7 @@ import { auditRouter } from "./routes/audit";
 import { batchesRouter } from "./routes/batches";
 import { exceptionsRouter } from "./routes/exceptions";
 import { opsPages } from "./routes/ops";
+import { devInbox } from "./routes/dev-inbox";
 import { payoutsRouter } from "./routes/payouts";
 import { reconciliationRouter } from "./routes/reconciliation";
 import { simbankRouter } from "./routes/simbank";
@@ -57,6 +58,7 @@ export function createApp() {
   app.route("/v1/simbank", simbankRouter);
   app.route("/v1/usage", usageRouter);
   app.route("/approvals", approvalPages);
+  app.route("/dev", devInbox);
   app.route("/", opsPages); // the ops console under /ops, and /favicon.ico
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

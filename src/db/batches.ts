@@ -15,6 +15,7 @@ import { type BankDetails, maskAccountNumber } from "../domain/payees";
 import { HOLDING_STATUSES } from "../domain/payout-state";
 import { type PayeeCycleFacts, type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
 import { auditStatement, conditionalAuditStatement } from "./audit";
+import { raiseExceptionStatements } from "./exceptions";
 import { type Db, isUniqueViolation, nowIso } from "./client";
 import type { Batch } from "./ledger";
 import { bankDetailsOf } from "./payees";
@@ -262,6 +263,19 @@ function itemFields(result: PrePayoutResult, now: string) {
 
 const failedChecks = (r: PrePayoutResult) => r.checks.filter((c) => !c.ok).map((c) => ({ check: c.check, reasons: c.reasons }));
 
+/** A blocked item is a ticket for a person: one per item while open, however often it is re-run. */
+function blockedTicket(db: Db, batchId: string, itemId: string, payeeId: string, result: PrePayoutResult) {
+  const failed = failedChecks(result);
+  return raiseExceptionStatements(db, {
+    cause: "pre_payout_blocked",
+    summary: `Pre-payout reconciliation blocked payee ${payeeId} in batch ${batchId}: ${failed.map((f) => f.check).join(", ")}`,
+    batchId,
+    itemId,
+    payeeId,
+    details: { failed, amountPaise: result.amountPaise },
+  });
+}
+
 // ---- creating ----
 
 export async function createBatch(
@@ -343,6 +357,7 @@ export async function createBatch(
     }),
   ];
   for (let i = 0; i < items.length; i += 6) statements.push(db.insert(batchItems).values(items.slice(i, i + 6)));
+  for (const item of items) if (item.status === "blocked") statements.push(...blockedTicket(db, id, item.id, item.payeeId, results.find((r) => r.payeeId === item.payeeId)!));
   try {
     await db.batch(statements as [Batch[number], ...Batch]);
   } catch (error) {
@@ -415,7 +430,9 @@ async function reconcileStatements(db: Db, loaded: Awaited<ReturnType<typeof get
   const results = new Map(facts.map((f) => [f.payeeId, reconcilePayee(f)]));
   const statements: Batch = [];
   for (const item of active) {
-    statements.push(db.update(batchItems).set(itemFields(results.get(item.payeeId)!, now)).where(eq(batchItems.id, item.id)));
+    const result = results.get(item.payeeId)!;
+    statements.push(db.update(batchItems).set(itemFields(result, now)).where(eq(batchItems.id, item.id)));
+    if (!result.ok) statements.push(...blockedTicket(db, row.id, item.id, item.payeeId, result));
   }
   const totalPaise = [...results.values()].filter((r) => r.ok).reduce((s, r) => s + r.amountPaise, 0);
   statements.unshift(

@@ -3,7 +3,7 @@
 // under (scope, key) and raises one exception per mismatch. Re-running gives the same result and,
 // because tickets are deduplicated while open, no second ticket.
 
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BankGateway } from "../bank/gateway";
 import { notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
@@ -114,11 +114,21 @@ function bankWindow(s: ReconciliationScope, system: Array<SystemPayout & { creat
 async function bankLines(db: Db, gateway: BankGateway, fromMs: number, toMs: number): Promise<{ source: string; lines: Array<BankLine & { at: string }> }> {
   const fromIso = new Date(fromMs).toISOString();
   const toIso = new Date(toMs).toISOString();
-  const fromStatements = await db
-    .select()
-    .from(bankStatementLines)
-    .where(and(gte(bankStatementLines.at, fromIso), lt(bankStatementLines.at, toIso)))
-    .orderBy(asc(bankStatementLines.id));
+  // A statement is the bank's record only if one covers the start of the window; a partial one
+  // (lines of the next day, say) would make the whole day look missing at the bank.
+  const covering = await db
+    .select({ id: bankStatements.id })
+    .from(bankStatements)
+    .where(and(lte(bankStatements.fromAt, fromIso), gte(bankStatements.toAt, fromIso)))
+    .limit(1)
+    .get();
+  const fromStatements = covering
+    ? await db
+        .select()
+        .from(bankStatementLines)
+        .where(and(gte(bankStatementLines.at, fromIso), lt(bankStatementLines.at, toIso)))
+        .orderBy(asc(bankStatementLines.id))
+    : [];
   if (fromStatements.length > 0) {
     return {
       source: "statement",

@@ -6,7 +6,7 @@ export type Currency = keyof typeof CURRENCIES;
 export const CURRENCY_CODES = Object.keys(CURRENCIES) as [Currency, ...Currency[]];
 
 /**
- * The largest single amount accepted anywhere: ₹1,000 crore. Far above any real payout, far below
+ * The largest single amount accepted anywhere: 10^13 paise, ₹10,000 crore. Far above any real payout, far below
  * Number.MAX_SAFE_INTEGER, so sums of many amounts stay exact.
  */
 export const MAX_AMOUNT_PAISE = 10_000_000_000_000;

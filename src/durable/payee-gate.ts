@@ -23,6 +23,12 @@ export type GateResult =
   /** Not now: another transfer to this payee is still moving. Ask again later; nothing was recorded. */
   | { outcome: "deferred"; reason: string };
 
+/** Set when an operator's resolution of a ticket asks for the item again. */
+export interface GateRetry {
+  /** The failed or returned payout being retried; absent when the item never got a payout. */
+  retryOf?: string;
+}
+
 /** Refusals that clear by themselves once the payee's earlier transfer finishes. */
 const TRANSIENT_REFUSALS = ["payee_has_transfer_in_flight"];
 
@@ -42,14 +48,17 @@ export class PayeeGate extends DurableObject<Env> {
    * to the payee's current verified bank details. Without it, an item that already has a payout
    * gets that payout back, whatever its state, so a stray duplicate never pays again.
    */
-  createPayout(payeeId: string, itemId: string, retryOf?: string): Promise<GateResult> {
+  createPayout(payeeId: string, itemId: string, retry?: GateRetry): Promise<GateResult> {
     // Awaiting D1 lets other calls in; chaining makes this payee's decisions strictly sequential.
-    const run = this.tail.then(() => this.decide(payeeId, itemId, retryOf));
+    const run = this.tail.then(() => this.decide(payeeId, itemId, retry));
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  private async decide(payeeId: string, itemId: string, retryOf: string | undefined): Promise<GateResult> {
+  private async decide(payeeId: string, itemId: string, retry: GateRetry | undefined): Promise<GateResult> {
+    const retryOf = retry?.retryOf;
+    // An operator resolved a ticket about this item: pay the payee's current verified details.
+    const operatorRetry = retry !== undefined;
     const remembered = this.ctx.storage.sql.exec<{ payout_id: string }>("SELECT payout_id FROM decisions WHERE item_id = ?", itemId).toArray()[0];
     if (remembered && (retryOf === undefined || remembered.payout_id !== retryOf)) return { outcome: "existing", payoutId: remembered.payout_id };
 
@@ -62,12 +71,12 @@ export class PayeeGate extends DurableObject<Env> {
     }
     if (!existing && retryOf !== undefined) return { outcome: "refused", reason: "nothing_to_retry" };
     const batch = await db.select().from(batches).where(eq(batches.id, item.batchId)).get();
-    if (!batch || (batch.status !== "approved" && batch.status !== "executing" && !(retryOf && batch.status === "completed"))) {
+    if (!batch || (batch.status !== "approved" && batch.status !== "executing" && !(operatorRetry && batch.status === "completed"))) {
       return { outcome: "refused", reason: "batch_not_approved" };
     }
     if (item.status !== "ok" || item.bankSnapshot === null) return { outcome: "refused", reason: "item_not_payable" };
 
-    const refusal = await this.precheck(db, item, retryOf !== undefined);
+    const refusal = await this.precheck(db, item, operatorRetry);
     if (refusal && TRANSIENT_REFUSALS.includes(refusal)) return { outcome: "deferred", reason: refusal };
     if (refusal) {
       await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
@@ -95,7 +104,7 @@ export class PayeeGate extends DurableObject<Env> {
         currency: item.currency as Currency,
         // A retry pays the details an operator corrected and verified; a first attempt pays the
         // details the checker approved (the precheck made sure they are still the same).
-        bankSnapshot: retryOf ? JSON.stringify(bankDetailsOf(payee!)) : item.bankSnapshot,
+        bankSnapshot: operatorRetry ? JSON.stringify(bankDetailsOf(payee!)) : item.bankSnapshot,
       },
       GATE_ACTOR,
     );

@@ -52,7 +52,7 @@ async function retry(env: Env, db: Db, e: ExceptionRow): Promise<RetryResult> {
   // Ask the gate afresh: clear the earlier refusal so the item counts as not yet released.
   await db.update(batchItems).set({ releaseRefusal: null }).where(eq(batchItems.id, itemId));
   const gate = payeeGate(env, item.payeeId);
-  const outcome = await gate.createPayout(item.payeeId, itemId, latest ? latest.id : undefined);
+  const outcome = await gate.createPayout(item.payeeId, itemId, latest ? { retryOf: latest.id } : {});
   return outcome.outcome === "refused" || outcome.outcome === "deferred"
     ? { kind: latest ? "new_attempt" : "released", outcome: outcome.outcome, reason: outcome.reason }
     : { kind: latest ? "new_attempt" : "released", outcome: outcome.outcome, payoutId: outcome.payoutId };

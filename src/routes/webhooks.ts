@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { webhookVerifier } from "../bank/select";
 import type { BankEvent } from "../bank/gateway";
 import { database, type Db, nowIso } from "../db/client";
-import { applyBankStatus } from "../db/payouts";
+import { applyBankStatus, recordEvent } from "../db/payouts";
 import { bankWebhookEvents, payouts } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
@@ -49,6 +49,7 @@ async function applyEvent(db: Db, provider: string, event: BankEvent, raw: strin
     // applied again; the state machine makes the second application a no-op.
     const result = await applyBankStatus(db, payout.id, event, `webhook:${provider}`, "webhook");
     outcome = result.applied ? "applied" : result.reason === "same_status" ? "already_applied" : "ignored";
+    await recordEvent(db, { payoutId: payout.id, kind: "webhook", actorId: `webhook:${provider}`, details: { eventId: event.eventId, type: event.type, bankStatus: event.status, outcome } });
   }
   await db
     .insert(bankWebhookEvents)

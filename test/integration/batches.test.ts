@@ -288,7 +288,10 @@ describe("pre-payout reconciliation", () => {
     const after = (await getBatch(batch.id)).body;
     expect(after).toMatchObject({ status: "draft", fingerprint: null, submittedAt: null });
     expect(await linksFor(batch.id)).toEqual([]);
-    expect(await notificationsFor(batch.id)).toEqual([]);
+    const sent = await notificationsFor(batch.id);
+    // No approval request went out; the blocked item raised one ticket, whose alert is the only notification.
+    expect(sent.filter((n) => n.kind === "approval_requested")).toEqual([]);
+    expect(sent.map((n) => [n.kind, JSON.parse(n.payload).cause])).toEqual([["alert", "pre_payout_blocked"]]);
   });
 
   it("clears a blocked item once the cause is fixed and reconciliation re-runs", async () => {

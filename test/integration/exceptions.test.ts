@@ -293,8 +293,8 @@ describe("resolving retries the payout", () => {
     const { row } = await getException(db(), ticket);
     expect(await retryAfterResolution(env, row)).toEqual({ kind: "nothing_to_do", reason: expect.stringContaining(retryId) });
     const gate = payeeGate(env, payeeId);
-    expect(await gate.createPayout(payeeId, failed.itemId, failed.id)).toEqual({ outcome: "existing", payoutId: retryId });
-    expect(await gate.createPayout(payeeId, failed.itemId, retryId)).toEqual({ outcome: "existing", payoutId: retryId });
+    expect(await gate.createPayout(payeeId, failed.itemId, { retryOf: failed.id })).toEqual({ outcome: "existing", payoutId: retryId });
+    expect(await gate.createPayout(payeeId, failed.itemId, { retryOf: retryId })).toEqual({ outcome: "existing", payoutId: retryId });
     expect(await gate.createPayout(payeeId, failed.itemId)).toEqual({ outcome: "existing", payoutId: retryId });
     expect((await payoutsOfItem(failed.itemId)).map((p) => p.id)).toEqual([failed.id, retryId]);
     expect(await bankDebits(retryId)).toBe(1);
@@ -311,7 +311,7 @@ describe("resolving retries the payout", () => {
     const resolved = await setStatus(ticket, "resolved", "Retry it.");
     expect(resolved.status).toBe(200);
     expect(resolved.body.retryResult).toEqual({ kind: "nothing_to_do", reason: expect.stringContaining("processed") });
-    expect(await payeeGate(env, payees[0].id).createPayout(payees[0].id, paid.itemId, paid.id)).toEqual({ outcome: "existing", payoutId: paid.id });
+    expect(await payeeGate(env, payees[0].id).createPayout(payees[0].id, paid.itemId, { retryOf: paid.id })).toEqual({ outcome: "existing", payoutId: paid.id });
     expect(await payoutsOfItem(paid.itemId)).toHaveLength(1);
     expect(await bankDebits(paid.id)).toBe(1);
   });

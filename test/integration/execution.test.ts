@@ -185,6 +185,9 @@ describe("webhooks and polling", () => {
     const rows = await env.DB.prepare("SELECT outcome FROM bank_webhook_events WHERE payout_id = ?").bind(payoutId).all<{ outcome: string }>();
     expect(rows.results.map((r) => r.outcome)).toEqual(["already_applied"]);
     expect(await payoutPostings(payoutId)).toEqual(["reserve", "settle"]);
+    // The webhook still shows on the timeline, with what it did.
+    const webhookEvents = (await payout(payoutId)).events.filter((e) => e.kind === "webhook");
+    expect(webhookEvents.map((e) => e.details.outcome)).toEqual(["already_applied"]);
   });
 
   it("resolves an unknown payout from a webhook instead of the API response", async () => {
@@ -345,6 +348,18 @@ describe("the payee gate", () => {
     expect(list).toHaveLength(0);
     const item = (await api("auditor", "GET", `/v1/batches/${batch.id}`)).body.items[0];
     expect(await openExceptions(item.id)).toEqual(["invalid_bank_details"]);
+
+    // Once the new details are verified, resolving the ticket pays them, once.
+    await api("admin", "POST", `/v1/payees/${payees[0].id}/verification`, { status: "verified" });
+    const ticket = (await api("admin", "GET", `/v1/exceptions?status=open&cause=invalid_bank_details`)).body.data.find((e: any) => e.itemId === item.id);
+    const resolved = await api("admin", "POST", `/v1/exceptions/${ticket.id}/status`, { status: "resolved", note: "New account confirmed with the seller." });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    expect(resolved.body.retryResult).toMatchObject({ kind: "released", outcome: "created" });
+    const retried = resolved.body.retryResult.payoutId as string;
+    expect((await payout(retried)).payout.bankAccount).toMatchObject({ accountNumberMasked: "XXXXXXXX7777", ifsc: "ICIC0001111" });
+    await consume({ type: "transfer", payoutId: retried });
+    expect((await payout(retried)).payout.status).toBe("processed");
+    expect(await bankDebits(retried)).toBe(1);
   });
 });
 
