@@ -110,7 +110,8 @@ export async function postTransaction(
         })
         .where(eq(accounts.id, accountId)),
     );
-    if (input.cycleId) {
+    // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
+    if (input.cycleId && accountId.startsWith("payee:")) {
       statements.push(
         db
           .insert(accountCycleTotals)

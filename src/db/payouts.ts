@@ -204,7 +204,20 @@ export async function changeStatus(db: Db, payoutId: string, change: Change): Pr
       }),
       db
         .update(payouts)
-        .set(next)
+        // Only what a status change touches: SQLite rewrites every index on a column that is set,
+        // so setting unchanged identity columns (item, payee, key, …) would cost index writes.
+        .set({
+          status: next.status,
+          version: next.version,
+          updatedAt: next.updatedAt,
+          statusChangedAt: next.statusChangedAt,
+          bankReference: next.bankReference,
+          lastBankStatus: next.lastBankStatus,
+          failureCode: next.failureCode,
+          failureReason: next.failureReason,
+          processedAt: next.processedAt,
+          nextPollAt: next.nextPollAt,
+        })
         .where(and(eq(payouts.id, payoutId), eq(payouts.version, current.version))),
       ...(transactionId ? [eventStatement(db, { payoutId, kind: "ledger", actorId: change.actorId, details: { posting: postingFor(change.to), transactionId } })] : []),
       ...(change.exception ? raiseExceptionStatements(db, change.exception) : []),

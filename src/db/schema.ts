@@ -67,9 +67,11 @@ export const journalTransactions = sqliteTable(
   (t) => [
     uniqueIndex("journal_transactions_external_ref_unique").on(t.externalRef),
     // A transaction is reversed at most once.
-    uniqueIndex("journal_transactions_reverses_unique").on(t.reversesTransactionId),
+    uniqueIndex("journal_transactions_reverses_unique")
+      .on(t.reversesTransactionId)
+      .where(sql`reverses_transaction_id IS NOT NULL`),
     index("journal_transactions_cycle_idx").on(t.cycleId),
-    index("journal_transactions_order_idx").on(t.orderId),
+    index("journal_transactions_order_idx").on(t.orderId).where(sql`order_id IS NOT NULL`),
     index("journal_transactions_created_idx").on(t.createdAt),
   ],
 );
@@ -93,7 +95,6 @@ export const journalEntries = sqliteTable(
   (t) => [
     index("journal_entries_account_idx").on(t.accountId, t.id),
     index("journal_entries_transaction_idx").on(t.transactionId),
-    index("journal_entries_account_cycle_idx").on(t.accountId, t.cycleId),
     check("journal_entries_amount_positive", sql`${t.amountPaise} > 0`),
     check("journal_entries_direction", sql`${t.direction} IN ('debit', 'credit')`),
   ],
@@ -391,7 +392,7 @@ export const payoutEvents = sqliteTable(
   },
   (t) => [
     index("payout_events_payout_idx").on(t.payoutId, t.id),
-    uniqueIndex("payout_events_version_unique").on(t.payoutId, t.payoutVersion),
+    uniqueIndex("payout_events_version_unique").on(t.payoutId, t.payoutVersion).where(sql`payout_version IS NOT NULL`),
   ],
 );
 
