@@ -5,7 +5,7 @@
 //   npm run bench                          # 1,000 and 10,000 payouts, then 1,000 again on top
 //   npm run bench -- --sizes 1000,10000,100000
 
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -263,6 +263,7 @@ async function main() {
     billFor1MillionPayoutsUsd: billPerMillion(largest.perPayout),
     peakMemoryMiB: Math.round(peakRssBytes / 2 ** 20),
   };
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${startedAt.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(RESULTS_DIR, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);

@@ -136,13 +136,14 @@ async function sha256(text: string): Promise<string> {
 }
 
 /** Waits until background work (waitUntil after approvals and submissions) has settled. */
-export async function settledDigest(timeoutMs = 5_000): Promise<Record<string, string>> {
+export async function settledDigest(timeoutMs = 20_000): Promise<Record<string, string>> {
   const deadline = Date.now() + timeoutMs;
   let previous = JSON.stringify(await stateDigest());
   let stableRounds = 0;
-  while (stableRounds < 3) {
+  while (stableRounds < 5) {
     if (Date.now() > deadline) throw new Error("state kept changing after the fixtures were built");
-    await new Promise((r) => setTimeout(r, 50));
+    // Background work started by the fixtures (waitUntil) can lag on a loaded machine.
+    await new Promise((r) => setTimeout(r, 100));
     const next = JSON.stringify(await stateDigest());
     stableRounds = next === previous ? stableRounds + 1 : 0;
     previous = next;
