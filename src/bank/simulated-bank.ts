@@ -397,7 +397,8 @@ export class SimulatedBank extends DurableObject<Env> {
       const body = (await c.req.json()) as { amountPaise: number; currency: string; accountNumber: string; ifsc: string; holder: string; reference: string };
       if (!key) return c.json({ error: { code: "missing_idempotency_key" } }, 400);
       const fault = this.nextCallFault(key);
-      const latencyMs = this.config().latencyMs;
+      // Every call waits latencyMs; a scripted "latency" fault makes this one call slow (1 s at least).
+      const latencyMs = fault === "latency" ? Math.max(1_000, this.config().latencyMs) : this.config().latencyMs;
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
       if (fault === "rate_limit") {
         this.record("create", key, fault, 429);

@@ -145,6 +145,18 @@ describe("ambiguous bank outcomes", () => {
   });
 });
 
+describe("a slow bank", () => {
+  it("waits out a slow bank call and pays once", async () => {
+    const { payoutId } = await onePayout();
+    await configureBank({ script: { [payoutId]: ["latency"] } });
+    const started = Date.now();
+    expect(await consume({ type: "transfer", payoutId })).toEqual({ action: "ack" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect((await payout(payoutId)).payout.status).toBe("processed");
+    expect(await bankDebits(payoutId)).toBe(1);
+  });
+});
+
 describe("permanent failures", () => {
   it("fails at once for an invalid account, voids the reservation and raises an exception", async () => {
     const { payee, payoutId, amountPaise } = await onePayout({ accountNumbers: ["123456780000"] });
