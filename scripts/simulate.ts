@@ -137,19 +137,23 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     });
 
     // Payees: sellers and delivery partners, some with accounts the bank will refuse.
-    const payees: Array<{ id: string; type: string; bad: boolean }> = [];
-    for (let i = 0; i < options.payees; i++) {
+    // Decided in order from the seed, then created side by side.
+    const specs = Array.from({ length: options.payees }, (_, i) => {
       const type = i % 5 === 4 ? "delivery_partner" : "seller";
       const bad = rng.next() < profile.badAccountShare;
       const accountNumber = `${String(int(10_000_000, 99_999_999))}${bad ? (rng.next() < 0.5 ? "0000" : "9999") : String(int(1000, 8999))}`;
+      return { i, type, bad, accountNumber };
+    });
+    const payees: Array<{ id: string; type: string; bad: boolean }> = new Array(specs.length);
+    await pool(specs, 8, async ({ i, type, bad, accountNumber }) => {
       const payee = await api.ok("admin", "POST", "/v1/payees", {
         type,
         displayName: `Sim ${type} ${i}`,
         bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: `Sim payee ${i}` },
       });
       await api.ok("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
-      payees.push({ id: payee.id, type, bad });
-    }
+      payees[i] = { id: payee.id, type, bad };
+    });
     const sellers = payees.filter((p) => p.type === "seller");
     const partners = payees.filter((p) => p.type === "delivery_partner");
     const owedPaise = new Map<string, number>();
@@ -192,20 +196,26 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       });
       ordersPosted += settlements.length;
 
-      // Concurrent duplicate batch creation must give one batch.
-      const created = await Promise.all([0, 1, 2].map(() => api.call("maker", "POST", "/v1/batches", { cycleId })));
-      const ids = new Set(created.map((c) => c.body?.id));
-      if (ids.size !== 1 || created.some((c) => c.status !== 200 && c.status !== 201)) {
-        throw new Error(`duplicate batch creation gave ${JSON.stringify(created.map((c) => [c.status, c.body?.id ?? c.body]))}`);
+      // One batch holds at most 1,000 payees: larger cycles go in batches of named payees.
+      const owedThisCycle = [...new Set(settlements.flatMap((s) => [s.sellerPayeeId, ...(s.deliveryPartnerPayeeId && s.deliveryFeePaise > 0 ? [s.deliveryPartnerPayeeId] : [])]))].sort();
+      const scopes: Array<string[] | null> = owedThisCycle.length <= 1000 ? [null] : Array.from({ length: Math.ceil(owedThisCycle.length / 1000) }, (_, k) => owedThisCycle.slice(k * 1000, (k + 1) * 1000));
+      for (const payeeIds of scopes) {
+        const body = payeeIds ? { cycleId, payeeIds } : { cycleId };
+        // Concurrent duplicate batch creation must give one batch.
+        const created = await Promise.all([0, 1, 2].map(() => api.call("maker", "POST", "/v1/batches", body)));
+        const ids = new Set(created.map((c) => c.body?.id));
+        if (ids.size !== 1 || created.some((c) => c.status !== 200 && c.status !== 201)) {
+          throw new Error(`duplicate batch creation gave ${JSON.stringify(created.map((c) => [c.status, c.body?.id ?? c.body]))}`);
+        }
+        const batchId = [...ids][0] as string;
+        const submitted = await api.ok("maker", "POST", `/v1/batches/${batchId}/submit`);
+        // Concurrent and repeated approvals must give one state change.
+        const approvers: Actor[] = submitted.requiredApprovals === 2 ? ["checker", "checker2", "checker", "checker2"] : ["checker", "checker", "checker2"];
+        const decisions = await Promise.all(approvers.map((a) => api.call(a, "POST", `/v1/batches/${batchId}/approve`, { fingerprint: submitted.fingerprint })));
+        const refused = decisions.filter((d) => d.status !== 200 && !(d.status === 409 && d.body?.error?.code === "batch_not_pending"));
+        if (refused.length > 0) throw new Error(`approval refused: ${JSON.stringify(refused.map((r) => r.body))}`);
+        log(`  cycle ${cycle}: ${settlements.length} orders, batch ${batchId} with ${submitted.itemCount} payees approved`);
       }
-      const batchId = [...ids][0] as string;
-      const submitted = await api.ok("maker", "POST", `/v1/batches/${batchId}/submit`);
-      // Concurrent and repeated approvals must give one state change.
-      const approvers: Actor[] = submitted.requiredApprovals === 2 ? ["checker", "checker2", "checker", "checker2"] : ["checker", "checker", "checker2"];
-      const decisions = await Promise.all(approvers.map((a) => api.call(a, "POST", `/v1/batches/${batchId}/approve`, { fingerprint: submitted.fingerprint })));
-      const refused = decisions.filter((d) => d.status !== 200 && !(d.status === 409 && d.body?.error?.code === "batch_not_pending"));
-      if (refused.length > 0) throw new Error(`approval refused: ${JSON.stringify(refused.map((r) => r.body))}`);
-      log(`  cycle ${cycle}: ${settlements.length} orders, batch ${batchId} with ${submitted.itemCount} payees approved`);
       clockMs = await quiesce(api, clockMs, log);
     }
 
@@ -276,11 +286,12 @@ async function quiesce(api: Api, clockMs: number, log: (line: string) => void): 
   let clock = clockMs;
   while (Date.now() < deadline) {
     await sleep(1_500);
-    const payouts = await api.all<any>("auditor", "/v1/payouts");
-    const moving = payouts.filter((p) => ["created", "queued", "processing", "unknown"].includes(p.status));
-    const batches = await api.all<any>("auditor", "/v1/batches");
-    const unreleased = batches.filter((b) => b.status === "approved" || b.status === "executing");
-    if (moving.length === 0 && unreleased.length === 0) return clock;
+    // Counts, not lists: a large run has too many payouts to page through every second.
+    const summary = await api.ok("auditor", "GET", "/v1/payouts/summary");
+    const moving = ["created", "queued", "processing", "unknown"].reduce((n, status) => n + (summary.byStatus[status]?.count ?? 0), 0);
+    const approved = await api.ok("auditor", "GET", "/v1/batches?status=approved&limit=1");
+    const executing = await api.ok("auditor", "GET", "/v1/batches?status=executing&limit=1");
+    if (moving === 0 && approved.data.length === 0 && executing.data.length === 0) return clock;
     // Let simulated time pass: the bank settles and delivers late webhooks; the poller (fired
     // twice at once, as a double-firing cron would) resolves what webhooks did not.
     clock += 2 * MINUTE_MS;
