@@ -16,7 +16,7 @@ import { HOLDING_STATUSES } from "../domain/payout-state";
 import { type PayeeCycleFacts, type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { raiseExceptionStatements } from "./exceptions";
-import { type Db, isUniqueViolation, nowIso } from "./client";
+import { type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso } from "./client";
 import type { Batch } from "./ledger";
 import { bankDetailsOf } from "./payees";
 import { breakdownOf } from "./settlements";
@@ -37,7 +37,6 @@ import {
 
 /** A batch holds at most this many payees; split larger cycles with `payeeIds`. */
 export const MAX_ITEMS_PER_BATCH = 1000;
-const IN_CHUNK = 90; // D1 binds at most 100 parameters per statement
 
 type BatchRow = typeof batches.$inferSelect;
 type ItemRow = typeof batchItems.$inferSelect;
@@ -132,12 +131,6 @@ export async function listBatches(db: Db, filter: { cycleId?: string; status?: B
 }
 
 // ---- facts for pre-payout reconciliation ----
-
-async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>, size = IN_CHUNK): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += size) out.push(...(await query(ids.slice(i, i + size))));
-  return out;
-}
 
 /** Reads everything the checks need for one cycle, in a fixed number of queries per 90 payees. */
 async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "all" | readonly string[]) {

@@ -10,6 +10,16 @@ export function database(d1: D1Database) {
 
 export const nowIso = () => new Date().toISOString();
 
+/** D1 binds at most 100 parameters per statement: IN lists go in chunks of this many. */
+export const IN_CHUNK = 90;
+
+/** Runs `query` once per chunk of `ids` and concatenates the rows. */
+export async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>, size = IN_CHUNK): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(...(await query(ids.slice(i, i + size))));
+  return out;
+}
+
 /** D1 reports constraint failures only through the message text. */
 export function isUniqueViolation(error: unknown, indexOrColumn?: string): boolean {
   const message = errorMessage(error);

@@ -1,6 +1,6 @@
 // Payees and their bank details. A payee and its payable account are created together.
 
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { payableAccountId } from "../domain/accounts";
 import { conflict, notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
@@ -13,7 +13,7 @@ import {
   type VerificationStatus,
 } from "../domain/payees";
 import { auditStatement } from "./audit";
-import { type Db, isUniqueViolation, nowIso } from "./client";
+import { type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { accounts, payees } from "./schema";
 
 type PayeeRow = typeof payees.$inferSelect;
@@ -102,6 +102,12 @@ export async function createPayee(db: Db, input: NewPayee, actorId: string): Pro
     throw error;
   }
   return payeeView(row);
+}
+
+/** Display names by payee id, for pages that list payees. */
+export async function payeeNames(db: Db, ids: readonly string[]): Promise<Record<string, string>> {
+  const rows = await inChunks([...new Set(ids)], (chunk) => db.select({ id: payees.id, name: payees.displayName }).from(payees).where(inArray(payees.id, chunk)));
+  return Object.fromEntries(rows.map((p) => [p.id, p.name]));
 }
 
 export async function getPayeeRow(db: Db, id: string): Promise<PayeeRow> {

@@ -11,7 +11,7 @@ import { newId } from "../domain/ids";
 import { type CsvColumnMapping, statementParser, type STATEMENT_FORMATS } from "../domain/statement";
 import { type BankLine, type LedgerPosting, reconcileThreeWay, type SystemPayout, type ThreeWayResult } from "../domain/three-way";
 import { auditStatement } from "./audit";
-import { type Db, isUniqueViolation, nowIso } from "./client";
+import { type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { raiseExceptionStatements } from "./exceptions";
 import type { Batch } from "./ledger";
 import { bankStatementLines, bankStatements, journalEntries, journalTransactions, payouts, reconciliationRuns } from "./schema";
@@ -19,18 +19,11 @@ import { bankStatementLines, bankStatements, journalEntries, journalTransactions
 const DAY_MS = 86_400_000;
 /** Bank lines for a day's payouts may be dated up to this long after the payout was created. */
 const SETTLEMENT_LAG_MS = 3 * DAY_MS;
-const IN_CHUNK = 90;
 const STATEMENT_ROWS_PER_INSERT = 10;
 
 export type ReconciliationScope = { scope: "day"; date: string } | { scope: "cycle"; cycleId: string };
 
 export const dayStartMs = (date: string) => Date.parse(`${date}T00:00:00.000Z`);
-
-async function inChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(...(await query(ids.slice(i, i + IN_CHUNK))));
-  return out;
-}
 
 // ---- bank statements ----
 

@@ -9,8 +9,7 @@ import { approvalSecret, publicBaseUrl } from "../config";
 import { decide, getLink } from "../db/approvals";
 import { batchView, getBatch } from "../db/batches";
 import { database } from "../db/client";
-import { payees } from "../db/schema";
-import { inArray } from "drizzle-orm";
+import { payeeNames } from "../db/payees";
 import { verifyApprovalToken, type ApprovalTokenClaims } from "../domain/approval-token";
 import { DomainError } from "../domain/errors";
 import { hmacSha256Hex, timingSafeEqual } from "../domain/hash";
@@ -64,11 +63,7 @@ export const approvalPages = new Hono<AppEnv>()
     if (batch.fingerprint !== claims.fingerprint) {
       return c.html(<ApprovalMessage tone="bad" title="This batch changed" message="The batch is not the one this link was issued for." batch={batch} />, 409);
     }
-    const ids = batch.items.map((i) => i.payeeId);
-    const names: Record<string, string> = {};
-    for (let i = 0; i < ids.length; i += 90) {
-      for (const p of await db.select({ id: payees.id, name: payees.displayName }).from(payees).where(inArray(payees.id, ids.slice(i, i + 90)))) names[p.id] = p.name;
-    }
+    const names = await payeeNames(db, batch.items.map((i) => i.payeeId));
     const nonce = crypto.randomUUID();
     setCookie(c, CSRF_COOKIE, nonce, {
       httpOnly: true,

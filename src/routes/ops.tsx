@@ -13,9 +13,9 @@ import { getDailyReport, listDailyReports, reportCsv } from "../db/audit-report"
 import { batchView, getBatch, listBatches } from "../db/batches";
 import { database, type Db } from "../db/client";
 import { addNote, exceptionView, getException, listExceptions } from "../db/exceptions";
-import { bankDetailsOf, getPayeeRow } from "../db/payees";
+import { bankDetailsOf, getPayeeRow, payeeNames } from "../db/payees";
 import { getPayout, payoutTimeline, payoutView } from "../db/payouts";
-import { BATCH_STATUSES, batches, exceptions, PAYOUT_STATUS_VALUES, payees, payouts } from "../db/schema";
+import { BATCH_STATUSES, batches, exceptions, PAYOUT_STATUS_VALUES, payouts } from "../db/schema";
 import { DomainError } from "../domain/errors";
 import { BANK_DETAIL_CAUSES, RETRY_ON_RESOLVE, retryKindFor } from "../domain/exception-state";
 import { hmacSha256Hex, timingSafeEqual } from "../domain/hash";
@@ -43,7 +43,6 @@ const PAGE_SIZE = 50;
 const MAX_BATCH_PAYOUTS = 2000;
 const MAX_ATTEMPTS_SHOWN = 50;
 const AUDIT_DAYS_SHOWN = 62;
-const IN_CHUNK = 90; // D1 binds at most 100 parameters per statement
 
 type FormFields = Record<string, string>;
 type OpsEnv = { Bindings: Env; Variables: { viewer: Viewer; form: FormFields } };
@@ -142,16 +141,6 @@ async function readForm(c: OpsContext): Promise<FormFields | null> {
 }
 
 // ---- reads the pages need beyond the data modules ----
-
-async function payeeNames(db: Db, ids: readonly string[]): Promise<Record<string, string>> {
-  const unique = [...new Set(ids)];
-  const names: Record<string, string> = {};
-  for (let i = 0; i < unique.length; i += IN_CHUNK) {
-    const rows = await db.select({ id: payees.id, name: payees.displayName }).from(payees).where(inArray(payees.id, unique.slice(i, i + IN_CHUNK)));
-    for (const p of rows) names[p.id] = p.name;
-  }
-  return names;
-}
 
 async function dashboardData(db: Db, viewer: Viewer, nowMs: number): Promise<DashboardData> {
   const date = new Date(nowMs).toISOString().slice(0, 10);
