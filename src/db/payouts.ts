@@ -158,9 +158,11 @@ const MAX_CHANGE_ATTEMPTS = 5;
  * move requires. A move the machine refuses (late, duplicate or backwards) is recorded on the
  * timeline and ignored. Safe to call concurrently and repeatedly.
  */
-export async function changeStatus(db: Db, payoutId: string, change: Change): Promise<ChangeResult> {
+export async function changeStatus(db: Db, payoutId: string, change: Change, known?: PayoutRow): Promise<ChangeResult> {
   for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
-    const current = await getPayout(db, payoutId);
+    // A row the caller just read saves a query; if it is stale, the version lock below fails
+    // and the next attempt reads afresh.
+    const current = attempt === 0 && known ? known : await getPayout(db, payoutId);
     const check = transition(current.status, change.to);
     if (!check.ok) {
       if (check.reason === "not_allowed") {
@@ -282,13 +284,14 @@ export async function applyBankStatus(
   cause: string,
 ): Promise<ChangeResult> {
   const common = { actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status };
-  const current = await getPayout(db, payoutId);
+  let current = await getPayout(db, payoutId);
+  const payout = current; // batch, item and payee never change
   if (bank.status === "reversed" && current.status !== "processed" && current.status !== "reversed") {
-    const settled = await changeStatus(db, payoutId, { ...common, to: "processed", details: { inferredFrom: "reversed" } });
+    const settled = await changeStatus(db, payoutId, { ...common, to: "processed", details: { inferredFrom: "reversed" } }, current);
     if (!settled.applied && settled.payout.status !== "processed") return settled;
+    current = settled.payout;
   }
   const to = targetForBankStatus(bank.status);
-  const payout = await getPayout(db, payoutId);
   return changeStatus(db, payoutId, {
     ...common,
     to,
@@ -316,5 +319,5 @@ export async function applyBankStatus(
               details: { bankReference: bank.bankReference },
             }
           : undefined,
-  });
+  }, current);
 }
