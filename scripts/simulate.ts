@@ -236,11 +236,14 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       clockMs = await quiesce(api, clockMs, log);
     }
 
-    // Past the polling horizon: everything the bank knows is delivered, the poller resolves the rest.
-    await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs: 2 * 3_600_000 });
-    clockMs += 2 * 3_600_000;
-    await Promise.all([api.cron("*/5 * * * *", clockMs), api.cron("*/5 * * * *", clockMs)]);
-    clockMs = await quiesce(api, clockMs, log);
+    // Past the polling horizon: everything the bank knows is delivered, the poller resolves the
+    // rest; then past the return re-check interval, so a late return whose webhook was lost is seen.
+    for (const advanceMs of [2 * 3_600_000, 7 * 3_600_000]) {
+      await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs });
+      clockMs += advanceMs;
+      await Promise.all([api.cron("*/5 * * * *", clockMs), api.cron("*/5 * * * *", clockMs)]);
+      clockMs = await quiesce(api, clockMs, log);
+    }
 
     const today = new Date().toISOString().slice(0, 10);
     const run = await api.ok("auditor", "POST", "/v1/reconciliation/runs", { date: today });
