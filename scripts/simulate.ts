@@ -40,7 +40,9 @@ export const PROFILES: Record<string, Profile> = {
 const TOKENS = Object.fromEntries(Object.entries(TEST_ACTORS).map(([k, a]) => [k, a.token])) as Record<keyof typeof TEST_ACTORS, string>;
 type Actor = keyof typeof TEST_ACTORS;
 const MINUTE_MS = 60_000;
-const QUIESCE_TIMEOUT_MS = 240_000;
+/** How long to wait for payouts to settle after each step: more payouts, more time. */
+const QUIESCE_BASE_MS = 240_000;
+const QUIESCE_PER_PAYEE_MS = 300;
 const MAX_RESOLUTION_ROUNDS = 3;
 
 class Api {
@@ -216,7 +218,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         if (refused.length > 0) throw new Error(`approval refused: ${JSON.stringify(refused.map((r) => r.body))}`);
         log(`  cycle ${cycle}: ${settlements.length} orders, batch ${batchId} with ${submitted.itemCount} payees approved`);
       }
-      clockMs = await quiesce(api, clockMs, log);
+      clockMs = await quiesce(api, clockMs, options.payees, log);
     }
 
     // Operators work the tickets: fix bad bank details, then resolve; resolutions retry payouts.
@@ -233,7 +235,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         await api.ok("admin", "POST", `/v1/exceptions/${e.id}/status`, { status: "resolved", note: `simulation round ${round + 1}` });
       }
       log(`  resolved ${open.length} tickets (round ${round + 1})`);
-      clockMs = await quiesce(api, clockMs, log);
+      clockMs = await quiesce(api, clockMs, options.payees, log);
     }
 
     // Past the polling horizon: everything the bank knows is delivered, the poller resolves the
@@ -242,7 +244,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs });
       clockMs += advanceMs;
       await Promise.all([api.cron("*/5 * * * *", clockMs), api.cron("*/5 * * * *", clockMs)]);
-      clockMs = await quiesce(api, clockMs, log);
+      clockMs = await quiesce(api, clockMs, options.payees, log);
     }
 
     const today = new Date().toISOString().slice(0, 10);
@@ -284,8 +286,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 }
 
 /** Runs crons and bank ticks until no payout is still moving, or the time budget runs out. */
-async function quiesce(api: Api, clockMs: number, log: (line: string) => void): Promise<number> {
-  const deadline = Date.now() + QUIESCE_TIMEOUT_MS;
+async function quiesce(api: Api, clockMs: number, payees: number, log: (line: string) => void): Promise<number> {
+  const deadline = Date.now() + QUIESCE_BASE_MS + payees * QUIESCE_PER_PAYEE_MS;
   let clock = clockMs;
   while (Date.now() < deadline) {
     await sleep(1_500);
