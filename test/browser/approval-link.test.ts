@@ -2,14 +2,12 @@
 // the batch, press Approve or Reject, and see the outcome, both on the page and in the API.
 
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page, type Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
+import type { Page, Response } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { TEST_ACTORS } from "../support/actors.ts";
-import { approvalRequestFor, expectNoSidewaysScroll, getBatch, settleOrder, submittedBatch, unique, verifiedSeller } from "./support.ts";
+import { approvalRequestFor, expectNoSidewaysScroll, getBatch, settleOrder, submittedBatch, unique, verifiedSeller, LAPTOP, useChromium } from "./support.ts";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
 const RESULTS_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
 /** An approved batch is released for execution at once, so the API may already show it further on. */
@@ -19,26 +17,8 @@ const chen = TEST_ACTORS.checker.actorId;
 const carla = TEST_ACTORS.checker2.actorId;
 const mira = TEST_ACTORS.maker.actorId;
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    timeout: 60_000,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 /** A fresh browser profile (own cookies), as each checker opening their own mail would have. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: LAPTOP });
-  onTestFinished(() => context.close());
-  return context.newPage();
-}
+const newPage = useChromium();
 
 const text = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).trim();
 

@@ -3,38 +3,18 @@
 // are corrected resolves the exception and follows the retry to a processed payout.
 
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { TEST_ACTORS } from "../support/actors.ts";
-import { api, expectNoSidewaysScroll, settleOrder, submittedBatch, unique, verifiedSeller } from "./support.ts";
+import { api, expectNoSidewaysScroll, settleOrder, submittedBatch, unique, verifiedSeller, LAPTOP, useChromium } from "./support.ts";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
 const RESULTS_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 const PAYOUT_WAIT_MS = 30_000;
 const POLL_MS = 250;
 const RELOAD_WAIT_MS = 30_000;
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    timeout: 60_000,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: LAPTOP });
-  onTestFinished(() => context.close());
-  return context.newPage();
-}
+const newPage = useChromium();
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 

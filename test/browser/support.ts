@@ -1,8 +1,8 @@
 // What the browser tests need besides the browser: the Worker's HTTP API as an integration calls
 // it, and the notification sink that stands in for the checkers' inbox (see global-setup.ts).
 
-import type { Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, onTestFinished } from "vitest";
 import { TEST_ACTORS, type TestActor } from "../support/actors.ts";
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -123,4 +123,30 @@ export async function expectNoSidewaysScroll(page: Page): Promise<void> {
     return { page: document.documentElement.scrollWidth, viewport, culprits };
   })()`)) as { page: number; viewport: number; culprits: string[] };
   expect(widths.page, `page is ${widths.page}px wide in a ${widths.viewport}px viewport: ${widths.culprits.join(", ")}`).toBeLessThanOrEqual(widths.viewport);
+}
+
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const LAPTOP = { width: 1366, height: 768 };
+
+/**
+ * Launches Debian's Chromium for the calling test file (headless, no network of its own) and
+ * returns `newPage`: a page in a fresh profile, with its own cookies, closed after the test.
+ */
+export function useChromium(): () => Promise<Page> {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      timeout: 60_000,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async () => {
+    const context = await browser.newContext({ viewport: LAPTOP });
+    onTestFinished(() => context.close());
+    return context.newPage();
+  };
 }
