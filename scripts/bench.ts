@@ -118,6 +118,8 @@ interface RunResult {
   msPerPayout: number;
   usage: Usage;
   perPayout: Record<string, number>;
+  /** Where the rows go: each SQL statement's queries and rows per payout, costliest writes first. */
+  statementsPerPayout: Array<{ sql: string; queries: number; rowsRead: number; rowsWritten: number }>;
 }
 
 /** Settles one order for each of N new payees, approves their batches, and times approval → processed. */
@@ -174,6 +176,7 @@ async function runSize(stack: LocalStack, n: number, label: string, historyPayou
   if ((summary.byStatus.processed?.count ?? 0) !== n) console.error(`  the ledger side shows ${summary.byStatus.processed?.count ?? 0} of ${n} processed`);
   const seconds = (Date.now() - started) / 1000;
   const usage = (await call(base, "admin-ada", "GET", "/v1/usage")) as Usage;
+  const statements = (await call(base, "admin-ada", "GET", "/v1/usage/statements")).data as RunResult["statementsPerPayout"];
   if (processed < n) console.error(`  only ${processed} of ${n} payouts processed before the time limit`);
   const per = (v: number) => Math.round((v / n) * 100) / 100;
   return {
@@ -193,6 +196,12 @@ async function runSize(stack: LocalStack, n: number, label: string, historyPayou
       queueDeliveries: per(usage.queueMessagesDelivered),
       workerInvocations: per(usage.workerInvocations),
     },
+    statementsPerPayout: statements.map((st) => ({
+      sql: st.sql.replace(/\s+/g, " ").slice(0, 240),
+      queries: per(st.queries),
+      rowsRead: per(st.rowsRead),
+      rowsWritten: per(st.rowsWritten),
+    })),
   };
 }
 
@@ -237,6 +246,7 @@ async function main() {
       runs.push(result);
       history += n;
       console.log(`  ${result.payoutsPerSecond} payouts/s, ${result.msPerPayout} ms each; per payout ${JSON.stringify(result.perPayout)}`);
+      for (const st of result.statementsPerPayout.slice(0, 12)) console.log(`    ${String(st.rowsWritten).padStart(6)} written ${String(st.rowsRead).padStart(6)} read  ${st.sql.slice(0, 110)}`);
     }
   } finally {
     clearInterval(sampler);

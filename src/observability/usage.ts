@@ -25,13 +25,26 @@ const zero = (): Usage => ({
   payoutsProcessed: 0,
 });
 
+/** What one SQL statement (by its text) cost since the last reset: how the benchmark finds where rows go. */
+export interface StatementUsage {
+  sql: string;
+  queries: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
 let usage = zero();
-/** When on, `raw()` reads are run through `run()` so their rows-read meta is counted too. */
+let byStatement = new Map<string, StatementUsage>();
+/** When on, `raw()` reads are run through `run()` so their rows-read meta is counted too, and costs are kept per statement. */
 let exactReads = false;
 
 export const currentUsage = (): Usage => ({ ...usage });
+/** Per-statement costs, costliest writes first; empty unless `USAGE_METERING=exact`. */
+export const usageByStatement = (): StatementUsage[] =>
+  [...byStatement.values()].sort((a, b) => b.rowsWritten - a.rowsWritten || b.rowsRead - a.rowsRead).map((s) => ({ ...s }));
 export const resetUsage = () => {
   usage = zero();
+  byStatement = new Map();
 };
 export function countUsage(key: keyof Usage, n = 1) {
   usage[key] += n;
@@ -40,31 +53,40 @@ export function configureUsage(env: { USAGE_METERING?: string }) {
   exactReads = env.USAGE_METERING === "exact";
 }
 
-function record(meta: D1Meta | undefined) {
+function record(meta: D1Meta | undefined, sql: string) {
   usage.d1Queries++;
-  if (!meta) return;
-  usage.d1RowsRead += meta.rows_read ?? 0;
-  usage.d1RowsWritten += meta.rows_written ?? 0;
+  const rowsRead = meta?.rows_read ?? 0;
+  const rowsWritten = meta?.rows_written ?? 0;
+  usage.d1RowsRead += rowsRead;
+  usage.d1RowsWritten += rowsWritten;
+  if (!exactReads) return;
+  const entry = byStatement.get(sql) ?? { sql, queries: 0, rowsRead: 0, rowsWritten: 0 };
+  entry.queries++;
+  entry.rowsRead += rowsRead;
+  entry.rowsWritten += rowsWritten;
+  byStatement.set(sql, entry);
 }
 
 const ORIGINAL = Symbol("original statement");
+const SQL = Symbol("statement text");
 
-function meterStatement(stmt: D1PreparedStatement): D1PreparedStatement {
+function meterStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
   return new Proxy(stmt, {
     get(target, prop) {
       if (prop === ORIGINAL) return target;
-      if (prop === "bind") return (...values: unknown[]) => meterStatement(target.bind(...values));
+      if (prop === SQL) return sql;
+      if (prop === "bind") return (...values: unknown[]) => meterStatement(target.bind(...values), sql);
       if (prop === "run" || prop === "all") {
         return async () => {
           const result = await target.all();
-          record(result.meta);
+          record(result.meta, sql);
           return result;
         };
       }
       if (prop === "first") {
         return async (column?: string) => {
           const result = await target.all<Record<string, unknown>>();
-          record(result.meta);
+          record(result.meta, sql);
           const row = result.results[0];
           return row === undefined ? null : column === undefined ? row : row[column];
         };
@@ -77,7 +99,7 @@ function meterStatement(stmt: D1PreparedStatement): D1PreparedStatement {
           }
           // Same mapping drizzle applies to batch results: one array per row, in column order.
           const result = await target.all<Record<string, unknown>>();
-          record(result.meta);
+          record(result.meta, sql);
           return result.results.map((row) => Object.values(row));
         };
       }
@@ -91,12 +113,13 @@ function meterStatement(stmt: D1PreparedStatement): D1PreparedStatement {
 export function meteredD1(d1: D1Database): D1Database {
   return new Proxy(d1, {
     get(target, prop) {
-      if (prop === "prepare") return (query: string) => meterStatement(target.prepare(query));
+      if (prop === "prepare") return (query: string) => meterStatement(target.prepare(query), query);
       if (prop === "batch") {
         return async (statements: D1PreparedStatement[]) => {
-          const originals = statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement>)[ORIGINAL] ?? s);
+          const tagged = statements as unknown as Array<Record<symbol, unknown>>;
+          const originals = tagged.map((s) => (s[ORIGINAL] as D1PreparedStatement | undefined) ?? (s as unknown as D1PreparedStatement));
           const results = await target.batch(originals);
-          for (const r of results) record(r.meta);
+          results.forEach((r, i) => record(r.meta, (tagged[i]![SQL] as string | undefined) ?? "(unmetered statement)"));
           return results;
         };
       }

@@ -4,11 +4,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { requireRole } from "../http/auth";
-import { currentUsage, resetUsage } from "../observability/usage";
+import { currentUsage, resetUsage, usageByStatement } from "../observability/usage";
 
 export const usageRouter = new Hono<AppEnv>()
   .use("*", requireRole("admin"))
   .get("/", (c) => c.json(currentUsage()))
+  .get("/statements", (c) => c.json({ data: usageByStatement() }))
   .post("/reset", (c) => {
     resetUsage();
     return c.json(currentUsage());
