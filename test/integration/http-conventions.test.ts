@@ -30,6 +30,13 @@ describe("request bodies", () => {
     expectError(await api("admin", "POST", "/v1/payees", ""), 400, "malformed_json");
   });
 
+  it("ignores a leading byte order mark, as RFC 8259 §8.1 allows, and nothing else before the JSON", async () => {
+    const created = await api("admin", "POST", "/v1/payees", `\ufeff${JSON.stringify(payeeBody())}`);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expectError(await api("admin", "POST", "/v1/payees", `\ufeff\ufeff${JSON.stringify(payeeBody())}`), 400, "malformed_json");
+    expectError(await api("admin", "POST", "/v1/payees", `\u200b${JSON.stringify(payeeBody())}`), 400, "malformed_json");
+  });
+
   it("refuses a body that is not sent as application/json (415 unsupported_media_type)", async () => {
     for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/jsonp"]) {
       const res = await api("admin", "POST", "/v1/payees", JSON.stringify(payeeBody()), { "content-type": contentType });

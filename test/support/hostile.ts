@@ -683,15 +683,19 @@ const badAuthorization = fc.oneof(
   fc.constantFrom("Bearer", "Bearer ", "Bearer null", "Bearer undefined", "Token abc", "Bearer " + "a".repeat(513)),
 ).filter((h) => !(h.startsWith("Bearer ") && REAL_TOKENS.has(h.slice("Bearer ".length))));
 
-/** A malformed JSON text: curated classics and random text that fails to parse. */
+/**
+ * A malformed JSON text: curated classics and random text that fails to parse. The server reads
+ * bodies as UTF-8 text, which drops a leading byte order mark (RFC 8259 §8.1 lets a parser ignore
+ * it), so the check does the same: "\ufeff{}" is `{}`, not malformed.
+ */
 export const malformedJson = fc
   .oneof(
-    fc.constantFrom("{", "}", "{not json", '{"a":1,}', "{'a':1}", "[1,]", "NaN", "undefined", '{"a":1}garbage', "\u0000", "\ufeff{}", '{"a":"\\x41"}', '{"a":01}', '"unterminated', "{}{}"),
+    fc.constantFrom("{", "}", "{not json", '{"a":1,}', "{'a':1}", "[1,]", "NaN", "undefined", '{"a":1}garbage', "\u0000", '{"a":"\\x41"}', '{"a":01}', '"unterminated', "{}{}"),
     fc.string({ unit: "binary", minLength: 1, maxLength: 40 }),
   )
   .filter((text) => {
     try {
-      JSON.parse(text);
+      JSON.parse(text.replace(/^\ufeff/, ""));
       return false;
     } catch {
       return true;
