@@ -76,9 +76,10 @@ export class PayeeGate extends DurableObject<Env> {
     }
     if (item.status !== "ok" || item.bankSnapshot === null) return { outcome: "refused", reason: "item_not_payable" };
 
-    const refusal = await this.precheck(db, item, operatorRetry);
-    if (refusal && TRANSIENT_REFUSALS.includes(refusal)) return { outcome: "deferred", reason: refusal };
-    if (refusal) {
+    const checked = await this.precheck(db, item, operatorRetry);
+    if (typeof checked === "string") {
+      const refusal = checked;
+      if (TRANSIENT_REFUSALS.includes(refusal)) return { outcome: "deferred", reason: refusal };
       await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
       await raiseException(db, {
         cause: refusal.startsWith("bank_details") ? "invalid_bank_details" : "payout_refused",
@@ -91,7 +92,7 @@ export class PayeeGate extends DurableObject<Env> {
       return { outcome: "refused", reason: refusal };
     }
 
-    const payee = await db.select().from(payees).where(eq(payees.id, payeeId)).get();
+    const payee = checked;
     const created = await createPayoutRecord(
       db,
       {
@@ -104,7 +105,7 @@ export class PayeeGate extends DurableObject<Env> {
         currency: item.currency as Currency,
         // A retry pays the details an operator corrected and verified; a first attempt pays the
         // details the checker approved (the precheck made sure they are still the same).
-        bankSnapshot: operatorRetry ? JSON.stringify(bankDetailsOf(payee!)) : item.bankSnapshot,
+        bankSnapshot: operatorRetry ? JSON.stringify(bankDetailsOf(payee)) : item.bankSnapshot,
       },
       GATE_ACTOR,
     );
@@ -117,8 +118,8 @@ export class PayeeGate extends DurableObject<Env> {
     return this.remember(itemId, { outcome: created.outcome, payoutId: created.payout.id });
   }
 
-  /** The checks that must pass before money is reserved, or the reason they fail. */
-  private async precheck(db: ReturnType<typeof database>, item: typeof batchItems.$inferSelect, isRetry: boolean): Promise<string | null> {
+  /** The checks that must pass before money is reserved: the payee they passed for, or the reason they fail. */
+  private async precheck(db: ReturnType<typeof database>, item: typeof batchItems.$inferSelect, isRetry: boolean): Promise<typeof payees.$inferSelect | string> {
     const payee = await db.select().from(payees).where(eq(payees.id, item.payeeId)).get();
     if (!payee) return "payee_not_found";
     const problem = bankDetailsProblem(bankDetailsOf(payee), payee.bankVerificationStatus);
@@ -136,7 +137,7 @@ export class PayeeGate extends DurableObject<Env> {
       .get();
     const cycleOutstandingPaise = cycle ? cycle.creditsPaise - cycle.debitsPaise : 0;
     if (outstandingPaise < item.amountPaise || cycleOutstandingPaise < item.amountPaise) return "insufficient_payable";
-    return null;
+    return payee;
   }
 
   /**
