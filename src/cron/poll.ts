@@ -59,7 +59,7 @@ export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSumma
     const known = await gateway.getTransfer(payout.idempotencyKey);
     await recordEvent(db, { payoutId: payout.id, kind: "poll", actorId: POLL_ACTOR, details: { result: known.kind, bankStatus: known.kind === "found" ? known.transfer.status : null } });
     if (known.kind === "found") {
-      const result = await applyBankStatus(db, payout.id, known.transfer, POLL_ACTOR, "poll");
+      const result = await applyBankStatus(db, payout.id, known.transfer, POLL_ACTOR, "poll", { known: payout });
       if (result.applied) summary.resolved++;
     } else if (known.kind === "not_found" && payout.status !== "processing") {
       // The bank never got it (or its queue message was dead-lettered): hand it to the consumer again.
@@ -105,7 +105,7 @@ async function pollForReturns(env: Env, db: Db, gateway: ReturnType<typeof bankG
     const known = await gateway.getTransfer(payout.idempotencyKey);
     if (known.kind === "found" && known.transfer.status === "reversed") {
       await recordEvent(db, { payoutId: payout.id, kind: "poll", actorId: POLL_ACTOR, details: { result: "found", bankStatus: "reversed" } });
-      if ((await applyBankStatus(db, payout.id, known.transfer, POLL_ACTOR, "poll")).applied) found++;
+      if ((await applyBankStatus(db, payout.id, known.transfer, POLL_ACTOR, "poll", { known: payout })).applied) found++;
       continue;
     }
     const insideWindow = Date.parse(payout.processedAt ?? payout.updatedAt) > nowMs - windowMs;

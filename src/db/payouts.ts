@@ -1,6 +1,7 @@
 // Payout records and every change to them. A status change, its ledger posting and its
-// timeline event are one atomic batch; the timeline event carries the payout's new version
-// under a unique index, so two concurrent changes from the same version cannot both commit.
+// timeline event (which names the posting) are one atomic batch; the timeline event carries the
+// payout's new version under a unique index, so two concurrent changes from the same version
+// cannot both commit.
 
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { BankTransferStatus } from "../bank/gateway";
@@ -120,8 +121,15 @@ export async function createPayoutRecord(db: Db, p: NewPayout, actorId: string):
   try {
     await postTransaction(db, payoutTransaction({ payoutId: id, ...p }, "reserve"), actorId, (transactionId) => [
       db.insert(payouts).values(row),
-      eventStatement(db, { payoutId: id, kind: "created", to: "created", actorId, version: 1, details: { amountPaise: p.amountPaise, retryOf: p.retryOf ?? null } }),
-      eventStatement(db, { payoutId: id, kind: "ledger", actorId, details: { posting: "reserve", transactionId } }),
+      // The reservation is named on the creation's event: same moment, same actor, one row fewer.
+      eventStatement(db, {
+        payoutId: id,
+        kind: "created",
+        to: "created",
+        actorId,
+        version: 1,
+        details: { amountPaise: p.amountPaise, retryOf: p.retryOf ?? null, posting: "reserve", transactionId },
+      }),
       db.update(batchItems).set({ payoutId: id, releaseRefusal: null }).where(eq(batchItems.id, p.itemId)),
     ]);
   } catch (error) {
@@ -202,7 +210,15 @@ export async function changeStatus(db: Db, payoutId: string, change: Change, kno
         to: change.to,
         actorId: change.actorId,
         version,
-        details: { cause: change.cause, bankStatus: change.bankStatus ?? null, bankReference: next.bankReference, failureCode: next.failureCode, ...change.details },
+        details: {
+          cause: change.cause,
+          bankStatus: change.bankStatus ?? null,
+          bankReference: next.bankReference,
+          failureCode: next.failureCode,
+          ...change.details,
+          // The ledger posting this move made, in the same atomic batch as the move itself.
+          ...(transactionId ? { posting: postingFor(change.to), transactionId } : {}),
+        },
       }),
       db
         .update(payouts)
@@ -221,7 +237,6 @@ export async function changeStatus(db: Db, payoutId: string, change: Change, kno
           nextPollAt: next.nextPollAt,
         })
         .where(and(eq(payouts.id, payoutId), eq(payouts.version, current.version))),
-      ...(transactionId ? [eventStatement(db, { payoutId, kind: "ledger", actorId: change.actorId, details: { posting: postingFor(change.to), transactionId } })] : []),
       ...(change.exception ? raiseExceptionStatements(db, change.exception) : []),
       // A payout that will not pay (or was returned) frees its payee for another batch of the cycle.
       ...(change.to === "failed" || change.to === "cancelled" || change.to === "reversed"
@@ -282,12 +297,18 @@ export async function applyBankStatus(
   bank: { status: BankTransferStatus; bankReference: string | null; failureCode?: string | undefined; failureReason?: string | undefined },
   actorId: string,
   cause: string,
+  options: {
+    /** The payout as the caller just read it: saves a query; a stale row only costs a retry. */
+    known?: PayoutRow | undefined;
+    /** Written on the state-change event (a webhook's event id and type, for example). */
+    details?: Record<string, unknown> | undefined;
+  } = {},
 ): Promise<ChangeResult> {
-  const common = { actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status };
-  let current = await getPayout(db, payoutId);
+  const common = { actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status, details: options.details };
+  let current = options.known ?? (await getPayout(db, payoutId));
   const payout = current; // batch, item and payee never change
   if (bank.status === "reversed" && current.status !== "processed" && current.status !== "reversed") {
-    const settled = await changeStatus(db, payoutId, { ...common, to: "processed", details: { inferredFrom: "reversed" } }, current);
+    const settled = await changeStatus(db, payoutId, { ...common, to: "processed", details: { ...options.details, inferredFrom: "reversed" } }, current);
     if (!settled.applied && settled.payout.status !== "processed") return settled;
     current = settled.payout;
   }

@@ -53,6 +53,7 @@ td.summary{overflow-wrap:anywhere;min-width:10rem} td.reasons{min-width:12rem}
 .timeline li:last-child{border-left-color:transparent}
 .timeline li::before{content:"";position:absolute;left:-.45rem;top:.3rem;width:.6rem;height:.6rem;border-radius:50%;background:#fff;border:2px solid #98a2b3}
 .timeline li[data-kind=state_change]::before{border-color:var(--accent)}
+.timeline .posting{margin-top:.15rem;font-size:.9em}
 .timeline li[data-to=processed]::before,.timeline li[data-to=resolved]::before{border-color:var(--ok);background:var(--ok)}
 .timeline li[data-to=failed]::before,.timeline li[data-to=reversed]::before{border-color:var(--bad);background:var(--bad)}
 .timeline .what{overflow-wrap:anywhere} .timeline .facts{display:flex;flex-wrap:wrap;gap:0 .9rem;color:var(--muted);overflow-wrap:anywhere}

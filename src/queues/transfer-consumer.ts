@@ -116,7 +116,8 @@ export async function executeTransfer(env: Env, payoutId: string, options: Consu
 
   switch (outcome.kind) {
     case "accepted":
-      await applyBankStatus(db, payoutId, outcome.transfer, CONSUMER_ACTOR, "bank_response");
+      // The row read before the call, with the attempt just recorded (recordAttempt keeps the version).
+      await applyBankStatus(db, payoutId, outcome.transfer, CONSUMER_ACTOR, "bank_response", { known: { ...payout, attempts: payout.attempts + 1 } });
       return { action: "ack" };
     case "rejected":
       await rejectPermanently(db, payout, outcome.code, outcome.message);

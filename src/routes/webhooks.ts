@@ -47,9 +47,14 @@ async function applyEvent(db: Db, provider: string, event: BankEvent, raw: strin
   if (payout) {
     // Applying first and recording second means a crash in between is retried by the bank and
     // applied again; the state machine makes the second application a no-op.
-    const result = await applyBankStatus(db, payout.id, event, `webhook:${provider}`, "webhook");
+    const webhook = { eventId: event.eventId, type: event.type };
+    const result = await applyBankStatus(db, payout.id, event, `webhook:${provider}`, "webhook", { known: payout, details: webhook });
     outcome = result.applied ? "applied" : result.reason === "same_status" ? "already_applied" : "ignored";
-    await recordEvent(db, { payoutId: payout.id, kind: "webhook", actorId: `webhook:${provider}`, details: { eventId: event.eventId, type: event.type, bankStatus: event.status, outcome } });
+    // A webhook that moved the payout is on the timeline as that state change (cause, event id
+    // and type); one that changed nothing gets an event of its own.
+    if (!result.applied) {
+      await recordEvent(db, { payoutId: payout.id, kind: "webhook", actorId: `webhook:${provider}`, details: { ...webhook, bankStatus: event.status, outcome } });
+    }
   }
   await db
     .insert(bankWebhookEvents)

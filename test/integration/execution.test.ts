@@ -57,7 +57,13 @@ describe("the happy path", () => {
     expect(await bankDebits(payoutId)).toBe(1);
     expect(await payoutPostings(payoutId)).toEqual(["reserve", "settle"]);
     expect(await payableBalance(payee.id)).toBe(0);
-    expect(events.map((e) => e.kind)).toEqual(["created", "ledger", "state_change", "bank_call", "state_change", "ledger"]);
+    expect(events.map((e) => e.kind)).toEqual(["created", "state_change", "bank_call", "state_change"]);
+    // Each posting is named on the event of the move that made it, in the same atomic batch.
+    const postings = events.filter((e) => e.details.transactionId).map((e) => [e.kind, e.toStatus, e.details.posting]);
+    expect(postings).toEqual([
+      ["created", "created", "reserve"],
+      ["state_change", "processed", "settle"],
+    ]);
     expect(amountPaise).toBeGreaterThan(0);
   });
 
@@ -208,7 +214,14 @@ describe("webhooks and polling", () => {
     await consume({ type: "transfer", payoutId });
     expect((await payout(payoutId)).payout.status).toBe("unknown");
     await tickBank();
-    expect((await payout(payoutId)).payout.status).toBe("processed");
+    const { payout: settled, events } = await payout(payoutId);
+    expect(settled.status).toBe("processed");
+    // The webhook that moved it is that state change on the timeline, named by its event id.
+    const rows = await env.DB.prepare("SELECT event_id, outcome FROM bank_webhook_events WHERE payout_id = ?").bind(payoutId).all<{ event_id: string; outcome: string }>();
+    expect(rows.results.map((r) => r.outcome)).toEqual(["applied"]);
+    const moved = events.filter((e) => e.kind === "state_change" && e.toStatus === "processed");
+    expect(moved.map((e) => [e.details.cause, e.details.eventId, e.details.posting])).toEqual([["webhook", rows.results[0]!.event_id, "settle"]]);
+    expect(events.filter((e) => e.kind === "webhook")).toEqual([]);
     expect(await consume({ type: "transfer", payoutId }, { deliveryAttempt: 2 })).toEqual({ action: "ack" });
     expect(await createCalls(payoutId)).toBe(1);
   });

@@ -170,6 +170,20 @@ const CAUSES: Record<string, string> = {
 
 const str = (v: unknown) => (v === null || v === undefined ? null : typeof v === "string" ? v : JSON.stringify(v));
 
+const LedgerPosting: FC<{ posting: unknown; transactionId: unknown }> = ({ posting, transactionId }) => (
+  <>
+    Ledger posting: <strong>{str(posting)}</strong>, transaction <code data-testid="ledger-transaction">{str(transactionId)}</code>
+  </>
+);
+
+/** The posting a creation or a status change made in the same atomic batch, if it made one. */
+const postingLine = (d: Record<string, unknown>): Child =>
+  d.transactionId ? (
+    <div class="posting" data-testid="ledger-posting">
+      <LedgerPosting posting={d.posting} transactionId={d.transactionId} />
+    </div>
+  ) : null;
+
 /** A headline for an event, and the detail keys it already tells. */
 function describe(e: TimelineEvent): { headline: Child; shown: string[] } {
   const d = e.details;
@@ -189,27 +203,29 @@ function describe(e: TimelineEvent): { headline: Child; shown: string[] } {
                 , retrying <a href={`/ops/payouts/${str(d.retryOf)}`}>{str(d.retryOf)}</a>
               </>
             ) : null}
+            {postingLine(d)}
           </>
         ),
-        shown: ["amountPaise", "retryOf"],
+        shown: ["amountPaise", "retryOf", "posting", "transactionId"],
       };
     case "state_change":
-      return { headline: <>Status {move}</>, shown: ["cause"] };
+      return {
+        headline: (
+          <>
+            Status {move}
+            {postingLine(d)}
+          </>
+        ),
+        shown: ["cause", "posting", "transactionId"],
+      };
     case "ignored_event":
       return { headline: <>Ignored a move {move} (not allowed from the current status)</>, shown: ["cause"] };
     case "bank_call":
       return { headline: <>Bank call #{str(d.attempt)}: {statusLabel(str(d.operation) ?? "call")}</>, shown: ["attempt", "operation"] };
     case "bank_response":
       return { headline: <>Bank response: {statusLabel(str(d.outcome) ?? "received")}</>, shown: ["outcome"] };
-    case "ledger":
-      return {
-        headline: (
-          <>
-            Ledger posting: <strong>{str(d.posting)}</strong>, transaction <code data-testid="ledger-transaction">{str(d.transactionId)}</code>
-          </>
-        ),
-        shown: ["posting", "transactionId"],
-      };
+    case "ledger": // timelines written before postings were named on their state change
+      return { headline: <LedgerPosting posting={d.posting} transactionId={d.transactionId} />, shown: ["posting", "transactionId"] };
     case "poll":
       return { headline: <>Polled the bank: {statusLabel(str(d.result) ?? "asked")}{d.bankStatus ? <> (bank says {str(d.bankStatus)})</> : null}</>, shown: ["result", "bankStatus"] };
     case "dead_lettered":
