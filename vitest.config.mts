@@ -17,6 +17,8 @@ export default defineConfig({
         // Messages wait a day unless sent with an explicit delay, so tests drive the consumers
         // themselves, step by step; the browser and simulation runs use real delivery.
         queueProducers: { TRANSFER_QUEUE: { queueName: "disburse-transfers", deliveryDelay: 86_400 } },
+        // A second, empty database on which migration tests apply the migrations step by step.
+        d1Databases: { DB: "00000000-0000-0000-0000-000000000000", MIGRATION_TEST_DB: "migration-test-db" },
         bindings: {
           API_TOKENS: JSON.stringify(apiTokens),
           APPROVAL_LINK_SECRET: "test-approval-link-secret-not-for-production",

@@ -79,7 +79,9 @@ export const journalTransactions = sqliteTable(
 export const journalEntries = sqliteTable(
   "journal_entries",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // The rowid, not AUTOINCREMENT: rows are never deleted, so max + 1 is already increasing, and
+    // AUTOINCREMENT would read and write sqlite_sequence on every insert (a row on D1's bill).
+    id: integer("id").primaryKey(),
     transactionId: text("transaction_id")
       .notNull()
       .references(() => journalTransactions.id),
@@ -368,7 +370,8 @@ export const payouts = sqliteTable(
       .where(sql`status IN ('created', 'queued', 'processing', 'unknown', 'processed')`),
     index("payouts_status_poll_idx").on(t.status, t.nextPollAt),
     index("payouts_batch_idx").on(t.batchId),
-    index("payouts_bank_reference_idx").on(t.bankReference),
+    // Most of a payout's life it has no bank reference yet: index only those that do.
+    index("payouts_bank_reference_idx").on(t.bankReference).where(sql`bank_reference IS NOT NULL`),
     index("payouts_created_idx").on(t.createdAt),
   ],
 );
@@ -377,7 +380,8 @@ export const payouts = sqliteTable(
 export const payoutEvents = sqliteTable(
   "payout_events",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // The rowid, not AUTOINCREMENT: append-only, so ids increase anyway (see journal_entries).
+    id: integer("id").primaryKey(),
     payoutId: text("payout_id")
       .notNull()
       .references(() => payouts.id),
