@@ -11,11 +11,32 @@ export const DAILY_CRON = "30 0 * * *";
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<void> {
   if (controller.cron === FREQUENT_CRON) {
-    await pollAndRedrive(env, controller.scheduledTime);
-    await redrivePendingRetries(env);
-    await deliverNotifications(env);
+    await runEach([
+      ["status polling", () => pollAndRedrive(env, controller.scheduledTime)],
+      ["pending retries", () => redrivePendingRetries(env)],
+      ["notifications", () => deliverNotifications(env)],
+    ]);
   } else if (controller.cron === DAILY_CRON) {
-    await reconcileAndReport(env, previousDay(controller.scheduledTime), DAILY_ACTOR);
-    await deliverNotifications(env);
+    await runEach([
+      ["reconciliation and audit", () => reconcileAndReport(env, previousDay(controller.scheduledTime), DAILY_ACTOR)],
+      ["notifications", () => deliverNotifications(env)],
+    ]);
   }
+}
+
+/**
+ * Runs every job even when an earlier one throws (a bank outage during polling must not hold
+ * back retries or alerts), then fails the invocation if any did, so the cron shows as failed.
+ */
+async function runEach(jobs: Array<[name: string, job: () => Promise<unknown>]>): Promise<void> {
+  const errors: unknown[] = [];
+  for (const [name, job] of jobs) {
+    try {
+      await job();
+    } catch (error) {
+      console.error(`cron job "${name}" failed`, error);
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${jobs.length} cron jobs failed`);
 }

@@ -58,10 +58,23 @@ async function retry(env: Env, db: Db, e: ExceptionRow): Promise<RetryResult> {
     : { kind: latest ? "new_attempt" : "released", outcome: outcome.outcome, payoutId: outcome.payoutId };
 }
 
-/** Runs retries whose resolution committed but whose retry did not finish. */
+/**
+ * Runs retries whose resolution committed but whose retry did not finish. One that throws stays
+ * pending for the next pass and does not hold up the others; the pass then fails as a whole, so
+ * the cron's failure is visible.
+ */
 export async function redrivePendingRetries(env: Env, limit = 50): Promise<number> {
   const db = database(env.DB);
   const pending = await pendingRetries(db, limit);
-  for (const e of pending) await retryAfterResolution(env, e);
+  const errors: unknown[] = [];
+  for (const e of pending) {
+    try {
+      await retryAfterResolution(env, e);
+    } catch (error) {
+      console.error(`retry for exception ${e.id} failed; it stays pending`, error);
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${pending.length} pending retries failed`);
   return pending.length;
 }

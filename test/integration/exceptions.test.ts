@@ -403,4 +403,30 @@ describe("resolving retries the payout", () => {
     expect((await getException(db(), ticket)).row.retryStatus).toBe("done");
     expect((await payoutsOfItem(failed.itemId)).map((p) => p.id)).toEqual([failed.id, retryId]);
   });
+
+  it("runs the other pending retries and cron jobs when one retry throws, then reports the failure", async () => {
+    const { payouts, payees } = await paidCycle(1, { accountNumbers: ["123456780000"] });
+    const failed = payouts[0]!;
+    const ticket = await ticketFor(failed.id, "invalid_bank_details");
+    await (await correctBankDetails(payees[0].id, "333312345678"))();
+    await transitionException(db(), ticket, "resolved", "Corrected and verified.", "admin-ada");
+    // An older pending retry that can only throw: its payout does not exist.
+    const broken = unique("exc_broken");
+    const longAgo = "2000-01-01T00:00:00.000Z";
+    await env.DB.prepare(
+      "INSERT INTO exceptions (id, cause, status, payout_id, summary, details, created_at, updated_at, retry_status) VALUES (?, 'invalid_bank_details', 'resolved', 'po_missing', 'broken', '{}', ?, ?, 'pending')",
+    )
+      .bind(broken, longAgo, longAgo)
+      .run();
+    try {
+      await expect(runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env)).rejects.toThrow("1 of 3 cron jobs failed");
+      expect((await getException(db(), ticket)).row.retryStatus).toBe("done");
+      expect((await payoutsOfItem(failed.itemId)).map((p) => p.retry_of)).toEqual([null, failed.id]);
+      expect((await getException(db(), broken)).row.retryStatus).toBe("pending");
+      await expect(redrivePendingRetries(env)).rejects.toThrow("1 of 1 pending retries failed");
+    } finally {
+      await env.DB.prepare("UPDATE exceptions SET retry_status = 'done' WHERE id = ?").bind(broken).run();
+    }
+    expect(await payoutsOfItem(failed.itemId)).toHaveLength(2);
+  });
 });
