@@ -2,7 +2,7 @@
 // and another format (e.g. ISO 20022 camt.053) is one more `StatementParser`.
 
 import { invalid } from "./errors";
-import { MAX_AMOUNT_PAISE } from "./money";
+import { CURRENCY_CODES, MAX_AMOUNT_PAISE } from "./money";
 
 export interface StatementLine {
   lineNo: number;
@@ -158,13 +158,17 @@ export class CsvStatementParser implements StatementParser {
       const bankReference = cell(m.bankReference);
       if (bankReference === "") throw bad("the bank reference is empty");
       const reference = cell(m.reference) || null;
+      // Amounts are compared with payouts in paise, so a line in another currency cannot match
+      // anything honestly: refuse the file rather than reconcile rupees against dollars.
+      const currency = (cell(m.currency) || "INR").toUpperCase();
+      if (!(CURRENCY_CODES as readonly string[]).includes(currency)) throw bad(`currency "${cell(m.currency)}" is not one Disburse pays in (${CURRENCY_CODES.join(", ")})`);
       return {
         lineNo,
         bankReference,
         reference,
         direction,
         amountPaise,
-        currency: cell(m.currency) || "INR",
+        currency,
         kind: reference ? (direction === "debit" ? "payout" : "return") : "other",
         at,
       };

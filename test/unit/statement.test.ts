@@ -110,6 +110,11 @@ describe("the default layout (debit and credit columns)", () => {
     expect(statementParser("csv").format).toBe("csv");
   });
 
+  it("reads a missing or lower-case currency as INR", () => {
+    const csv = `${HEADER}\n05/01/2031,U1,po_1,1.00,,,x\n05/01/2031,U2,po_2,1.00,,inr,x\n`;
+    expect(parse(csv).map((l) => l.currency)).toEqual(["INR", "INR"]);
+  });
+
   it("reads a header-only statement as no lines", () => {
     expect(parse(`${HEADER}\r\n`)).toEqual([]);
   });
@@ -142,8 +147,8 @@ describe("an amount and direction mapping", () => {
 });
 
 describe("refusals name the line", () => {
-  const row = (over: Partial<Record<"date" | "utr" | "ref" | "debit" | "credit", string>>) =>
-    [over.date ?? "05/01/2031", over.utr ?? "U1", over.ref ?? "po_1", over.debit ?? "1.00", over.credit ?? "", "INR", "n"].join(",");
+  const row = (over: Partial<Record<"date" | "utr" | "ref" | "debit" | "credit" | "currency", string>>) =>
+    [over.date ?? "05/01/2031", over.utr ?? "U1", over.ref ?? "po_1", over.debit ?? "1.00", over.credit ?? "", over.currency ?? "INR", "n"].join(",");
 
   it.each([
     ["an unreadable date", row({ date: "5 Jan 2031" }), /Line 3: "5 Jan 2031" is not a date/],
@@ -156,6 +161,8 @@ describe("refusals name the line", () => {
     ["a zero amount", row({ debit: "0.00" }), /Line 3: "0.00" is not an amount/],
     ["a negative amount", row({ debit: "-5.00" }), /Line 3: "-5.00" is not an amount/],
     ["an empty bank reference", row({ utr: " " }), /Line 3: the bank reference is empty/],
+    ["a currency Disburse does not pay in", row({ currency: "USD" }), /Line 3: currency "USD" is not one Disburse pays in \(INR\)/],
+    ["a currency that is not a code", row({ currency: "rupees" }), /Line 3: currency "rupees" is not one/],
   ])("%s", (_what, bad, message) => {
     const error = parseError([HEADER, row({}), bad, row({ utr: "U9" })].join("\n"));
     expect(error).toMatchObject({ kind: "invalid", code: "malformed_statement", details: { line: 3 } });
