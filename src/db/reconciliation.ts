@@ -1,20 +1,21 @@
 // Post-payout reconciliation runs and bank statement imports. A run gathers the three sources
 // for a day or a cycle, classifies the differences (src/domain/three-way.ts), stores the result
 // under (scope, key) and raises one exception per mismatch. Re-running gives the same result and,
-// because tickets are deduplicated while open, no second ticket.
+// because tickets are deduplicated while open, no second ticket; a ticket whose mismatch the
+// re-run no longer finds (same scope, same bank source) is resolved with a note naming the run.
 
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { BankGateway } from "../bank/gateway";
-import { notFound } from "../domain/errors";
+import { DomainError, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import { newId } from "../domain/ids";
 import { type CsvColumnMapping, statementParser, type STATEMENT_FORMATS } from "../domain/statement";
 import { type BankLine, type LedgerPosting, reconcileThreeWay, type SystemPayout, type ThreeWayResult } from "../domain/three-way";
 import { auditStatement } from "./audit";
 import { type Db, inChunks, isUniqueViolation, nowIso } from "./client";
-import { raiseExceptionStatements } from "./exceptions";
+import { openKeyOf, raiseExceptionStatements, transitionException } from "./exceptions";
 import type { Batch } from "./ledger";
-import { bankStatementLines, bankStatements, journalEntries, journalTransactions, payouts, reconciliationRuns } from "./schema";
+import { bankStatementLines, bankStatements, exceptions, journalEntries, journalTransactions, payouts, reconciliationRuns } from "./schema";
 
 const DAY_MS = 86_400_000;
 /** Bank lines for a day's payouts may be dated up to this long after the payout was created. */
@@ -209,20 +210,57 @@ export async function runReconciliation(db: Db, gateway: BankGateway, s: Reconci
         set: { bankSource: bank.source, totals, mismatches, mismatchCount: result.mismatches.length, actorId, updatedAt: now, runCount: sql`${reconciliationRuns.runCount} + 1` },
       }),
   ];
+  const found = new Set<string>();
   for (const m of result.mismatches) {
-    statements.push(
-      ...raiseExceptionStatements(db, {
-        cause: `reconciliation_${m.class}`,
-        summary: m.message,
-        payoutId: m.payoutId,
-        subjectKey: m.payoutId ?? `bank:${m.bankReference}`,
-        details: { scope: s.scope, scopeKey, bankReference: m.bankReference, systemPaise: m.systemPaise, bankPaise: m.bankPaise, ledgerPaise: m.ledgerPaise, bankSource: bank.source },
-      }),
-    );
+    const ticket = {
+      cause: `reconciliation_${m.class}`,
+      summary: m.message,
+      payoutId: m.payoutId,
+      subjectKey: m.payoutId ?? `bank:${m.bankReference}`,
+      details: { scope: s.scope, scopeKey, bankReference: m.bankReference, systemPaise: m.systemPaise, bankPaise: m.bankPaise, ledgerPaise: m.ledgerPaise, bankSource: bank.source },
+    };
+    found.add(openKeyOf(ticket));
+    statements.push(...raiseExceptionStatements(db, ticket));
   }
   await db.batch(statements as [Batch[number], ...Batch]);
   const row = await db.select().from(reconciliationRuns).where(and(eq(reconciliationRuns.scope, s.scope), eq(reconciliationRuns.scopeKey, scopeKey))).get();
+  await resolveClearedTickets(db, { ...s, scopeKey, bankSource: bank.source, runId: row!.id }, found, actorId);
   return runView(row!);
+}
+
+/**
+ * Resolves the open tickets an earlier run of this scope raised for mismatches this run no longer
+ * finds: the poller settled the payout, the late statement arrived, someone corrected the record.
+ * Only tickets raised from the same bank source (a mismatch seen in a statement is not cleared by
+ * the bank API's view), and only open ones: a ticket someone has taken is theirs to close.
+ */
+async function resolveClearedTickets(
+  db: Db,
+  run: { scope: string; scopeKey: string; bankSource: string; runId: string },
+  stillFound: Set<string>,
+  actorId: string,
+) {
+  const raised = await db
+    .select({ id: exceptions.id, openKey: exceptions.openKey, cause: exceptions.cause })
+    .from(exceptions)
+    .where(
+      and(
+        eq(exceptions.status, "open"),
+        sql`json_extract(${exceptions.details}, '$.scope') = ${run.scope}`,
+        sql`json_extract(${exceptions.details}, '$.scopeKey') = ${run.scopeKey}`,
+        sql`json_extract(${exceptions.details}, '$.bankSource') = ${run.bankSource}`,
+      ),
+    );
+  for (const ticket of raised) {
+    if (!ticket.cause.startsWith("reconciliation_") || ticket.openKey === null || stillFound.has(ticket.openKey)) continue;
+    const note = `Cleared by reconciliation run ${run.runId} (${run.scope} ${run.scopeKey}, bank source: ${run.bankSource}): it no longer finds ${ticket.cause.replace(/^reconciliation_/, "")} here.`;
+    try {
+      await transitionException(db, ticket.id, "resolved", note, actorId);
+    } catch (error) {
+      // Someone moved the ticket meanwhile: what they did stands.
+      if (!(error instanceof DomainError && error.kind === "conflict")) throw error;
+    }
+  }
 }
 
 export async function getRun(db: Db, id: string) {

@@ -154,8 +154,12 @@ describe("faults in the ledger", () => {
     expect(after.mismatches).toEqual([]);
     expect(after.totals.balanced).toBe(true);
     expect(after.runCount).toBe(2);
-    // The ticket stays for a person to close; nothing reopens or duplicates it.
-    expect((await reconciliationTickets(p.id)).map((t) => [t.id, t.status])).toEqual([[ticket!.id, "open"]]);
+    // The run that no longer finds it resolves the ticket, saying which run and why; nothing duplicates it.
+    const [cleared] = await reconciliationTickets(p.id);
+    expect(cleared).toMatchObject({ id: ticket!.id, status: "resolved", resolved_by: "auditor-abe", retry_status: null });
+    expect(cleared!.resolution_note).toBe(`Cleared by reconciliation run ${after.id} (cycle ${cycleId}, bank source: gateway:simulated): it no longer finds missing_in_ledger here.`);
+    await reconcileOk({ cycleId });
+    expect((await reconciliationTickets(p.id)).map((t) => [t.id, t.status])).toEqual([[ticket!.id, "resolved"]]);
   });
 
   it("finds ledger_amount_differs for a wrong settle posting written while the payout is still processing", async () => {
@@ -312,6 +316,28 @@ describe("re-running a scope", () => {
     const read = await api("auditor", "GET", `/v1/reconciliation/runs/${first.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: first.id, runCount: 2, totals: first.totals });
+  });
+
+  it("leaves a cleared mismatch's ticket to the person who took it, and other scopes' tickets alone", async () => {
+    const { cycleId, payouts } = await paidCycle(2);
+    const [taken, elsewhere] = payouts as [PayoutBody, PayoutBody];
+    await setPayoutColumns(taken.id, { status: "failed" });
+    await setPayoutColumns(elsewhere.id, { status: "failed" });
+    await reconcileOk({ cycleId });
+    const [takenTicket] = await reconciliationTickets(taken.id);
+    const [elsewhereTicket] = await reconciliationTickets(elsewhere.id);
+    expect((await api("admin", "POST", `/v1/exceptions/${takenTicket!.id}/status`, { status: "in_progress", note: "Looking." })).status).toBe(200);
+
+    // Both are fixed; the day's run (another scope) is clean for them, the cycle's run is not run yet.
+    await setPayoutColumns(taken.id, { status: "processed" });
+    await setPayoutColumns(elsewhere.id, { status: "processed" });
+    const today = await reconcileOk({ date: new Date().toISOString().slice(0, 10) });
+    expect(mismatchesFor(today, [taken.id, elsewhere.id])).toEqual([]);
+    expect((await reconciliationTickets(elsewhere.id)).map((t) => t.status)).toEqual(["open"]);
+
+    await reconcileOk({ cycleId });
+    expect((await reconciliationTickets(elsewhere.id)).map((t) => [t.id, t.status])).toEqual([[elsewhereTicket!.id, "resolved"]]);
+    expect((await reconciliationTickets(taken.id)).map((t) => [t.id, t.status])).toEqual([[takenTicket!.id, "in_progress"]]);
   });
 
   it("opens a new ticket when a resolved mismatch is found again", async () => {

@@ -108,6 +108,8 @@ export interface TicketRow {
   open_key: string | null;
   details: string;
   retry_status: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
 }
 
 export async function ticketsFor(payoutId: string): Promise<TicketRow[]> {
