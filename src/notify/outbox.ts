@@ -2,10 +2,10 @@
 // (e.g. submitting a batch), then delivered here: right away in the background, and again by
 // the cron until they succeed or run out of attempts. Sending never blocks the action.
 
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, count, eq, inArray, lte } from "drizzle-orm";
 import { approvalSecret, publicBaseUrl } from "../config";
 import { type Db, database, nowIso } from "../db/client";
-import { approvalLinks, batches, notifications } from "../db/schema";
+import { approvalLinks, batchItems, batches, notifications } from "../db/schema";
 import { signApprovalToken } from "../domain/approval-token";
 import { backoffSeconds } from "../domain/backoff";
 import { hmacSha256Hex } from "../domain/hash";
@@ -32,6 +32,8 @@ export async function renderNotification(env: Env, db: Db, row: NotificationRow)
     approvalSecret(env),
   );
   const checker = actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === link.checkerId);
+  // itemCount is every payee the batch considered; the checker wants to know how many get paid.
+  const payable = await db.select({ n: count() }).from(batchItems).where(and(eq(batchItems.batchId, batch.id), eq(batchItems.status, "ok"))).get();
   return {
     type: "batch.approval_requested",
     notificationId: row.id,
@@ -43,6 +45,7 @@ export async function renderNotification(env: Env, db: Db, row: NotificationRow)
       cycleId: batch.cycleId,
       makerId: batch.makerId,
       itemCount: batch.itemCount,
+      payableItemCount: payable?.n ?? 0,
       totalPaise: batch.totalPaise,
       currency: batch.currency,
       requiredApprovals: batch.requiredApprovals,

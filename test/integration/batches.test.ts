@@ -453,8 +453,9 @@ describe("approval notifications", () => {
   }
 
   /** A submitted batch whose first delivery attempt (with no webhook configured) is over. */
-  async function submittedQuietly(sellers = 1) {
+  async function submittedQuietly(sellers = 1, exclude = 0) {
     const { batch } = await draftBatch({ sellers });
+    for (const item of batch.items.slice(0, exclude)) expect((await excludeItem("maker", batch.id, item.id, "paid by hand")).status).toBe(200);
     const { response, settled } = await submitAndSettle(batch.id);
     expect(response.status).toBe(200);
     await settled;
@@ -468,7 +469,7 @@ describe("approval notifications", () => {
   const row = async (id: string) => (await env.DB.prepare("SELECT * FROM notifications WHERE id = ?").bind(id).first<any>())!;
 
   it("POSTs JSON with the signed approval URL and the batch summary, then marks the row sent", async () => {
-    const batch = await submittedQuietly(2);
+    const batch = await submittedQuietly(3, 1);
     const notification = (await notificationsFor(batch.id)).find((n) => JSON.parse(n.payload).checkerId === "checker-chen")!;
     expect(notification).toMatchObject({ status: "pending", attempts: 1 });
     await makeDue(notification.id);
@@ -493,7 +494,8 @@ describe("approval notifications", () => {
       notificationId: notification.id,
       checker: { actorId: "checker-chen" },
       approvalUrl: expect.stringMatching(/^http:\/\/localhost:8787\/approvals\/v1\.[A-Za-z0-9_-]+\.[0-9a-f]{64}$/),
-      batch: { id: batch.id, cycleId: batch.cycleId, makerId: "maker-mira", itemCount: 2, totalPaise: 180_000, currency: "INR", requiredApprovals: 1 },
+      // Three payees considered, one excluded by the maker: two are paid, and the total is theirs.
+      batch: { id: batch.id, cycleId: batch.cycleId, makerId: "maker-mira", itemCount: 3, payableItemCount: 2, totalPaise: 180_000, currency: "INR", requiredApprovals: 1 },
     });
     const token = sent.approvalUrl.split("/approvals/")[1];
     const verified = await verifyApprovalToken(token, TEST_APPROVAL_SECRET, Date.now());
