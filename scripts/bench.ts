@@ -197,7 +197,7 @@ async function runSize(stack: LocalStack, n: number, label: string, historyPayou
       workerInvocations: per(usage.workerInvocations),
     },
     statementsPerPayout: statements.map((st) => ({
-      sql: st.sql.replace(/\s+/g, " ").slice(0, 240),
+      sql: st.sql.replace(/\s+/g, " "),
       queries: per(st.queries),
       rowsRead: per(st.rowsRead),
       rowsWritten: per(st.rowsWritten),
