@@ -169,6 +169,10 @@ function wrangler(args: string[], logPath: string): Spawned {
       CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
       CLOUDFLARE_INCLUDE_PROCESS_ENV: "false",
       FORCE_COLOR: "0",
+      // wrangler dev records a trace of every invocation and every D1 call into a local SQLite
+      // store (its Local Explorer), in the same workerd process as the Worker. On a long run that
+      // store grows by gigabytes and slows everything measured; no deployed Worker pays for it.
+      X_LOCAL_OBSERVABILITY: "false",
     },
   });
   let output = "";
