@@ -3,7 +3,7 @@
 // payout's new version under a unique index, so two concurrent changes from the same version
 // cannot both commit.
 
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BankTransferStatus } from "../bank/gateway";
 import { notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
@@ -14,7 +14,7 @@ import { countUsage } from "../observability/usage";
 import { type Db, isUniqueViolation, nowIso } from "./client";
 import { type Batch, postTransaction } from "./ledger";
 import { raiseExceptionStatements, type ExceptionInput } from "./exceptions";
-import { batchItems, payoutEvents, payouts } from "./schema";
+import { batches, batchItems, payoutEvents, payouts } from "./schema";
 
 export type PayoutRow = typeof payouts.$inferSelect;
 
@@ -49,6 +49,15 @@ export function payoutView(row: PayoutRow) {
     processedAt: row.processedAt,
     version: row.version,
   };
+}
+
+/**
+ * The payouts of a cycle, found through the cycle's batches (indexed by cycle) and the payouts'
+ * batch index: `payouts` has no index that starts with the cycle, and a condition on cycle_id
+ * alone reads the whole table. Every payout belongs to a batch of its own cycle.
+ */
+export function inCycle(db: Db, cycleId: string): SQL {
+  return and(eq(payouts.cycleId, cycleId), inArray(payouts.batchId, db.select({ id: batches.id }).from(batches).where(eq(batches.cycleId, cycleId))))!;
 }
 
 /** The newest payout made for a batch item (retries make more than one). */

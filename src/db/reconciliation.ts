@@ -14,6 +14,7 @@ import { type BankLine, type LedgerPosting, reconcileThreeWay, type SystemPayout
 import { auditStatement } from "./audit";
 import { type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { openKeyOf, raiseExceptionStatements, transitionException } from "./exceptions";
+import { inCycle } from "./payouts";
 import type { Batch } from "./ledger";
 import { bankStatementLines, bankStatements, exceptions, journalEntries, journalTransactions, payouts, reconciliationRuns } from "./schema";
 
@@ -82,7 +83,7 @@ async function systemPayouts(db: Db, s: ReconciliationScope): Promise<Array<Syst
   const where =
     s.scope === "day"
       ? and(gte(payouts.createdAt, new Date(dayStartMs(s.date)).toISOString()), lt(payouts.createdAt, new Date(dayStartMs(s.date) + DAY_MS).toISOString()))
-      : eq(payouts.cycleId, s.cycleId);
+      : inCycle(db, s.cycleId);
   const rows = await db
     .select({ id: payouts.id, key: payouts.idempotencyKey, amountPaise: payouts.amountPaise, status: payouts.status, bankReference: payouts.bankReference, createdAt: payouts.createdAt })
     .from(payouts)

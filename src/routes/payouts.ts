@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, lt, type SQL, sum } from "drizzle-orm";
 import { database } from "../db/client";
-import { getPayout, payoutTimeline, payoutView } from "../db/payouts";
+import { getPayout, inCycle, payoutTimeline, payoutView } from "../db/payouts";
 import { PAYOUT_STATUS_VALUES, payouts } from "../db/schema";
 import { router } from "../http/app";
 import { errorResponses, jsonContent, limitQuery } from "../http/schemas";
@@ -116,9 +116,10 @@ export const payoutsRouter = router()
   .openapi(summaryRoute, async (c) => {
     const q = c.req.valid("query");
     const conditions: SQL[] = [];
+    const db = database(c.env.DB);
     if (q.batchId) conditions.push(eq(payouts.batchId, q.batchId));
-    if (q.cycleId) conditions.push(eq(payouts.cycleId, q.cycleId));
-    const rows = await database(c.env.DB)
+    if (q.cycleId) conditions.push(inCycle(db, q.cycleId));
+    const rows = await db
       .select({ status: payouts.status, n: count(), total: sum(payouts.amountPaise) })
       .from(payouts)
       .where(conditions.length ? and(...conditions) : undefined)

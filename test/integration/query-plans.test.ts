@@ -1,0 +1,27 @@
+// Queries whose cost must not grow with the whole history: checked against SQLite's own plan,
+// so a missing index shows up here rather than as a slow day in production.
+
+import { env } from "cloudflare:test";
+import { count, sum } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { database } from "../../src/db/client";
+import { inCycle } from "../../src/db/payouts";
+import { payouts } from "../../src/db/schema";
+
+async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string[]> {
+  const { sql, params } = query.toSQL();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail);
+}
+
+describe("a cycle's payouts", () => {
+  it("are found through the cycle's batches and the batch index, never by reading every payout", async () => {
+    const db = database(env.DB);
+    const steps = await plan(db.select({ status: payouts.status, n: count(), total: sum(payouts.amountPaise) }).from(payouts).where(inCycle(db, "2031-W05")).groupBy(payouts.status));
+    expect(steps.some((s) => /payouts USING INDEX payouts_batch_idx/.test(s)), steps.join("\n")).toBe(true);
+    expect(steps.some((s) => /batches USING (COVERING )?INDEX batches_cycle_idx/.test(s)), steps.join("\n")).toBe(true);
+    expect(steps.filter((s) => /^SCAN payouts\b/.test(s)), steps.join("\n")).toEqual([]);
+  });
+});
