@@ -125,6 +125,17 @@ function parseBody<T>(schema: z.ZodType<T>, text: string, emptyAs?: unknown): { 
 }
 
 const MAX_WEBHOOK_ATTEMPTS = 12;
+
+/** The bank's look for due work, run on every call and alarm; test/integration/query-plans.test.ts checks each uses an index. */
+export const DUE_QUERIES = {
+  settle: "SELECT * FROM transfers WHERE status = 'pending' AND process_at <= ? ORDER BY process_at",
+  return: "SELECT * FROM transfers WHERE status = 'processed' AND reverse_at IS NOT NULL AND reverse_at <= ?",
+  webhooks: "SELECT id, body, attempts FROM webhooks WHERE delivered_at IS NULL AND attempts < ? AND deliver_at <= ? ORDER BY deliver_at, id LIMIT 200",
+  next: `SELECT MIN(at) AS at FROM (
+           SELECT MIN(process_at) AS at FROM transfers WHERE status = 'pending'
+           UNION ALL SELECT MIN(reverse_at) FROM transfers WHERE status = 'processed' AND reverse_at IS NOT NULL
+           UNION ALL SELECT MIN(deliver_at) FROM webhooks WHERE delivered_at IS NULL AND attempts < ?)`,
+} as const;
 export const SIMBANK_SIGNATURE_HEADER = "x-simbank-signature";
 
 interface TransferRow {
@@ -165,6 +176,12 @@ export class SimulatedBank extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS calls (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, op TEXT NOT NULL, key TEXT, fault TEXT NOT NULL, status INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS calls_key ON calls (key, op);
       CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+      -- What is due is looked for on every call and alarm: index only the rows still waiting, so
+      -- the bank does not slow down as its history grows.
+      CREATE INDEX IF NOT EXISTS transfers_pending_due ON transfers (process_at) WHERE status = 'pending';
+      CREATE INDEX IF NOT EXISTS transfers_return_due ON transfers (reverse_at) WHERE status = 'processed' AND reverse_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS webhooks_undelivered_due ON webhooks (deliver_at, id) WHERE delivered_at IS NULL;
+      CREATE INDEX IF NOT EXISTS movements_at ON movements (at);
     `);
     this.routes();
   }
@@ -320,11 +337,11 @@ export class SimulatedBank extends DurableObject<Env> {
     const now = this.now();
     let settled = 0;
     let reversed = 0;
-    for (const t of this.sql.exec<TransferRow>("SELECT * FROM transfers WHERE status = 'pending' AND process_at <= ? ORDER BY process_at", now).toArray()) {
+    for (const t of this.sql.exec<TransferRow>(DUE_QUERIES.settle, now).toArray()) {
       this.settle(t);
       settled++;
     }
-    for (const t of this.sql.exec<TransferRow>("SELECT * FROM transfers WHERE status = 'processed' AND reverse_at IS NOT NULL AND reverse_at <= ?", now).toArray()) {
+    for (const t of this.sql.exec<TransferRow>(DUE_QUERIES.return, now).toArray()) {
       this.reverse(t);
       reversed++;
     }
@@ -337,11 +354,7 @@ export class SimulatedBank extends DurableObject<Env> {
     const secret = this.env.SIMBANK_WEBHOOK_SECRET;
     const config = this.config();
     const due = this.sql
-      .exec<{ id: number; body: string; attempts: number }>(
-        "SELECT id, body, attempts FROM webhooks WHERE delivered_at IS NULL AND attempts < ? AND deliver_at <= ? ORDER BY deliver_at, id LIMIT 200",
-        MAX_WEBHOOK_ATTEMPTS,
-        this.now(),
-      )
+      .exec<{ id: number; body: string; attempts: number }>(DUE_QUERIES.webhooks, MAX_WEBHOOK_ATTEMPTS, this.now())
       .toArray();
     let delivered = 0;
     for (const w of due) {
@@ -373,14 +386,7 @@ export class SimulatedBank extends DurableObject<Env> {
 
   private scheduleAlarm() {
     if (!this.config().autoRun) return;
-    const next = this.sql
-      .exec<{ at: number | null }>(
-        `SELECT MIN(at) AS at FROM (
-           SELECT MIN(process_at) AS at FROM transfers WHERE status = 'pending'
-           UNION ALL SELECT MIN(reverse_at) FROM transfers WHERE status = 'processed' AND reverse_at IS NOT NULL
-           UNION ALL SELECT MIN(deliver_at) FROM webhooks WHERE delivered_at IS NULL AND attempts < ${MAX_WEBHOOK_ATTEMPTS})`,
-      )
-      .one().at;
+    const next = this.sql.exec<{ at: number | null }>(DUE_QUERIES.next, MAX_WEBHOOK_ATTEMPTS).one().at;
     if (next !== null) void this.ctx.storage.setAlarm(Math.max(Date.now(), next - this.config().clockOffsetMs));
   }
 
