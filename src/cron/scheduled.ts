@@ -2,6 +2,7 @@
 
 import type { Env } from "../env";
 import { redrivePendingRetries } from "../execution/retry";
+import { runEach } from "../observability/run-each";
 import { deliverNotifications } from "../notify/outbox";
 import { DAILY_ACTOR, previousDay, reconcileAndReport } from "./daily";
 import { pollAndRedrive } from "./poll";
@@ -11,32 +12,19 @@ export const DAILY_CRON = "30 0 * * *";
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<void> {
   if (controller.cron === FREQUENT_CRON) {
-    await runEach([
+    await runJobs([
       ["status polling", () => pollAndRedrive(env, controller.scheduledTime)],
       ["pending retries", () => redrivePendingRetries(env)],
       ["notifications", () => deliverNotifications(env)],
     ]);
   } else if (controller.cron === DAILY_CRON) {
-    await runEach([
+    await runJobs([
       ["reconciliation and audit", () => reconcileAndReport(env, previousDay(controller.scheduledTime), DAILY_ACTOR)],
       ["notifications", () => deliverNotifications(env)],
     ]);
   }
 }
 
-/**
- * Runs every job even when an earlier one throws (a bank outage during polling must not hold
- * back retries or alerts), then fails the invocation if any did, so the cron shows as failed.
- */
-async function runEach(jobs: Array<[name: string, job: () => Promise<unknown>]>): Promise<void> {
-  const errors: unknown[] = [];
-  for (const [name, job] of jobs) {
-    try {
-      await job();
-    } catch (error) {
-      console.error(`cron job "${name}" failed`, error);
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${jobs.length} cron jobs failed`);
-}
+/** Every job runs even when an earlier one throws: a bank outage during polling must not hold back retries or alerts. */
+const runJobs = (jobs: Array<[name: string, job: () => Promise<unknown>]>) =>
+  runEach(jobs, ([, job]) => job(), { each: ([name]) => `cron job "${name}"`, all: "cron jobs" });

@@ -12,6 +12,7 @@ import { retryKindFor } from "../domain/exception-state";
 import { HOLDING_STATUSES, isTerminal } from "../domain/payout-state";
 import { payeeGate } from "../durable/payee-gate";
 import type { Env } from "../env";
+import { runEach } from "../observability/run-each";
 import { countUsage } from "../observability/usage";
 import type { TransferQueueMessage } from "../queues/messages";
 
@@ -66,15 +67,6 @@ async function retry(env: Env, db: Db, e: ExceptionRow): Promise<RetryResult> {
 export async function redrivePendingRetries(env: Env, limit = 50): Promise<number> {
   const db = database(env.DB);
   const pending = await pendingRetries(db, limit);
-  const errors: unknown[] = [];
-  for (const e of pending) {
-    try {
-      await retryAfterResolution(env, e);
-    } catch (error) {
-      console.error(`retry for exception ${e.id} failed; it stays pending`, error);
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${pending.length} pending retries failed`);
+  await runEach(pending, (e) => retryAfterResolution(env, e), { each: (e) => `retry for exception ${e.id} (it stays pending)`, all: "pending retries" });
   return pending.length;
 }
