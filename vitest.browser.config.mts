@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/browser/**/*.test.ts"],
     globalSetup: ["./test/browser/global-setup.ts"],
+    setupFiles: ["./test/browser/fc-setup.ts"],
     // One Worker and one database serve every file, so files run one after another.
     fileParallelism: false,
     testTimeout: 60_000,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_ACTORS } from "./test/support/actors.ts";
+import { fastCheckSeed } from "./test/support/seed.ts";
 
 const apiTokens = Object.values(TEST_ACTORS).map(({ actorId, roles, token }) => ({
   actorId,
@@ -29,6 +30,7 @@ export default defineConfig({
           // Same in every checkout, whatever a developer's .dev.vars says.
           DEV_INBOX: "",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          FC_SEED: String(fastCheckSeed().seed),
         },
       },
     })),

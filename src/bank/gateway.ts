@@ -15,8 +15,8 @@ export interface TransferRequest {
   narration: string;
 }
 
-export const BANK_TRANSFER_STATUSES = ["pending", "processed", "failed", "reversed"] as const;
-export type BankTransferStatus = (typeof BANK_TRANSFER_STATUSES)[number];
+export { BANK_TRANSFER_STATUSES, type BankTransferStatus } from "../domain/statuses";
+import type { BankTransferStatus } from "../domain/statuses";
 
 export interface BankTransfer {
   bankReference: string;

@@ -7,7 +7,11 @@ import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { bankGateway } from "../bank/select";
 import { database, type Db } from "../db/client";
 import { raiseException } from "../db/exceptions";
-import { applyBankStatus, RETURN_POLL_INTERVAL_MS, recordEvent } from "../db/payouts";
+import { applyBankStatus, recordEvent } from "../db/payouts";
+import { RETURN_POLL_INTERVAL_MS } from "../domain/payout-lifecycle";
+import { AWAITING_BANK_PAYOUT_STATUSES, IN_FLIGHT_PAYOUT_STATUSES, isIn } from "../domain/statuses";
+import { batchMayMoveInto } from "../db/batch-moves";
+import { sqlList } from "../db/sql-list";
 import { batches, batchItems, payouts } from "../db/schema";
 import { releaseApprovedBatch } from "../execution/release";
 import type { Env } from "../env";
@@ -51,7 +55,7 @@ export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSumma
   const waiting = await db
     .select()
     .from(payouts)
-    .where(and(inArray(payouts.status, ["queued", "processing", "unknown"]), lt(payouts.statusChangedAt, iso(nowMs - pollAfterMs))))
+    .where(and(inArray(payouts.status, [...AWAITING_BANK_PAYOUT_STATUSES]), lt(payouts.statusChangedAt, iso(nowMs - pollAfterMs))))
     .orderBy(payouts.statusChangedAt)
     .limit(POLL_BATCH_LIMIT);
   for (const payout of waiting) {
@@ -68,7 +72,7 @@ export async function pollAndRedrive(env: Env, nowMs: number): Promise<PollSumma
       summary.redriven++;
     }
     const after = await db.select({ status: payouts.status }).from(payouts).where(eq(payouts.id, payout.id)).get();
-    if (after && ["queued", "processing", "unknown", "created"].includes(after.status) && Date.parse(payout.createdAt) < nowMs - horizonMs) {
+    if (after && isIn(IN_FLIGHT_PAYOUT_STATUSES, after.status) && Date.parse(payout.createdAt) < nowMs - horizonMs) {
       await raiseException(db, {
         cause: "payout_stuck",
         summary: `Payout ${payout.id} is still ${after.status} after the polling horizon`,
@@ -144,9 +148,9 @@ async function completeBatches(db: Db): Promise<number> {
     .set({ status: "completed", liveScopeKey: null, updatedAt: new Date().toISOString(), version: sql`${batches.version} + 1` })
     .where(
       and(
-        eq(batches.status, "executing"),
+        batchMayMoveInto("completed"),
         sql`NOT EXISTS (SELECT 1 FROM ${batchItems} WHERE ${batchItems.batchId} = ${batches.id} AND ${batchItems.status} = 'ok' AND ${batchItems.payoutId} IS NULL AND ${batchItems.releaseRefusal} IS NULL)`,
-        sql`NOT EXISTS (SELECT 1 FROM ${payouts} WHERE ${payouts.batchId} = ${batches.id} AND ${payouts.status} IN ('created', 'queued', 'processing', 'unknown'))`,
+        sql`NOT EXISTS (SELECT 1 FROM ${payouts} WHERE ${payouts.batchId} = ${batches.id} AND ${payouts.status} IN ${sqlList(IN_FLIGHT_PAYOUT_STATUSES)})`,
       ),
     )
     .run();

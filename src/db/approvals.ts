@@ -8,8 +8,8 @@ import { conflict, forbidden, notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
 import { conditionalAuditStatement } from "./audit";
 import { batchView, getBatch, staleReasons } from "./batches";
-import { type Db, isUniqueViolation, nowIso } from "./client";
-import type { Batch } from "./ledger";
+import { batchMayMoveInto } from "./batch-moves";
+import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { approvalLinks, approvals, batches, batchItems } from "./schema";
 
 export interface Decision {
@@ -66,10 +66,11 @@ export async function decide(db: Db, d: Decision): Promise<DecisionOutcome> {
   const now = nowIso();
   const pendingWithFingerprint = and(
     eq(batches.id, d.batchId),
-    eq(batches.status, "pending_approval"),
+    // Approving and rejecting are both allowed from the same statuses (pending approval).
+    batchMayMoveInto(d.decision === "approve" ? "approved" : "rejected"),
     eq(batches.fingerprint, d.fingerprint),
   );
-  const statements: Batch = [
+  const statements: Statements = [
     // Recorded only while the batch is still pending with the same fingerprint.
     db.insert(approvals).select(
       db
@@ -162,7 +163,7 @@ export async function decide(db: Db, d: Decision): Promise<DecisionOutcome> {
     );
   }
   try {
-    await db.batch(statements as [Batch[number], ...Batch]);
+    await commit(db, statements);
   } catch (error) {
     if (isUniqueViolation(error, "approvals")) {
       // This checker decided concurrently through another request: answer as that decision did.

@@ -5,19 +5,18 @@
 
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { payableAccountId } from "../domain/accounts";
-import { fingerprintContent, type BatchStatus, requiredApprovals } from "../domain/batch";
+import { batchStatusesInto, fingerprintContent, requiredApprovals } from "../domain/batch";
 import { conflict, forbidden, invalid, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import { newId } from "../domain/ids";
 import type { EntryInput } from "../domain/ledger";
 import type { Currency } from "../domain/money";
 import { type BankDetails, maskAccountNumber } from "../domain/payees";
-import { HOLDING_STATUSES } from "../domain/payout-state";
+import { type BatchStatus, HOLDING_PAYOUT_STATUSES } from "../domain/statuses";
 import { type PayeeCycleFacts, type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { raiseExceptionStatements } from "./exceptions";
-import { type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso } from "./client";
-import type { Batch } from "./ledger";
+import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso, type Statements } from "./client";
 import { bankDetailsOf } from "./payees";
 import { breakdownOf } from "./settlements";
 import {
@@ -72,7 +71,7 @@ export function itemView(row: ItemRow) {
 
 export async function getBatch(db: Db, id: string) {
   const row = await db.select().from(batches).where(eq(batches.id, id)).get();
-  if (!row) throw notFound("batch_not_found", `Batch ${id} does not exist.`);
+  if (!row) throw notFound("batch_not_found", `Statements ${id} does not exist.`);
   const items = await db.select().from(batchItems).where(eq(batchItems.batchId, id)).orderBy(asc(batchItems.id));
   const decisions = await db.select().from(approvals).where(eq(approvals.batchId, id)).orderBy(asc(approvals.createdAt));
   return { row, items, decisions };
@@ -218,7 +217,7 @@ async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: "
     db
       .select({ payeeId: payouts.payeeId, amountPaise: payouts.amountPaise })
       .from(payouts)
-      .where(and(eq(payouts.cycleId, cycleId), inArray(payouts.payeeId, chunk), inArray(payouts.status, [...HOLDING_STATUSES]))),
+      .where(and(eq(payouts.cycleId, cycleId), inArray(payouts.payeeId, chunk), inArray(payouts.status, [...HOLDING_PAYOUT_STATUSES]))),
   );
   const committed = new Map<string, number>();
   for (const p of committedRows) committed.set(p.payeeId, (committed.get(p.payeeId) ?? 0) + p.amountPaise);
@@ -318,7 +317,7 @@ export async function createBatch(
     bankSnapshot: null,
     ...itemFields(r, now),
   }));
-  const statements: Batch = [
+  const statements: Statements = [
     db.insert(batches).values({
       id,
       cycleId: input.cycleId,
@@ -352,7 +351,7 @@ export async function createBatch(
   for (let i = 0; i < items.length; i += 6) statements.push(db.insert(batchItems).values(items.slice(i, i + 6)));
   for (const item of items) if (item.status === "blocked") statements.push(...blockedTicket(db, id, item.id, item.payeeId, results.find((r) => r.payeeId === item.payeeId)!));
   try {
-    await db.batch(statements as [Batch[number], ...Batch]);
+    await commit(db, statements);
   } catch (error) {
     if (isUniqueViolation(error, "live_scope_key")) {
       const winner = await db.select().from(batches).where(eq(batches.liveScopeKey, liveScopeKey)).get();
@@ -390,9 +389,9 @@ async function loadForChange(db: Db, id: string, actorId: string, allowed: reado
   return loaded;
 }
 
-async function commitChange(db: Db, statements: Batch) {
+async function commitChange(db: Db, statements: Statements) {
   try {
-    await db.batch(statements as [Batch[number], ...Batch]);
+    await commit(db, statements);
   } catch (error) {
     if (isUniqueViolation(error, "subject_version")) {
       throw conflict("concurrent_update", "The batch was changed by another request at the same time; read it again and retry.");
@@ -421,7 +420,7 @@ async function reconcileStatements(db: Db, loaded: Awaited<ReturnType<typeof get
   const active = items.filter((i) => i.status !== "excluded");
   const { facts } = await gatherFacts(db, row.cycleId, row.currency as Currency, active.map((i) => i.payeeId));
   const results = new Map(facts.map((f) => [f.payeeId, reconcilePayee(f)]));
-  const statements: Batch = [];
+  const statements: Statements = [];
   for (const item of active) {
     const result = results.get(item.payeeId)!;
     statements.push(db.update(batchItems).set(itemFields(result, now)).where(eq(batchItems.id, item.id)));
@@ -445,7 +444,7 @@ async function reconcileStatements(db: Db, loaded: Awaited<ReturnType<typeof get
 export async function excludeItem(db: Db, batchId: string, itemId: string, reason: string, actorId: string) {
   const loaded = await loadForChange(db, batchId, actorId, ["draft"]);
   const item = loaded.items.find((i) => i.id === itemId);
-  if (!item) throw notFound("item_not_found", `Batch ${batchId} has no item ${itemId}.`);
+  if (!item) throw notFound("item_not_found", `Statements ${batchId} has no item ${itemId}.`);
   if (item.status === "excluded") return batchView(loaded);
   const now = nowIso();
   const totalPaise = loaded.row.totalPaise - (item.status === "ok" ? item.amountPaise : 0);
@@ -466,7 +465,7 @@ export async function excludeItem(db: Db, batchId: string, itemId: string, reaso
 }
 
 export async function cancelBatch(db: Db, id: string, reason: string, actorId: string) {
-  const loaded = await loadForChange(db, id, actorId, ["draft", "pending_approval"]);
+  const loaded = await loadForChange(db, id, actorId, batchStatusesInto("cancelled"));
   const now = nowIso();
   // A checker's decision does not take the audit version lock, so a pending batch can be approved
   // or rejected between our read and this write: everything after the status change applies
@@ -528,7 +527,7 @@ export interface IssuedLink {
  * (queued in the notification outbox, so sending never blocks submission).
  */
 export async function submitBatch(db: Db, id: string, actorId: string, settings: BatchSettings) {
-  const loaded = await loadForChange(db, id, actorId, ["draft"]);
+  const loaded = await loadForChange(db, id, actorId, batchStatusesInto("pending_approval"));
   const now = nowIso();
   const reconcile = await reconcileStatements(db, loaded, actorId, now);
   const { facts, payeeById } = await gatherFacts(
@@ -565,7 +564,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
   const links: IssuedLink[] = eligible.map((c) => ({ linkId: newId("lnk"), checkerId: c.actorId, expiresAtMs }));
   const version = loaded.row.version + 1;
 
-  const statements: Batch = [
+  const statements: Statements = [
     auditStatement(db, {
       actorId,
       action: "batch.submitted",

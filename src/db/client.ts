@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { meteredD1 } from "../observability/usage";
 import * as schema from "./schema";
@@ -9,6 +10,15 @@ export function database(d1: D1Database) {
 }
 
 export const nowIso = () => new Date().toISOString();
+
+/** SQL statements that must commit together or not at all (one D1 batch). */
+export type Statements = BatchItem<"sqlite">[];
+
+/** Commits statements atomically, as one D1 batch; returns each statement's result. */
+export async function commit(db: Db, statements: Statements) {
+  if (statements.length === 0) return [];
+  return db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+}
 
 /** D1 binds at most 100 parameters per statement: IN lists go in chunks of this many. */
 export const IN_CHUNK = 90;

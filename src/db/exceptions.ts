@@ -3,29 +3,16 @@
 
 import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { conflict, notFound } from "../domain/errors";
-import { canTransitionException, type ExceptionStatus, retryKindFor } from "../domain/exception-state";
+import { canTransitionException, type ExceptionInput, openKeyOf, retryKindFor } from "../domain/exception-state";
+import type { ExceptionStatus } from "../domain/statuses";
 import { newId } from "../domain/ids";
-import { type Db, nowIso } from "./client";
-import type { Batch } from "./ledger";
+import { commit, type Db, nowIso, type Statements } from "./client";
 import { exceptionNotes, exceptions, notifications } from "./schema";
 
-export interface ExceptionInput {
-  cause: string;
-  summary: string;
-  payoutId?: string | null;
-  batchId?: string | null;
-  itemId?: string | null;
-  payeeId?: string | null;
-  /** What the ticket is about when it is not a payout, item, batch or payee (e.g. a bank reference). */
-  subjectKey?: string | null;
-  details?: Record<string, unknown>;
-}
-
-export const openKeyOf = (e: Pick<ExceptionInput, "cause" | "payoutId" | "itemId" | "batchId" | "payeeId" | "subjectKey">) =>
-  `${e.cause}|${e.subjectKey ?? e.payoutId ?? e.itemId ?? e.batchId ?? e.payeeId ?? "-"}`;
+export type { ExceptionInput };
 
 /** Statements that open the ticket and queue its alert, unless the same ticket is already open. */
-export function raiseExceptionStatements(db: Db, e: ExceptionInput): Batch {
+export function raiseExceptionStatements(db: Db, e: ExceptionInput): Statements {
   const id = newId("exc");
   const now = nowIso();
   return [
@@ -66,7 +53,7 @@ export function raiseExceptionStatements(db: Db, e: ExceptionInput): Batch {
 }
 
 export async function raiseException(db: Db, e: ExceptionInput): Promise<void> {
-  await db.batch(raiseExceptionStatements(db, e) as [Batch[number], ...Batch]);
+  await commit(db, raiseExceptionStatements(db, e));
 }
 
 export async function openExceptionFor(db: Db, cause: string, subject: { payoutId?: string; itemId?: string }) {
@@ -131,7 +118,7 @@ export async function listExceptions(
 
 export async function addNote(db: Db, id: string, note: string, actorId: string) {
   await getException(db, id);
-  await db.batch([
+  await commit(db, [
     db.insert(exceptionNotes).values({ exceptionId: id, at: nowIso(), actorId, note }),
     db.update(exceptions).set({ updatedAt: nowIso() }).where(eq(exceptions.id, id)),
   ]);
@@ -152,7 +139,7 @@ export async function transitionException(db: Db, id: string, to: ExceptionStatu
   const now = nowIso();
   const closing = to === "resolved" || to === "dismissed";
   const retry = to === "resolved" && retryKindFor(row.cause) !== "none";
-  const [result] = await db.batch([
+  const [result] = await commit(db, [
     db
       .update(exceptions)
       .set({

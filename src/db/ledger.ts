@@ -17,10 +17,8 @@ import {
   type TransactionInput,
 } from "../domain/ledger";
 import type { Currency } from "../domain/money";
-import { type Db, isUniqueViolation, nowIso } from "./client";
+import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { accountCycleTotals, accounts, journalEntries, journalTransactions } from "./schema";
-
-export type Batch = BatchItem<"sqlite">[];
 
 /** D1 binds at most 100 parameters per statement; entries have 7 columns. */
 const ENTRY_ROWS_PER_STATEMENT = 14;
@@ -54,7 +52,7 @@ export async function postTransaction(
   db: Db,
   input: TransactionInput,
   actorId: string,
-  extra: (transactionId: string) => Batch = () => [],
+  extra: (transactionId: string) => Statements = () => [],
 ): Promise<PostResult> {
   assertPostable(input);
   const contentHash = await sha256Hex(canonicalTransaction(input));
@@ -71,7 +69,7 @@ export async function postTransaction(
 
   const id = newId("txn");
   const createdAt = nowIso();
-  const statements: Batch = [
+  const statements: Statements = [
     db.insert(journalTransactions).values({
       id,
       externalRef: input.externalRef,
@@ -129,7 +127,7 @@ export async function postTransaction(
   statements.push(...extra(id));
 
   try {
-    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    await commit(db, statements);
   } catch (error) {
     // Lost a race with an identical posting: the batch rolled back whole; answer as a replay.
     if (isUniqueViolation(error, "external_ref")) {
@@ -226,7 +224,7 @@ export async function getTransactionByRef(db: Db, externalRef: string): Promise<
 }
 
 /** Posts the mirror image of a transaction, linked to it. A transaction is reversed at most once. */
-export async function reverseTransaction(db: Db, originalId: string, reason: string, actorId: string, extra?: (id: string) => Batch) {
+export async function reverseTransaction(db: Db, originalId: string, reason: string, actorId: string, extra?: (id: string) => Statements) {
   const original = await getTransaction(db, originalId);
   const earlier = await db.select().from(journalTransactions).where(eq(journalTransactions.reversesTransactionId, originalId)).get();
   if (earlier && earlier.description !== `Reversal of ${original.id}: ${reason}`) {

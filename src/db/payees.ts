@@ -13,7 +13,7 @@ import {
   type VerificationStatus,
 } from "../domain/payees";
 import { auditStatement } from "./audit";
-import { type Db, inChunks, isUniqueViolation, nowIso } from "./client";
+import { commit, type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { accounts, payees } from "./schema";
 
 type PayeeRow = typeof payees.$inferSelect;
@@ -77,7 +77,7 @@ export async function createPayee(db: Db, input: NewPayee, actorId: string): Pro
     updatedAt: now,
   };
   try {
-    await db.batch([
+    await commit(db, [
       db.insert(payees).values(row),
       db.insert(accounts).values({
         id: row.payableAccountId,
@@ -171,7 +171,7 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
   }
   if (Object.keys(changed).length === 0) return payeeView(before);
 
-  const [result] = await db.batch([
+  const [result] = await commit(db, [
     db
       .update(payees)
       .set(after)
@@ -197,7 +197,7 @@ export async function setVerification(
   }
   const now = nowIso();
   const after: PayeeRow = { ...before, bankVerificationStatus: status, version: before.version + 1, updatedAt: now };
-  const [result] = await db.batch([
+  const [result] = await commit(db, [
     db
       .update(payees)
       .set({ bankVerificationStatus: status, version: after.version, updatedAt: now })

@@ -4,22 +4,19 @@
 // cannot both commit.
 
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { BankTransferStatus } from "../bank/gateway";
 import { notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
 import type { Currency } from "../domain/money";
-import { type PayoutPosting, payoutTransaction } from "../domain/payout-ledger";
-import { type PayoutStatus, postingFor, transition } from "../domain/payout-state";
+import { payoutTransaction } from "../domain/payout-ledger";
+import { bankMoves, type ChangePlan, type PayoutChange, planChange } from "../domain/payout-lifecycle";
+import type { BankTransferStatus } from "../domain/statuses";
 import { countUsage } from "../observability/usage";
-import { type Db, isUniqueViolation, nowIso } from "./client";
-import { type Batch, postTransaction } from "./ledger";
-import { raiseExceptionStatements, type ExceptionInput } from "./exceptions";
+import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
+import { postTransaction } from "./ledger";
+import { raiseExceptionStatements } from "./exceptions";
 import { batches, batchItems, payoutEvents, payouts } from "./schema";
 
 export type PayoutRow = typeof payouts.$inferSelect;
-
-/** How often a paid payout is re-checked for a return while it is inside the return window. */
-export const RETURN_POLL_INTERVAL_MS = 3_600_000;
 
 export async function getPayout(db: Db, id: string): Promise<PayoutRow> {
   const row = await db.select().from(payouts).where(eq(payouts.id, id)).get();
@@ -153,17 +150,9 @@ export async function createPayoutRecord(db: Db, p: NewPayout, actorId: string):
   return { outcome: "created", payout: row };
 }
 
-export interface Change {
-  to: PayoutStatus;
+export interface Change extends PayoutChange {
   actorId: string;
-  /** What caused it: "bank_response", "webhook", "poll", "enqueue", "dead_letter", ... */
-  cause: string;
-  bankReference?: string | null | undefined;
-  bankStatus?: string | undefined;
-  failureCode?: string | null | undefined;
-  failureReason?: string | null | undefined;
   details?: Record<string, unknown>;
-  exception?: ExceptionInput | undefined;
 }
 
 export type ChangeResult = { applied: true; payout: PayoutRow } | { applied: false; payout: PayoutRow; reason: "same_status" | "not_allowed" };
@@ -171,107 +160,25 @@ export type ChangeResult = { applied: true; payout: PayoutRow } | { applied: fal
 const MAX_CHANGE_ATTEMPTS = 5;
 
 /**
- * Moves a payout to a new status if the state machine allows it, with the ledger posting the
- * move requires. A move the machine refuses (late, duplicate or backwards) is recorded on the
- * timeline and ignored. Safe to call concurrently and repeatedly.
+ * Moves a payout to a new status if the lifecycle allows it, writing what the lifecycle's plan
+ * says the move entails in one atomic batch. A move the lifecycle refuses (late, duplicate or
+ * backwards) is recorded on the timeline and ignored. Safe to call concurrently and repeatedly.
  */
 export async function changeStatus(db: Db, payoutId: string, change: Change, known?: PayoutRow): Promise<ChangeResult> {
   for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
     // A row the caller just read saves a query; if it is stale, the version lock below fails
     // and the next attempt reads afresh.
     const current = attempt === 0 && known ? known : await getPayout(db, payoutId);
-    const check = transition(current.status, change.to);
-    if (!check.ok) {
-      if (check.reason === "not_allowed") {
-        await recordEvent(db, {
-          payoutId,
-          kind: "ignored_event",
-          from: current.status,
-          to: change.to,
-          actorId: change.actorId,
-          details: { cause: change.cause, bankStatus: change.bankStatus ?? null, ...change.details },
-        });
-      }
-      return { applied: false, payout: current, reason: check.reason };
+    const planned = planChange(current, change, nowIso());
+    if (!planned.ok) {
+      if (planned.reason === "not_allowed") await recordIgnored(db, current, change);
+      return { applied: false, payout: current, reason: planned.reason };
     }
-    const now = nowIso();
-    const version = current.version + 1;
-    const next: PayoutRow = {
-      ...current,
-      status: change.to,
-      version,
-      updatedAt: now,
-      statusChangedAt: now,
-      bankReference: change.bankReference ?? current.bankReference,
-      lastBankStatus: change.bankStatus ?? current.lastBankStatus,
-      failureCode: change.failureCode !== undefined ? change.failureCode : current.failureCode,
-      failureReason: change.failureReason !== undefined ? change.failureReason : current.failureReason,
-      processedAt: change.to === "processed" ? now : current.processedAt,
-      // A paid payout is still asked about now and then, in case the bank returns it and the
-      // return's webhook is lost (see cron/poll.ts).
-      nextPollAt: change.to === "processed" ? new Date(Date.parse(now) + RETURN_POLL_INTERVAL_MS).toISOString() : change.to === "reversed" ? null : current.nextPollAt,
-    };
-    const statements = (transactionId: string | null): Batch => [
-      eventStatement(db, {
-        payoutId,
-        kind: "state_change",
-        from: current.status,
-        to: change.to,
-        actorId: change.actorId,
-        version,
-        details: {
-          cause: change.cause,
-          bankStatus: change.bankStatus ?? null,
-          bankReference: next.bankReference,
-          failureCode: next.failureCode,
-          ...change.details,
-          // The ledger posting this move made, in the same atomic batch as the move itself.
-          ...(transactionId ? { posting: postingFor(change.to), transactionId } : {}),
-        },
-      }),
-      db
-        .update(payouts)
-        // Only what a status change touches: SQLite rewrites every index on a column that is set,
-        // so setting unchanged identity columns (item, payee, key, …) would cost index writes.
-        .set({
-          status: next.status,
-          version: next.version,
-          updatedAt: next.updatedAt,
-          statusChangedAt: next.statusChangedAt,
-          bankReference: next.bankReference,
-          lastBankStatus: next.lastBankStatus,
-          failureCode: next.failureCode,
-          failureReason: next.failureReason,
-          processedAt: next.processedAt,
-          nextPollAt: next.nextPollAt,
-        })
-        .where(and(eq(payouts.id, payoutId), eq(payouts.version, current.version))),
-      ...(change.exception ? raiseExceptionStatements(db, change.exception) : []),
-      // A payout that will not pay (or was returned) frees its payee for another batch of the cycle.
-      ...(change.to === "failed" || change.to === "cancelled" || change.to === "reversed"
-        ? [db.update(batchItems).set({ liveKey: null }).where(eq(batchItems.id, current.itemId))]
-        : []),
-    ];
+    const { plan } = planned;
     try {
-      const posting = postingFor(change.to);
-      if (posting) {
-        const posted = await postTransaction(
-          db,
-          payoutTransaction(
-            { payoutId: current.id, payeeId: current.payeeId, cycleId: current.cycleId, amountPaise: current.amountPaise, currency: current.currency as Currency },
-            posting as PayoutPosting,
-            next.bankReference,
-          ),
-          change.actorId,
-          (transactionId) => statements(transactionId),
-        );
-        // The posting already existed: another change won the race and wrote it. Look again.
-        if (posted.replayed) continue;
-        if (change.to === "processed") countUsage("payoutsProcessed");
-      } else {
-        await db.batch(statements(null) as [Batch[number], ...Batch]);
-      }
-      return { applied: true, payout: next };
+      const written = await writeChange(db, current, change, plan);
+      if (written === "lost_race") continue;
+      return { applied: true, payout: { ...current, ...plan.next } };
     } catch (error) {
       if (isUniqueViolation(error, "payout_events")) continue;
       throw error;
@@ -280,9 +187,60 @@ export async function changeStatus(db: Db, payoutId: string, change: Change, kno
   throw new Error(`payout ${payoutId}: could not apply ${change.to} after ${MAX_CHANGE_ATTEMPTS} attempts of contention`);
 }
 
+function recordIgnored(db: Db, current: PayoutRow, change: Change) {
+  return recordEvent(db, {
+    payoutId: current.id,
+    kind: "ignored_event",
+    from: current.status,
+    to: change.to,
+    actorId: change.actorId,
+    details: { cause: change.cause, bankStatus: change.bankStatus ?? null, ...change.details },
+  });
+}
+
+/** Writes a planned move: its event, the row (under the version lock), its ticket, the freed item and its posting. */
+async function writeChange(db: Db, current: PayoutRow, change: Change, plan: ChangePlan): Promise<"written" | "lost_race"> {
+  const { next } = plan;
+  const statements = (transactionId: string | null): Statements => [
+    eventStatement(db, {
+      payoutId: current.id,
+      kind: "state_change",
+      from: current.status,
+      to: change.to,
+      actorId: change.actorId,
+      version: next.version,
+      details: {
+        cause: change.cause,
+        bankStatus: change.bankStatus ?? null,
+        bankReference: next.bankReference,
+        failureCode: next.failureCode,
+        ...change.details,
+        // The ledger posting this move made, in the same atomic batch as the move itself.
+        ...(transactionId ? { posting: plan.posting, transactionId } : {}),
+      },
+    }),
+    // Only what a status change touches: SQLite rewrites every index on a column that is set,
+    // so setting unchanged identity columns (item, payee, key, …) would cost index writes.
+    db.update(payouts).set(next).where(and(eq(payouts.id, current.id), eq(payouts.version, current.version))),
+    ...(plan.exception ? raiseExceptionStatements(db, plan.exception) : []),
+    // A payout that will not pay (or was returned) frees its payee for another batch of the cycle.
+    ...(plan.freesItem ? [db.update(batchItems).set({ liveKey: null }).where(eq(batchItems.id, current.itemId))] : []),
+  ];
+  if (!plan.posting) {
+    await commit(db, statements(null));
+    return "written";
+  }
+  const money = { payoutId: current.id, payeeId: current.payeeId, cycleId: current.cycleId, amountPaise: current.amountPaise, currency: current.currency as Currency };
+  const posted = await postTransaction(db, payoutTransaction(money, plan.posting, next.bankReference), change.actorId, statements);
+  // The posting already existed: another change won the race and wrote it. Look again.
+  if (posted.replayed) return "lost_race";
+  if (change.to === "processed") countUsage("payoutsProcessed");
+  return "written";
+}
+
 /** Notes a bank call attempt (bumps the counter, adds a timeline event) without changing status. */
 export async function recordAttempt(db: Db, payout: PayoutRow, actorId: string, details: Record<string, unknown>) {
-  await db.batch([
+  await commit(db, [
     db
       .update(payouts)
       .set({ attempts: sql`${payouts.attempts} + 1`, updatedAt: nowIso() })
@@ -291,14 +249,9 @@ export async function recordAttempt(db: Db, payout: PayoutRow, actorId: string, 
   ]);
 }
 
-/** The payout status a bank status leads to; `reversed` first needs `processed` (see applyBankStatus). */
-export function targetForBankStatus(status: BankTransferStatus): PayoutStatus {
-  return status === "pending" ? "processing" : status;
-}
-
 /**
- * Applies what the bank says (from a response, a webhook or a poll). A reversal that arrives
- * before its "processed" (reordered webhooks) is applied as processed, then reversed.
+ * Applies what the bank says (from a response, a webhook or a poll), through the moves the
+ * lifecycle derives from it (a reversal before its "processed" is applied as both).
  */
 export async function applyBankStatus(
   db: Db,
@@ -313,41 +266,15 @@ export async function applyBankStatus(
     details?: Record<string, unknown> | undefined;
   } = {},
 ): Promise<ChangeResult> {
-  const common = { actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status, details: options.details };
   let current = options.known ?? (await getPayout(db, payoutId));
-  const payout = current; // batch, item and payee never change
-  if (bank.status === "reversed" && current.status !== "processed" && current.status !== "reversed") {
-    const settled = await changeStatus(db, payoutId, { ...common, to: "processed", details: { ...options.details, inferredFrom: "reversed" } }, current);
-    if (!settled.applied && settled.payout.status !== "processed") return settled;
-    current = settled.payout;
+  let result: ChangeResult = { applied: false, payout: current, reason: "same_status" };
+  for (const move of bankMoves(current.status, bank.status)) {
+    const change: Change = move.inferred
+      ? { to: move.to, actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status, details: { ...options.details, inferredFrom: bank.status } }
+      : { to: move.to, actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status, details: options.details, failureCode: bank.failureCode, failureReason: bank.failureReason };
+    result = await changeStatus(db, payoutId, change, current);
+    if (move.inferred && !result.applied && result.payout.status !== "processed") return result;
+    current = result.payout;
   }
-  const to = targetForBankStatus(bank.status);
-  return changeStatus(db, payoutId, {
-    ...common,
-    to,
-    failureCode: bank.failureCode ?? (to === "failed" ? "bank_failed" : undefined),
-    failureReason: bank.failureReason,
-    exception:
-      to === "failed"
-        ? {
-            cause: bank.failureCode === "invalid_account" || bank.failureCode === "account_closed" ? "invalid_bank_details" : "bank_failure",
-            summary: `Payout ${payoutId} failed at the bank: ${bank.failureCode ?? "failed"}`,
-            payoutId,
-            batchId: payout.batchId,
-            payeeId: payout.payeeId,
-            itemId: payout.itemId,
-            details: { failureCode: bank.failureCode ?? null, bankReference: bank.bankReference },
-          }
-        : to === "reversed"
-          ? {
-              cause: "payout_reversed",
-              summary: `Payout ${payoutId} was returned by the bank after it was paid`,
-              payoutId,
-              batchId: payout.batchId,
-              payeeId: payout.payeeId,
-              itemId: payout.itemId,
-              details: { bankReference: bank.bankReference },
-            }
-          : undefined,
-  }, current);
+  return result;
 }

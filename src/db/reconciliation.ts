@@ -12,10 +12,10 @@ import { newId } from "../domain/ids";
 import { type CsvColumnMapping, statementParser, type STATEMENT_FORMATS } from "../domain/statement";
 import { type BankLine, type LedgerPosting, reconcileThreeWay, type SystemPayout, type ThreeWayResult } from "../domain/three-way";
 import { auditStatement } from "./audit";
-import { type Db, inChunks, isUniqueViolation, nowIso } from "./client";
-import { openKeyOf, raiseExceptionStatements, transitionException } from "./exceptions";
+import { commit, type Db, inChunks, isUniqueViolation, nowIso, type Statements } from "./client";
+import { openKeyOf } from "../domain/exception-state";
+import { raiseExceptionStatements, transitionException } from "./exceptions";
 import { inCycle } from "./payouts";
-import type { Batch } from "./ledger";
 import { bankStatementLines, bankStatements, exceptions, journalEntries, journalTransactions, payouts, reconciliationRuns } from "./schema";
 
 const DAY_MS = 86_400_000;
@@ -50,7 +50,7 @@ export async function importStatement(
     actorId,
     createdAt: nowIso(),
   };
-  const statements: Batch = [
+  const statements: Statements = [
     db.insert(bankStatements).values(statement),
     auditStatement(db, { actorId, action: "bank_statement.imported", subjectType: "bank_statement", subjectId: id, details: { format: input.format, lineCount: lines.length, fileSha256 } }),
   ];
@@ -63,7 +63,7 @@ export async function importStatement(
     );
   }
   try {
-    await db.batch(statements as [Batch[number], ...Batch]);
+    await commit(db, statements);
   } catch (error) {
     if (isUniqueViolation(error, "file_sha256")) {
       return { statement: (await db.select().from(bankStatements).where(eq(bankStatements.fileSha256, fileSha256)).get())!, replayed: true };
@@ -202,7 +202,7 @@ export async function runReconciliation(db: Db, gateway: BankGateway, s: Reconci
   const now = nowIso();
   const totals = JSON.stringify({ ...result.totals, balanced: result.balanced });
   const mismatches = JSON.stringify(result.mismatches);
-  const statements: Batch = [
+  const statements: Statements = [
     db
       .insert(reconciliationRuns)
       .values({ id: newId("rec"), scope: s.scope, scopeKey, bankSource: bank.source, totals, mismatches, mismatchCount: result.mismatches.length, actorId, createdAt: now, updatedAt: now })
@@ -223,7 +223,7 @@ export async function runReconciliation(db: Db, gateway: BankGateway, s: Reconci
     found.add(openKeyOf(ticket));
     statements.push(...raiseExceptionStatements(db, ticket));
   }
-  await db.batch(statements as [Batch[number], ...Batch]);
+  await commit(db, statements);
   const row = await db.select().from(reconciliationRuns).where(and(eq(reconciliationRuns.scope, s.scope), eq(reconciliationRuns.scopeKey, scopeKey))).get();
   await resolveClearedTickets(db, { ...s, scopeKey, bankSource: bank.source, runId: row!.id }, found, actorId);
   return runView(row!);

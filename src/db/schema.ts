@@ -3,6 +3,17 @@
 
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  BANK_VERIFICATION_STATUSES,
+  BATCH_ITEM_STATUSES,
+  BATCH_STATUSES,
+  EXCEPTION_STATUSES,
+  HOLDING_PAYOUT_STATUSES,
+  IN_FLIGHT_PAYOUT_STATUSES,
+  NOTIFICATION_STATUSES,
+  PAYOUT_STATUSES,
+} from "../domain/statuses";
+import { sqlList } from "./sql-list";
 
 const createdAt = () => text("created_at").notNull();
 
@@ -17,7 +28,7 @@ export const payees = sqliteTable(
     bankAccountNumber: text("bank_account_number"),
     bankIfsc: text("bank_ifsc"),
     bankAccountHolderName: text("bank_account_holder_name"),
-    bankVerificationStatus: text("bank_verification_status", { enum: ["unverified", "verified", "invalid"] })
+    bankVerificationStatus: text("bank_verification_status", { enum: BANK_VERIFICATION_STATUSES })
       .notNull()
       .default("unverified"),
     bankDetailsUpdatedAt: text("bank_details_updated_at"),
@@ -188,8 +199,6 @@ export const auditEvents = sqliteTable(
 
 // ---- Payout batches, pre-payout reconciliation and approvals (maker–checker) ----
 
-export const BATCH_STATUSES = ["draft", "pending_approval", "approved", "rejected", "cancelled", "executing", "completed"] as const;
-
 export const batches = sqliteTable(
   "batches",
   {
@@ -237,7 +246,7 @@ export const batchItems = sqliteTable(
     currency: text("currency").notNull(),
     /** JSON: [{ orderId, amountPaise, role }] — the orders that earned this amount. */
     orders: text("orders").notNull().default("[]"),
-    status: text("status", { enum: ["ok", "blocked", "excluded"] }).notNull(),
+    status: text("status", { enum: BATCH_ITEM_STATUSES }).notNull(),
     /** JSON: the pre-payout reconciliation checks, each with ok and a reason. */
     reconciliation: text("reconciliation").notNull().default("[]"),
     reconciledAt: text("reconciled_at").notNull(),
@@ -301,7 +310,7 @@ export const notifications = sqliteTable(
     kind: text("kind").notNull(),
     /** JSON payload; approval links are rebuilt from approval_links at send time, never stored. */
     payload: text("payload").notNull(),
-    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull(),
+    status: text("status", { enum: NOTIFICATION_STATUSES }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: text("next_attempt_at").notNull(),
     lastError: text("last_error"),
@@ -312,8 +321,6 @@ export const notifications = sqliteTable(
 );
 
 // ---- Execution: payouts, their timeline, bank webhooks and exceptions ----
-
-export const PAYOUT_STATUS_VALUES = ["created", "queued", "processing", "unknown", "processed", "failed", "reversed", "cancelled"] as const;
 
 export const payouts = sqliteTable(
   "payouts",
@@ -331,7 +338,7 @@ export const payouts = sqliteTable(
     cycleId: text("cycle_id").notNull(),
     amountPaise: integer("amount_paise").notNull(),
     currency: text("currency").notNull(),
-    status: text("status", { enum: PAYOUT_STATUS_VALUES }).notNull(),
+    status: text("status", { enum: PAYOUT_STATUSES }).notNull(),
     /** Sent to the bank with every attempt, so the bank never executes this payout twice. */
     idempotencyKey: text("idempotency_key").notNull(),
     bankSnapshot: text("bank_snapshot").notNull(),
@@ -355,7 +362,7 @@ export const payouts = sqliteTable(
     // have failed, been cancelled or been returned (an explicit retry).
     uniqueIndex("payouts_item_holding_unique")
       .on(t.itemId)
-      .where(sql`status IN ('created', 'queued', 'processing', 'unknown', 'processed')`),
+      .where(sql`status IN ${sqlList(HOLDING_PAYOUT_STATUSES)}`),
     index("payouts_item_idx").on(t.itemId),
     // The payee gate's checks read a payee's payouts on every creation: never scan the table.
     index("payouts_payee_cycle_idx").on(t.payeeId, t.cycleId),
@@ -363,11 +370,11 @@ export const payouts = sqliteTable(
     // At most one transfer in flight per payee, enforced by the database as well as the gate.
     uniqueIndex("payouts_one_in_flight_per_payee")
       .on(t.payeeId)
-      .where(sql`status IN ('created', 'queued', 'processing', 'unknown')`),
+      .where(sql`status IN ${sqlList(IN_FLIGHT_PAYOUT_STATUSES)}`),
     // At most one payout holding money per payee and cycle.
     uniqueIndex("payouts_one_per_payee_cycle")
       .on(t.payeeId, t.cycleId)
-      .where(sql`status IN ('created', 'queued', 'processing', 'unknown', 'processed')`),
+      .where(sql`status IN ${sqlList(HOLDING_PAYOUT_STATUSES)}`),
     index("payouts_status_poll_idx").on(t.status, t.nextPollAt),
     index("payouts_batch_idx").on(t.batchId),
     // Most of a payout's life it has no bank reference yet: index only those that do.
@@ -414,8 +421,6 @@ export const bankWebhookEvents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
-
-export const EXCEPTION_STATUSES = ["open", "in_progress", "resolved", "dismissed"] as const;
 
 /** Exception tickets: what needs a person. One open ticket per cause and subject. */
 export const exceptions = sqliteTable(

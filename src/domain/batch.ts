@@ -3,8 +3,9 @@
 
 import { canonicalJson } from "./canonical";
 import type { BankDetails } from "./payees";
+import { BATCH_STATUSES, type BatchStatus } from "./statuses";
 
-export const BATCH_TRANSITIONS = {
+export const BATCH_TRANSITIONS: Record<BatchStatus, readonly BatchStatus[]> = {
   draft: ["pending_approval", "cancelled"],
   pending_approval: ["approved", "rejected", "cancelled"],
   approved: ["executing"],
@@ -12,15 +13,19 @@ export const BATCH_TRANSITIONS = {
   rejected: [],
   cancelled: [],
   completed: [],
-} as const;
-export type BatchStatus = keyof typeof BATCH_TRANSITIONS;
+};
 
 export function canTransitionBatch(from: BatchStatus, to: BatchStatus): boolean {
-  return (BATCH_TRANSITIONS[from] as readonly BatchStatus[]).includes(to);
+  return BATCH_TRANSITIONS[from].includes(to);
 }
 
-/** Statuses in which a batch holds its payees for the cycle. */
-export const LIVE_BATCH_STATUSES: readonly BatchStatus[] = ["draft", "pending_approval", "approved", "executing", "completed"];
+/**
+ * The statuses a batch may move into `to` from. Every write that changes a batch's status
+ * conditions on this list, so the SQL can never allow a move the table above does not.
+ */
+export function batchStatusesInto(to: BatchStatus): BatchStatus[] {
+  return BATCH_STATUSES.filter((from) => BATCH_TRANSITIONS[from].includes(to));
+}
 
 export function requiredApprovals(totalPaise: number, twoCheckerThresholdPaise: number): 1 | 2 {
   return totalPaise > twoCheckerThresholdPaise ? 2 : 1;

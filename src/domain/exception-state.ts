@@ -1,15 +1,33 @@
-// Exception tickets: their lifecycle as data, and which causes retry the payout when resolved.
+// Exception tickets: what opens one, their lifecycle as data, and which causes retry the payout
+// when resolved.
 
-export const EXCEPTION_TRANSITIONS = {
+import type { ExceptionStatus } from "./statuses";
+
+export interface ExceptionInput {
+  cause: string;
+  summary: string;
+  payoutId?: string | null;
+  batchId?: string | null;
+  itemId?: string | null;
+  payeeId?: string | null;
+  /** What the ticket is about when it is not a payout, item, batch or payee (e.g. a bank reference). */
+  subjectKey?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** One open ticket per cause and subject: the key a second raise of the same ticket collides on. */
+export const openKeyOf = (e: Pick<ExceptionInput, "cause" | "payoutId" | "itemId" | "batchId" | "payeeId" | "subjectKey">) =>
+  `${e.cause}|${e.subjectKey ?? e.payoutId ?? e.itemId ?? e.batchId ?? e.payeeId ?? "-"}`;
+
+export const EXCEPTION_TRANSITIONS: Record<ExceptionStatus, readonly ExceptionStatus[]> = {
   open: ["in_progress", "resolved", "dismissed"],
   in_progress: ["resolved", "dismissed"],
   resolved: [],
   dismissed: [],
-} as const;
-export type ExceptionStatus = keyof typeof EXCEPTION_TRANSITIONS;
+};
 
 export function canTransitionException(from: ExceptionStatus, to: ExceptionStatus): boolean {
-  return (EXCEPTION_TRANSITIONS[from] as readonly ExceptionStatus[]).includes(to);
+  return EXCEPTION_TRANSITIONS[from].includes(to);
 }
 
 /**

@@ -10,7 +10,8 @@ import { raiseException } from "../db/exceptions";
 import { changeStatus, createPayoutRecord, latestPayoutForItem } from "../db/payouts";
 import { accountCycleTotals, accounts, batches, batchItems, payees, payouts } from "../db/schema";
 import { bankDetailsProblem } from "../domain/payees";
-import { HOLDING_STATUSES, IN_FLIGHT_STATUSES } from "../domain/payout-state";
+import { causeForRefusal } from "../domain/payout-lifecycle";
+import { HOLDING_PAYOUT_STATUSES, PAYING_BATCH_STATUSES, IN_FLIGHT_PAYOUT_STATUSES, isIn } from "../domain/statuses";
 import type { Currency } from "../domain/money";
 import type { Env } from "../env";
 import { countUsage } from "../observability/usage";
@@ -66,12 +67,12 @@ export class PayeeGate extends DurableObject<Env> {
     const item = await db.select().from(batchItems).where(eq(batchItems.id, itemId)).get();
     if (!item || item.payeeId !== payeeId) return { outcome: "refused", reason: "item_not_found" };
     const existing = await latestPayoutForItem(db, itemId);
-    if (existing && (retryOf === undefined || existing.id !== retryOf || HOLDING_STATUSES.includes(existing.status))) {
+    if (existing && (retryOf === undefined || existing.id !== retryOf || isIn(HOLDING_PAYOUT_STATUSES, existing.status))) {
       return this.remember(itemId, { outcome: "existing", payoutId: existing.id });
     }
     if (!existing && retryOf !== undefined) return { outcome: "refused", reason: "nothing_to_retry" };
     const batch = await db.select().from(batches).where(eq(batches.id, item.batchId)).get();
-    if (!batch || (batch.status !== "approved" && batch.status !== "executing" && !(operatorRetry && batch.status === "completed"))) {
+    if (!batch || !(isIn(PAYING_BATCH_STATUSES, batch.status) || (operatorRetry && batch.status === "completed"))) {
       return { outcome: "refused", reason: "batch_not_approved" };
     }
     if (item.status !== "ok" || item.bankSnapshot === null) return { outcome: "refused", reason: "item_not_payable" };
@@ -82,7 +83,7 @@ export class PayeeGate extends DurableObject<Env> {
       if (TRANSIENT_REFUSALS.includes(refusal)) return { outcome: "deferred", reason: refusal };
       await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
       await raiseException(db, {
-        cause: refusal.startsWith("bank_details") ? "invalid_bank_details" : "payout_refused",
+        cause: causeForRefusal(refusal),
         summary: `Payout for payee ${payeeId} in batch ${item.batchId} was not created: ${refusal}`,
         batchId: item.batchId,
         itemId,
@@ -126,7 +127,7 @@ export class PayeeGate extends DurableObject<Env> {
     if (problem) return problem;
     if (!isRetry && JSON.stringify(bankDetailsOf(payee)) !== item.bankSnapshot) return "bank_details_changed";
     const mine = await db.select({ status: payouts.status, cycleId: payouts.cycleId }).from(payouts).where(eq(payouts.payeeId, item.payeeId));
-    if (mine.some((p) => IN_FLIGHT_STATUSES.includes(p.status))) return "payee_has_transfer_in_flight";
+    if (mine.some((p) => isIn(IN_FLIGHT_PAYOUT_STATUSES, p.status))) return "payee_has_transfer_in_flight";
     if (mine.some((p) => p.cycleId === item.cycleId && p.status === "processed")) return "already_paid_for_cycle";
     const account = await db.select().from(accounts).where(eq(accounts.id, payee.payableAccountId)).get();
     const outstandingPaise = account ? account.creditsPostedPaise - account.debitsPostedPaise : 0;

@@ -5,9 +5,9 @@
 
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { conditionalAuditStatement } from "../db/audit";
-import { database, nowIso } from "../db/client";
-import type { Batch } from "../db/ledger";
+import { commit, database, nowIso } from "../db/client";
 import { batches, batchItems } from "../db/schema";
+import { batchMayMoveInto } from "../db/batch-moves";
 import type { Env } from "../env";
 import { countUsage } from "../observability/usage";
 import type { TransferQueueMessage } from "../queues/messages";
@@ -18,17 +18,18 @@ const SEND_BATCH_LIMIT = 100; // Queues accepts at most 100 messages per sendBat
 export async function releaseApprovedBatch(env: Env, batchId: string): Promise<number> {
   const db = database(env.DB);
   const now = nowIso();
-  await db.batch([
+  await commit(db, [
     db
       .update(batches)
       .set({ status: "executing", releasedAt: now, updatedAt: now, version: sql`${batches.version} + 1` })
-      .where(and(eq(batches.id, batchId), eq(batches.status, "approved"))),
+      .where(and(eq(batches.id, batchId), batchMayMoveInto("executing"))),
     conditionalAuditStatement(
       db,
       { actorId: "system:execution", action: "batch.released", subjectType: "batch", subjectId: batchId },
       sql`EXISTS (SELECT 1 FROM ${batches} WHERE ${batches.id} = ${batchId} AND ${batches.releasedAt} = ${now})`,
     ),
-  ] as unknown as [Batch[number], ...Batch]);
+  
+  ]);
   const pending = await db
     .select({ id: batchItems.id, payeeId: batchItems.payeeId })
     .from(batchItems)

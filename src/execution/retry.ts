@@ -9,7 +9,8 @@ import { type ExceptionRow, finishRetry, pendingRetries } from "../db/exceptions
 import { getPayout, latestPayoutForItem } from "../db/payouts";
 import { batchItems } from "../db/schema";
 import { retryKindFor } from "../domain/exception-state";
-import { HOLDING_STATUSES, isTerminal } from "../domain/payout-state";
+import { isTerminal } from "../domain/payout-lifecycle";
+import { HOLDING_PAYOUT_STATUSES, isIn } from "../domain/statuses";
 import { payeeGate } from "../durable/payee-gate";
 import type { Env } from "../env";
 import { runEach } from "../observability/run-each";
@@ -47,7 +48,7 @@ async function retry(env: Env, db: Db, e: ExceptionRow): Promise<RetryResult> {
     return { kind: "requeued", payoutId: latest.id };
   }
 
-  if (latest && HOLDING_STATUSES.includes(latest.status)) {
+  if (latest && isIn(HOLDING_PAYOUT_STATUSES, latest.status)) {
     return { kind: "nothing_to_do", reason: `payout ${latest.id} is ${latest.status}; nothing to pay again` };
   }
   // Ask the gate afresh: clear the earlier refusal so the item counts as not yet released.

@@ -5,7 +5,7 @@
 import { database } from "../db/client";
 import { raiseException } from "../db/exceptions";
 import { getPayout, recordEvent } from "../db/payouts";
-import { isTerminal } from "../domain/payout-state";
+import { isTerminal } from "../domain/payout-lifecycle";
 import type { Env } from "../env";
 import { isTransferQueueMessage } from "./messages";
 

@@ -142,24 +142,9 @@ export function transferRequest(payout: PayoutRow): TransferRequest {
   };
 }
 
+/** The bank refused the transfer outright: the lifecycle opens the ticket the failure code calls for. */
 async function rejectPermanently(db: Db, payout: PayoutRow, code: string, message: string) {
-  const invalidDetails = code === "invalid_account" || code === "account_closed";
-  await changeStatus(db, payout.id, {
-    to: "failed",
-    actorId: CONSUMER_ACTOR,
-    cause: "bank_rejected",
-    failureCode: code,
-    failureReason: message,
-    exception: {
-      cause: invalidDetails ? "invalid_bank_details" : "bank_failure",
-      summary: `The bank refused payout ${payout.id}: ${code}`,
-      payoutId: payout.id,
-      batchId: payout.batchId,
-      itemId: payout.itemId,
-      payeeId: payout.payeeId,
-      details: { code, message },
-    },
-  });
+  await changeStatus(db, payout.id, { to: "failed", actorId: CONSUMER_ACTOR, cause: "bank_rejected", failureCode: code, failureReason: message });
 }
 
 async function noteOutcome(db: Db, payout: PayoutRow, details: Record<string, unknown>) {

@@ -6,7 +6,7 @@ import { batchSettings } from "../config";
 import { decide } from "../db/approvals";
 import { batchView, cancelBatch, createBatch, excludeItem, getBatch, listBatches, reconcileBatch, submitBatch } from "../db/batches";
 import { database } from "../db/client";
-import { BATCH_STATUSES } from "../db/schema";
+import { BATCH_STATUSES } from "../domain/statuses";
 import { releaseApprovedBatch } from "../execution/release";
 import { router } from "../http/app";
 import { requireRole } from "../http/auth";

@@ -15,7 +15,8 @@ import { database, type Db } from "../db/client";
 import { addNote, exceptionView, getException, listExceptions } from "../db/exceptions";
 import { bankDetailsOf, getPayeeRow, payeeNames } from "../db/payees";
 import { getPayout, payoutTimeline, payoutView } from "../db/payouts";
-import { BATCH_STATUSES, batches, exceptions, PAYOUT_STATUS_VALUES, payouts } from "../db/schema";
+import { batches, exceptions, payouts } from "../db/schema";
+import { BATCH_STATUSES, PAYOUT_STATUSES } from "../domain/statuses";
 import { DomainError } from "../domain/errors";
 import { BANK_DETAIL_CAUSES, RETRY_ON_RESOLVE, retryKindFor } from "../domain/exception-state";
 import { hmacSha256Hex, timingSafeEqual } from "../domain/hash";
@@ -161,7 +162,7 @@ async function dashboardData(db: Db, viewer: Viewer, nowMs: number): Promise<Das
   const latest = canReadAudit(viewer) ? ((await listDailyReports(db, 1))[0] ?? null) : "forbidden";
   return {
     batchesByStatus: byOrder(BATCH_STATUSES, batchRows).map((r) => ({ status: r.status, count: r.n })),
-    today: { date, byStatus: byOrder(PAYOUT_STATUS_VALUES, payoutRows).map((r) => ({ status: r.status, count: r.n, amountPaise: Number(r.total ?? 0) })) },
+    today: { date, byStatus: byOrder(PAYOUT_STATUSES, payoutRows).map((r) => ({ status: r.status, count: r.n, amountPaise: Number(r.total ?? 0) })) },
     openExceptions: {
       open: exceptionRows.find((r) => r.status === "open")?.n ?? 0,
       inProgress: exceptionRows.find((r) => r.status === "in_progress")?.n ?? 0,

@@ -5,7 +5,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, lt, type SQL, sum } from "drizzle-orm";
 import { database } from "../db/client";
 import { getPayout, inCycle, payoutTimeline, payoutView } from "../db/payouts";
-import { PAYOUT_STATUS_VALUES, payouts } from "../db/schema";
+import { payouts } from "../db/schema";
+import { PAYOUT_STATUSES } from "../domain/statuses";
 import { router } from "../http/app";
 import { errorResponses, jsonContent, limitQuery } from "../http/schemas";
 
@@ -18,7 +19,7 @@ const payoutSchema = z
     cycleId: z.string(),
     amountPaise: z.number().int(),
     currency: z.string(),
-    status: z.enum(PAYOUT_STATUS_VALUES),
+    status: z.enum(PAYOUT_STATUSES),
     idempotencyKey: z.string(),
     bankAccount: z.object({ accountNumberMasked: z.string(), ifsc: z.string() }),
     attempts: z.number().int(),
@@ -57,7 +58,7 @@ const listRoute = createRoute({
       cursor: z.string().max(100).optional(),
       batchId: z.string().max(100).optional(),
       payeeId: z.string().max(100).optional(),
-      status: z.enum(PAYOUT_STATUS_VALUES).optional(),
+      status: z.enum(PAYOUT_STATUSES).optional(),
     }),
   },
   responses: { 200: jsonContent(z.object({ data: z.array(payoutSchema), nextCursor: z.string().nullable() }), "A page of payouts"), ...errorResponses },
