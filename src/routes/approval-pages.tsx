@@ -18,8 +18,8 @@ import type { AppEnv } from "../http/app-env";
 import { ApprovalMessage, ApprovalPage } from "../pages/approval";
 import { formatTime } from "../pages/format";
 
-const CSRF_COOKIE = "disburse_csrf";
-const MAX_FORM_BYTES = 4096;
+export const CSRF_COOKIE = "disburse_csrf";
+export const MAX_FORM_BYTES = 4096;
 
 type Refusal = { status: ContentfulStatusCode; title: string; message: string; tone?: "bad" | "warn" };
 

@@ -11,7 +11,7 @@ import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { and, eq, or } from "drizzle-orm";
 
-const MAX_WEBHOOK_BYTES = 64 * 1024;
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 export const webhooksRouter = new Hono<AppEnv>().post("/bank/:provider", async (c) => {
   const provider = c.req.param("provider");

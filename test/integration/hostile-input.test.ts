@@ -37,6 +37,7 @@ import {
   queryConforms,
   RAW_AMOUNTS,
   refusalProblem,
+  safeDecode,
   sampleBody,
   send,
   settledDigest,
@@ -79,14 +80,6 @@ async function refuse(req: HostileRequest, expected?: { status: number; code?: s
   expect(await stateDigest(), `state changed after\n  ${describeExchange(req, answer)}`).toEqual(before);
   return answer;
 }
-
-const safeDecode = (segment: string) => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
 
 const bearer = (actor: TestActor) => ({ authorization: `Bearer ${TEST_ACTORS[actor].token}` });
 
