@@ -1,8 +1,8 @@
 import { defineConfig } from "drizzle-kit";
 
-// Generates SQL migrations from src/db/schema.ts into migrations/, which wrangler applies.
+// Generates SQL migrations from src/store/schema.ts into migrations/, which wrangler applies.
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/db/schema.ts",
+  schema: "./src/store/schema.ts",
   out: "./migrations",
 });

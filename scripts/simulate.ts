@@ -8,7 +8,7 @@
 
 import { parseArgs } from "node:util";
 import { seededRandom } from "../src/domain/random.ts";
-import type { FaultRates } from "../src/bank/simulated-bank.ts";
+import type { FaultRates } from "../src/sim/simulated-bank.ts";
 import { TEST_ACTORS } from "../test/support/actors.ts";
 import { startLocalStack, type LocalStack } from "./local-stack.ts";
 

@@ -1,8 +1,8 @@
 // Typed settings from the Worker's vars, with defaults and bounds, read in one place.
 
-import type { BatchSettings } from "./db/batches";
+import type { BatchSettings } from "./store/batches";
 import type { Env } from "./env";
-import { actorsWithRole } from "./http/auth";
+import { actorsWithRole } from "./http/middleware/auth";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value === "" ? fallback : Number(value);

@@ -33,7 +33,7 @@ export interface Env {
 
   /** "exact" counts D1 rows read for every query (benchmarks); otherwise only what meta gives for free. */
   USAGE_METERING?: string;
-  /** Fault injection for the simulation only (src/queues/chaos.ts). Never set in production. */
+  /** Fault injection for the simulation only (src/sim/chaos.ts). Never set in production. */
   CHAOS?: string;
 
   PUBLIC_BASE_URL: string;

@@ -1,16 +1,16 @@
 // The Worker's entry points: HTTP, the transfer queues and the crons. Only handlers and
 // Durable Object classes may be exported from this module.
 
-import { createApp } from "./app";
-import { runScheduled } from "./cron/scheduled";
+import { createApp } from "./http/app";
+import { runScheduled } from "./cloudflare/scheduled";
 import type { Env } from "./env";
 import { configureUsage, countUsage } from "./observability/usage";
-import { handleDeadLetterBatch } from "./queues/dead-letter-consumer";
-import { DEAD_LETTER_QUEUE } from "./queues/messages";
-import { handleTransferQueueBatch } from "./queues/transfer-consumer";
+import { handleDeadLetterBatch } from "./cloudflare/dead-letter-queue";
+import { DEAD_LETTER_QUEUE } from "./services/queue-messages";
+import { handleTransferQueueBatch } from "./cloudflare/transfer-queue";
 
-export { PayeeGate } from "./durable/payee-gate";
-export { SimulatedBank } from "./bank/simulated-bank";
+export { PayeeGate } from "./cloudflare/payee-gate";
+export { SimulatedBank } from "./sim/simulated-bank";
 
 const app = createApp();
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { database } from "../../src/db/client";
+import { database } from "../../src/store/client";
 import { formatPaise } from "../../src/domain/money";
-import { renderNotification } from "../../src/notify/outbox";
+import { renderNotification } from "../../src/services/notifications";
 import { api } from "../support/api";
 import {
   approve,

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { decide } from "../../src/db/approvals";
-import { cancelBatch as cancelInDb } from "../../src/db/batches";
-import { database, type Db } from "../../src/db/client";
+import { decide } from "../../src/store/approvals";
+import { cancelBatch as cancelInDb } from "../../src/store/batches";
+import { database, type Db } from "../../src/store/client";
 import { DomainError } from "../../src/domain/errors";
 import type { TestActor } from "../support/actors";
 import { api } from "../support/api";

@@ -1,10 +1,10 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { pollAndRedrive } from "../../src/cron/poll";
-import { database } from "../../src/db/client";
+import { pollAndRedrive } from "../../src/services/polling";
+import { database } from "../../src/store/client";
 import { verifyApprovalToken } from "../../src/domain/approval-token";
 import worker from "../../src/index";
-import { deliverNotifications, renderNotification } from "../../src/notify/outbox";
+import { deliverNotifications, renderNotification } from "../../src/services/notifications";
 import { TEST_ACTORS, type TestActor } from "../support/actors";
 import { api, createPayee, unique } from "../support/api";
 import { approvedBatch, configureBank, consume, releaseByHand } from "../support/execution";

@@ -4,13 +4,13 @@
 
 import { createMessageBatch, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FREQUENT_CRON, runScheduled } from "../../src/cron/scheduled";
-import { database } from "../../src/db/client";
-import { getException, raiseException, transitionException } from "../../src/db/exceptions";
+import { FREQUENT_CRON, runScheduled } from "../../src/cloudflare/scheduled";
+import { database } from "../../src/store/client";
+import { getException, raiseException, transitionException } from "../../src/store/exceptions";
 import { openKeyOf } from "../../src/domain/exception-state";
-import { payeeGate } from "../../src/durable/payee-gate";
-import { redrivePendingRetries, retryAfterResolution } from "../../src/execution/retry";
-import { handleDeadLetterBatch } from "../../src/queues/dead-letter-consumer";
+import { payeeGate } from "../../src/cloudflare/payee-gate";
+import { redrivePendingRetries, retryAfterResolution } from "../../src/services/retries";
+import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
 import { api, unique } from "../support/api";
 import { expectError } from "../support/batches";
 import { bank, bankCredits, bankDebits, configureBank, consume, createCalls, openExceptions, payout, tickBank } from "../support/execution";

@@ -4,9 +4,9 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../src/domain/hash";
-import { pollAndRedrive } from "../../src/cron/poll";
-import { handleDeadLetterBatch } from "../../src/queues/dead-letter-consumer";
-import { type CrashPoint, InjectedCrash } from "../../src/queues/transfer-consumer";
+import { pollAndRedrive } from "../../src/services/polling";
+import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
+import { type CrashPoint, InjectedCrash } from "../../src/cloudflare/transfer-queue";
 import worker from "../../src/index";
 import { api } from "../support/api";
 import {

@@ -3,8 +3,8 @@
 
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { database } from "../../src/db/client";
-import { accountPages, openingBalancePages, transactionPages } from "../../src/db/journal-export";
+import { database } from "../../src/store/client";
+import { accountPages, openingBalancePages, transactionPages } from "../../src/store/journal-export";
 import { type AccountBody, api, type ApiResponse, createPayee, entry, getAccount, settlementFor, unique } from "../support/api";
 import { netByAccountId, normalSide, parseJournal, type ParsedJournal, unbalancedCodes } from "../support/journal";
 

@@ -4,11 +4,11 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { count, sum } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { DUE_QUERIES } from "../../src/bank/simulated-bank";
-import { simulatedBankStub } from "../../src/bank/simulated-gateway";
-import { database } from "../../src/db/client";
-import { inCycle } from "../../src/db/payouts";
-import { payouts } from "../../src/db/schema";
+import { DUE_QUERIES } from "../../src/sim/simulated-bank";
+import { simulatedBankStub } from "../../src/sim/simulated-gateway";
+import { database } from "../../src/store/client";
+import { inCycle } from "../../src/store/payouts";
+import { payouts } from "../../src/store/schema";
 
 async function plan(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<string[]> {
   const { sql, params } = query.toSQL();

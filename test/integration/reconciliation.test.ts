@@ -5,8 +5,8 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DAILY_CRON, runScheduled } from "../../src/cron/scheduled";
-import { pollAndRedrive } from "../../src/cron/poll";
+import { DAILY_CRON, runScheduled } from "../../src/cloudflare/scheduled";
+import { pollAndRedrive } from "../../src/services/polling";
 import { api, unique } from "../support/api";
 import { bank, configureBank, consume, payout, tickBank } from "../support/execution";
 import {

@@ -3,10 +3,10 @@
 
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
-import { simulatedBankStub } from "../../src/bank/simulated-gateway";
-import type { BankConfig } from "../../src/bank/simulated-bank";
-import { type ConsumerOptions, handleMessage } from "../../src/queues/transfer-consumer";
-import type { TransferQueueMessage } from "../../src/queues/messages";
+import { simulatedBankStub } from "../../src/sim/simulated-gateway";
+import type { BankConfig } from "../../src/sim/simulated-bank";
+import { type ConsumerOptions, handleMessage } from "../../src/cloudflare/transfer-queue";
+import type { TransferQueueMessage } from "../../src/services/queue-messages";
 import { api, createPayee, settlementFor, unique } from "./api";
 
 export async function bank(path: string, body?: unknown) {
@@ -61,7 +61,7 @@ export async function approvedBatch(opts: { payees?: number; accountNumbers?: st
 
 /** Releases an approved batch by hand: runs each release message through the consumer. */
 export async function releaseByHand(batch: { id: string; items: Array<{ id: string; payeeId: string; status: string }> }) {
-  const { releaseApprovedBatch } = await import("../../src/execution/release");
+  const { releaseApprovedBatch } = await import("../../src/services/release");
   await releaseApprovedBatch(env, batch.id);
   for (const item of batch.items.filter((i) => i.status === "ok")) {
     await consume({ type: "release", batchId: batch.id, itemId: item.id, payeeId: item.payeeId });

@@ -4,8 +4,8 @@
 
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
-import { database } from "../../src/db/client";
-import { postTransaction } from "../../src/db/ledger";
+import { database } from "../../src/store/client";
+import { postTransaction } from "../../src/store/ledger";
 import { formatPaise } from "../../src/domain/money";
 import { type PayoutPosting, payoutTransaction } from "../../src/domain/payout-ledger";
 import type { TestActor } from "./actors";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatTime, statusLabel } from "../../src/pages/format";
+import { formatTime, statusLabel } from "../../src/http/pages/format";
 
 describe("times for people", () => {
   it("shows an instant in IST, UTC+05:30, across the date line", () => {

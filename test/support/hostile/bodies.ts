@@ -2,7 +2,7 @@
 // malformed JSON, bodies over the limit, malformed Idempotency-Keys.
 
 import fc from "fast-check";
-import { LARGE_BODY_LIMITS, MAX_BODY_BYTES } from "../../../src/http/body";
+import { LARGE_BODY_LIMITS, MAX_BODY_BYTES } from "../../../src/http/middleware/body";
 
 export const NON_JSON_TYPES = [
   "text/plain",

@@ -2,10 +2,10 @@
 // approval tokens, CSRF proofs and bank webhooks where the recipe says so.
 
 import { env } from "cloudflare:test";
-import { SIMBANK_SIGNATURE_HEADER } from "../../../src/bank/simulated-bank";
+import { SIMBANK_SIGNATURE_HEADER } from "../../../src/sim/simulated-bank";
 import { approvalSecret } from "../../../src/config";
 import { hmacSha256Hex } from "../../../src/domain/hash";
-import { CSRF_COOKIE } from "../../../src/routes/approval-pages";
+import { CSRF_COOKIE } from "../../../src/http/approval/routes";
 import { tokenFor } from "../batches";
 import { authorizationOf } from "./auth";
 import { toJsonText } from "./json";

@@ -2,7 +2,7 @@
 // bank, to prove that a refused request changed nothing.
 
 import { env } from "cloudflare:test";
-import { simulatedBankStub } from "../../../src/bank/simulated-gateway";
+import { simulatedBankStub } from "../../../src/sim/simulated-gateway";
 import { toHex } from "../../../src/domain/hash";
 
 let tableNames: string[] | undefined;

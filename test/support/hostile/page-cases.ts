@@ -4,7 +4,7 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { approvalSecret, publicBaseUrl } from "../../../src/config";
-import { MAX_FORM_BYTES } from "../../../src/routes/approval-pages";
+import { MAX_FORM_BYTES } from "../../../src/http/approval/routes";
 import { applyBreakers, broke, type Breaker, type PageCase, type TokenRecipe } from "./recipes";
 import { clip, ORIGIN } from "./request";
 import { blankText, CONTROL_CHARS, unicodeText } from "./values";

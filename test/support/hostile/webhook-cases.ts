@@ -4,8 +4,8 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { BANK_TRANSFER_STATUSES } from "../../../src/bank/gateway";
-import { WEBHOOK_TOLERANCE_SECONDS } from "../../../src/bank/simulated-gateway";
-import { MAX_WEBHOOK_BYTES } from "../../../src/routes/webhooks";
+import { WEBHOOK_TOLERANCE_SECONDS } from "../../../src/sim/simulated-gateway";
+import { MAX_WEBHOOK_BYTES } from "../../../src/http/api/webhooks";
 import { malformedJson, NON_JSON_TYPES, oversizedBody } from "./bodies";
 import { isPlainObject, toJsonText } from "./json";
 import { applyBreakers, broke, type Breaker, type WebhookCase } from "./recipes";

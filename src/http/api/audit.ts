@@ -1,0 +1,51 @@
+// The audit trail, for auditors: who did what, and when.
+
+import { createRoute, z } from "@hono/zod-openapi";
+import { listAuditEvents } from "../../store/audit";
+import { database } from "../../store/client";
+import { router } from "../router";
+import { requireRole } from "../middleware/auth";
+import { errorResponses, jsonContent, limitQuery } from "../schemas";
+
+const auditEventSchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    actorId: z.string(),
+    action: z.string(),
+    subjectType: z.string(),
+    subjectId: z.string(),
+    details: z.unknown(),
+  })
+  .openapi("AuditEvent");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Audit"],
+  summary: "List audit events, newest first",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: {
+    query: z.object({
+      limit: limitQuery,
+      cursor: z.string().regex(/^\d{1,15}$/).optional(),
+      subjectType: z.string().max(40).optional(),
+      subjectId: z.string().max(140).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(z.object({ data: z.array(auditEventSchema), nextCursor: z.string().nullable() }), "A page of events"),
+    ...errorResponses,
+  },
+});
+
+export const auditRouter = router().openapi(listRoute, async (c) => {
+  const q = c.req.valid("query");
+  const page = await listAuditEvents(database(c.env.DB), {
+    limit: q.limit,
+    before: q.cursor === undefined ? undefined : Number(q.cursor),
+    subjectType: q.subjectType,
+    subjectId: q.subjectId,
+  });
+  return c.json(page, 200);
+});

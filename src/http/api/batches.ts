@@ -1,0 +1,199 @@
+// Payout batches: the maker creates, reconciles, excludes and submits; checkers approve or
+// reject. Amounts always come from the ledger, never from the caller.
+
+import { createRoute, z } from "@hono/zod-openapi";
+import { batchSettings } from "../../config";
+import { decide } from "../../store/approvals";
+import { batchView, cancelBatch, createBatch, excludeItem, getBatch, listBatches, reconcileBatch, submitBatch } from "../../store/batches";
+import { database } from "../../store/client";
+import { BATCH_STATUSES } from "../../domain/statuses";
+import { releaseApprovedBatch } from "../../services/release";
+import { router } from "../router";
+import { requireRole } from "../middleware/auth";
+import { currency, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../schemas";
+import { deliverNotifications } from "../../services/notifications";
+
+const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
+const itemSchema = z
+  .object({
+    id: z.string(),
+    payeeId: z.string(),
+    amountPaise: z.number().int(),
+    currency: z.string(),
+    status: z.enum(["ok", "blocked", "excluded"]),
+    orders: z.array(z.object({ orderId: z.string(), role: z.string(), amountPaise: z.number().int() })),
+    reconciliation: z.array(checkSchema),
+    reconciledAt: z.string(),
+    exclusionReason: z.string().nullable(),
+    bankDetails: z.object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() }).nullable(),
+  })
+  .openapi("BatchItem");
+
+const batchSchema = z
+  .object({
+    id: z.string(),
+    cycleId: z.string(),
+    currency: z.string(),
+    status: z.enum(BATCH_STATUSES),
+    makerId: z.string(),
+    payeeScope: z.union([z.literal("all"), z.array(z.string())]),
+    totalPaise: z.number().int(),
+    itemCount: z.number().int(),
+    blockedCount: z.number().int(),
+    excludedCount: z.number().int(),
+    requiredApprovals: z.number().int(),
+    approvalCount: z.number().int(),
+    decisions: z.array(z.object({ checkerId: z.string(), decision: z.string(), reason: z.string().nullable(), via: z.string(), at: z.string() })),
+    fingerprint: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    submittedAt: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    items: z.array(itemSchema),
+  })
+  .openapi("Batch");
+
+const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+
+const createBatchRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Batches"],
+  summary: "Create a payout batch for a cycle (maker)",
+  description:
+    "One item per payee with an outstanding payable in the cycle (or per payee in `payeeIds`), computed from the ledger and checked by pre-payout reconciliation. The same cycle and payee set returns the existing live batch (200).",
+  middleware: [requireRole("maker")] as const,
+  request: {
+    headers: idempotencyHeader,
+    body: body(
+      z
+        .object({
+          cycleId: reference(60),
+          currency: currency.default("INR"),
+          payeeIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
+        })
+        .strict()
+        .openapi("CreateBatch"),
+    ),
+  },
+  responses: { 201: jsonContent(batchSchema, "Created"), 200: jsonContent(batchSchema, "The existing live batch for this cycle and payee set"), ...errorResponses },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Batches"],
+  summary: "List batches, newest first",
+  request: { query: z.object({ limit: limitQuery, cursor: z.string().max(100).optional(), cycleId: z.string().max(60).optional(), status: z.enum(BATCH_STATUSES).optional() }) },
+  responses: {
+    200: jsonContent(
+      z.object({
+        data: z.array(z.object({ id: z.string(), cycleId: z.string(), status: z.string(), makerId: z.string(), totalPaise: z.number(), itemCount: z.number(), requiredApprovals: z.number(), createdAt: z.string() })),
+        nextCursor: z.string().nullable(),
+      }),
+      "A page of batches",
+    ),
+    ...errorResponses,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["Batches"],
+  summary: "Read a batch with its items and reconciliation results",
+  request: { params: idParam },
+  responses: { 200: jsonContent(batchSchema, "The batch"), ...errorResponses },
+});
+
+const makerAction = (path: string, summary: string, description: string, bodySchema?: z.ZodType) =>
+  createRoute({
+    method: "post",
+    path,
+    tags: ["Batches"],
+    summary,
+    description,
+    middleware: [requireRole("maker")] as const,
+    request: { params: path.includes("{itemId}") ? idParam.extend({ itemId: z.string().max(100).openapi({ param: { name: "itemId", in: "path" } }) }) : idParam, ...(bodySchema ? { body: body(bodySchema) } : {}) },
+    responses: { 200: jsonContent(batchSchema, "The batch"), ...errorResponses },
+  });
+
+const reasonBody = z.object({ reason: humanText(500) }).strict();
+
+const reconcileRoute = makerAction("/{id}/reconcile", "Re-run pre-payout reconciliation on a draft", "Recomputes every live item's amount and checks from the ledger.");
+const excludeRoute = makerAction("/{id}/items/{itemId}/exclude", "Exclude an item from a draft, with a reason", "The payee is then free to be paid in another batch of the cycle.", reasonBody.openapi("ExcludeItem"));
+const submitRoute = makerAction(
+  "/{id}/submit",
+  "Submit a draft for approval",
+  "Re-runs reconciliation; refuses while any item is blocked. Freezes and fingerprints the content, and sends each eligible checker a signed approval link.",
+);
+const cancelRoute = makerAction("/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch"));
+
+const decisionResponse = batchSchema.extend({ recorded: z.boolean() }).openapi("BatchDecision");
+const approveRoute = createRoute({
+  method: "post",
+  path: "/{id}/approve",
+  tags: ["Approvals"],
+  summary: "Approve a batch (checker, not its maker)",
+  description: "Bound to the fingerprint you reviewed: if anything changed, the approval is refused. Repeating your own approval is a no-op.",
+  middleware: [requireRole("checker")] as const,
+  request: { params: idParam, body: body(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch")) },
+  responses: { 200: jsonContent(decisionResponse, "The batch after your approval"), ...errorResponses },
+});
+const rejectRoute = createRoute({
+  method: "post",
+  path: "/{id}/reject",
+  tags: ["Approvals"],
+  summary: "Reject a batch with a reason (checker, not its maker)",
+  middleware: [requireRole("checker")] as const,
+  request: {
+    params: idParam,
+    body: body(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), reason: humanText(500) }).strict().openapi("RejectBatch")),
+  },
+  responses: { 200: jsonContent(decisionResponse, "The rejected batch"), ...errorResponses },
+});
+
+export const batchesRouter = router()
+  .openapi(createBatchRoute, async (c) => {
+    const { batch, existing } = await createBatch(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId);
+    return c.json(batch, existing ? 200 : 201);
+  })
+  .openapi(listRoute, async (c) => {
+    const q = c.req.valid("query");
+    return c.json(await listBatches(database(c.env.DB), { limit: q.limit, before: q.cursor, cycleId: q.cycleId, status: q.status }), 200);
+  })
+  .openapi(getRoute, async (c) => c.json(batchView(await getBatch(database(c.env.DB), c.req.valid("param").id)), 200))
+  .openapi(reconcileRoute, async (c) => c.json(await reconcileBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId), 200))
+  .openapi(excludeRoute, async (c) => {
+    const { id, itemId } = c.req.valid("param") as { id: string; itemId: string };
+    const { reason } = c.req.valid("json" as never) as { reason: string };
+    return c.json(await excludeItem(database(c.env.DB), id, itemId, reason, c.get("actor").actorId), 200);
+  })
+  .openapi(submitRoute, async (c) => {
+    const batch = await submitBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId, batchSettings(c.env));
+    c.executionCtx.waitUntil(deliverNotifications(c.env).catch((e) => console.error("notification delivery failed", e)));
+    return c.json(batch, 200);
+  })
+  .openapi(cancelRoute, async (c) => {
+    const { reason } = c.req.valid("json" as never) as { reason: string };
+    return c.json(await cancelBatch(database(c.env.DB), c.req.valid("param").id, reason, c.get("actor").actorId), 200);
+  })
+  .openapi(approveRoute, async (c) => {
+    const outcome = await decide(database(c.env.DB), {
+      batchId: c.req.valid("param").id,
+      checkerId: c.get("actor").actorId,
+      decision: "approve",
+      fingerprint: c.req.valid("json").fingerprint,
+      via: "api",
+    });
+    if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.id));
+    return c.json({ ...outcome.batch, recorded: outcome.recorded }, 200);
+  })
+  .openapi(rejectRoute, async (c) => {
+    const { fingerprint, reason } = c.req.valid("json");
+    const outcome = await decide(database(c.env.DB), { batchId: c.req.valid("param").id, checkerId: c.get("actor").actorId, decision: "reject", fingerprint, reason, via: "api" });
+    return c.json({ ...outcome.batch, recorded: outcome.recorded }, 200);
+  });

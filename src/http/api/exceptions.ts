@@ -1,0 +1,151 @@
+// Exception tickets: what needs a person. List and read them, add notes, move them along their
+// lifecycle; resolving one whose cause retries the payout does so through the same idempotent
+// path (a new attempt, never a second payment of money already paid).
+
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { database, type Db } from "../../store/client";
+import { addNote, type ExceptionRow, exceptionView, getException, listExceptions, transitionException } from "../../store/exceptions";
+import { bankDetailsOf } from "../../store/payees";
+import { getPayout } from "../../store/payouts";
+import { payees } from "../../store/schema";
+import { EXCEPTION_STATUSES } from "../../domain/statuses";
+import { conflict } from "../../domain/errors";
+import { BANK_DETAIL_CAUSES } from "../../domain/exception-state";
+import { type BankDetails, bankDetailsEqual, bankDetailsProblem } from "../../domain/payees";
+import type { Env } from "../../env";
+import { retryAfterResolution } from "../../services/retries";
+import { router } from "../router";
+import { requireRole } from "../middleware/auth";
+import { errorResponses, humanText, jsonContent, limitQuery } from "../schemas";
+
+const exceptionSchema = z
+  .object({
+    id: z.string(),
+    cause: z.string(),
+    status: z.enum(EXCEPTION_STATUSES),
+    summary: z.string(),
+    payoutId: z.string().nullable(),
+    batchId: z.string().nullable(),
+    itemId: z.string().nullable(),
+    payeeId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    resolvedAt: z.string().nullable(),
+    resolvedBy: z.string().nullable(),
+    resolutionNote: z.string().nullable(),
+    retryStatus: z.string().nullable(),
+    retryResult: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("Exception");
+
+const noteSchema = z.object({ id: z.number().int(), at: z.string(), actorId: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string() });
+const withNotes = exceptionSchema.extend({ notes: z.array(noteSchema) }).openapi("ExceptionWithNotes");
+const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+const OPS_ROLES = ["admin", "auditor", "maker", "checker"] as const;
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Exceptions"],
+  summary: "List exception tickets, newest first",
+  middleware: [requireRole(...OPS_ROLES)] as const,
+  request: {
+    query: z.object({
+      limit: limitQuery,
+      cursor: z.string().max(100).optional(),
+      status: z.enum(EXCEPTION_STATUSES).optional(),
+      cause: z.string().max(60).optional(),
+      payoutId: z.string().max(100).optional(),
+    }),
+  },
+  responses: { 200: jsonContent(z.object({ data: z.array(exceptionSchema), nextCursor: z.string().nullable() }), "A page of tickets"), ...errorResponses },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["Exceptions"],
+  summary: "Read a ticket with its notes",
+  middleware: [requireRole(...OPS_ROLES)] as const,
+  request: { params: idParam },
+  responses: { 200: jsonContent(withNotes, "The ticket"), ...errorResponses },
+});
+
+const noteRoute = createRoute({
+  method: "post",
+  path: "/{id}/notes",
+  tags: ["Exceptions"],
+  summary: "Add a note to a ticket",
+  middleware: [requireRole("admin", "auditor")] as const,
+  request: { params: idParam, body: { required: true, content: { "application/json": { schema: z.object({ note: humanText(2000) }).strict().openapi("ExceptionNote") } } } },
+  responses: { 201: jsonContent(withNotes, "The ticket with the new note"), ...errorResponses },
+});
+
+const statusRoute = createRoute({
+  method: "post",
+  path: "/{id}/status",
+  tags: ["Exceptions"],
+  summary: "Move a ticket: in_progress, resolved or dismissed, with a note",
+  description:
+    "open → in_progress → resolved | dismissed. Resolving a ticket about a failed, returned or refused payout retries it; one about a payout stuck in flight hands it back to the consumer, which asks the bank before sending anything. Tickets about bank details need them corrected and verified first.",
+  middleware: [requireRole("admin")] as const,
+  request: {
+    params: idParam,
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ status: z.enum(["in_progress", "resolved", "dismissed"]), note: humanText(2000) }).strict().openapi("ExceptionTransition") } },
+    },
+  },
+  responses: { 200: jsonContent(withNotes, "The ticket after the change (and its retry's result)"), ...errorResponses },
+});
+
+async function view(db: Db, id: string) {
+  const { row, notes } = await getException(db, id);
+  return { ...exceptionView(row), notes };
+}
+
+/**
+ * A bank-details ticket can only be resolved once the payee's details are fixed and verified:
+ * when the bank refused a payout, the details it refused must also have been replaced.
+ */
+async function assertCauseFixed(db: Db, row: ExceptionRow) {
+  if (!(BANK_DETAIL_CAUSES as readonly string[]).includes(row.cause)) return;
+  const refused = row.payoutId ? await getPayout(db, row.payoutId) : null;
+  const payeeId = row.payeeId ?? refused?.payeeId ?? null;
+  if (!payeeId) return;
+  const payee = await db.select().from(payees).where(eq(payees.id, payeeId)).get();
+  const current = payee ? bankDetailsOf(payee) : null;
+  const problem = !payee
+    ? "payee_not_found"
+    : (bankDetailsProblem(current, payee.bankVerificationStatus) ??
+      (refused && bankDetailsEqual(current, JSON.parse(refused.bankSnapshot) as BankDetails) ? "bank_details_unchanged" : null));
+  if (problem) {
+    throw conflict("cause_not_fixed", `Correct and verify payee ${payeeId}'s bank details before resolving this (${problem}).`, { payeeId, problem });
+  }
+}
+
+export async function resolveException(env: Env, id: string, to: "in_progress" | "resolved" | "dismissed", note: string, actorId: string) {
+  const db = database(env.DB);
+  if (to === "resolved") await assertCauseFixed(db, (await getException(db, id)).row);
+  const row = await transitionException(db, id, to, note, actorId);
+  if (row.retryStatus === "pending") await retryAfterResolution(env, row);
+  return view(db, id);
+}
+
+export const exceptionsRouter = router()
+  .openapi(listRoute, async (c) => {
+    const q = c.req.valid("query");
+    return c.json(await listExceptions(database(c.env.DB), { ...q, before: q.cursor }), 200);
+  })
+  .openapi(getRoute, async (c) => c.json(await view(database(c.env.DB), c.req.valid("param").id), 200))
+  .openapi(noteRoute, async (c) => {
+    const db = database(c.env.DB);
+    await addNote(db, c.req.valid("param").id, c.req.valid("json").note, c.get("actor").actorId);
+    return c.json(await view(db, c.req.valid("param").id), 201);
+  })
+  .openapi(statusRoute, async (c) => {
+    const { status, note } = c.req.valid("json");
+    return c.json(await resolveException(c.env, c.req.valid("param").id, status, note, c.get("actor").actorId), 200);
+  });

@@ -1,0 +1,170 @@
+// Payees: sellers and delivery partners, with bank details and their verification.
+
+import { createRoute, z } from "@hono/zod-openapi";
+import { database } from "../../store/client";
+import { createPayee, getPayeeRow, listPayees, payeeView, setVerification, updatePayee } from "../../store/payees";
+import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES, VERIFICATION_STATUSES } from "../../domain/payees";
+import { router } from "../router";
+import { requireRole } from "../middleware/auth";
+import { cursorQuery, currency, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../schemas";
+
+const bankDetailsInput = z
+  .object({
+    accountNumber: z.string().regex(ACCOUNT_NUMBER_PATTERN, "must be 9 to 18 digits").openapi({ example: "123456789012" }),
+    ifsc: z
+      .string()
+      .regex(IFSC_PATTERN, "must be 4 capital letters, the digit 0, then 6 capital letters or digits")
+      .openapi({ example: "HDFC0001234" }),
+    accountHolderName: humanText(140).openapi({ example: "Asha Traders" }),
+  })
+  .strict()
+  .openapi("BankDetailsInput");
+
+const payeeSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(PAYEE_TYPES),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    externalId: z.string().nullable(),
+    bankDetails: z
+      .object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() })
+      .nullable(),
+    verificationStatus: z.enum(VERIFICATION_STATUSES),
+    payableAccountId: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Payee");
+
+const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+
+const createPayeeRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Payees"],
+  summary: "Create a payee",
+  middleware: [requireRole("admin", "system")] as const,
+  request: {
+    headers: idempotencyHeader,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              type: z.enum(PAYEE_TYPES),
+              displayName: humanText(200),
+              email: z.email().max(254).optional(),
+              externalId: reference(100).optional().openapi({ description: "Your own id for this payee; unique." }),
+              currency: currency.default("INR"),
+              bankDetails: bankDetailsInput.optional(),
+            })
+            .strict()
+            .openapi("CreatePayee"),
+        },
+      },
+    },
+  },
+  responses: { 201: jsonContent(payeeSchema, "The payee, with bank details unverified"), ...errorResponses },
+});
+
+const listPayeesRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Payees"],
+  summary: "List payees",
+  request: {
+    query: z.object({ limit: limitQuery, cursor: cursorQuery, externalId: z.string().max(100).optional(), type: z.enum(PAYEE_TYPES).optional() }),
+  },
+  responses: {
+    200: jsonContent(z.object({ data: z.array(payeeSchema), nextCursor: z.string().nullable() }), "A page of payees"),
+    ...errorResponses,
+  },
+});
+
+const getPayeeRoute = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["Payees"],
+  summary: "Read a payee",
+  request: { params: idParam },
+  responses: { 200: jsonContent(payeeSchema, "The payee"), ...errorResponses },
+});
+
+const updatePayeeRoute = createRoute({
+  method: "patch",
+  path: "/{id}",
+  tags: ["Payees"],
+  summary: "Update a payee",
+  description: "Changing bank details resets verification to `unverified` and is recorded in the audit trail.",
+  middleware: [requireRole("admin", "system")] as const,
+  request: {
+    params: idParam,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              displayName: humanText(200).optional(),
+              email: z.email().max(254).nullable().optional(),
+              bankDetails: bankDetailsInput.nullable().optional(),
+            })
+            .strict()
+            .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
+            .openapi("UpdatePayee"),
+        },
+      },
+    },
+  },
+  responses: { 200: jsonContent(payeeSchema, "The updated payee"), ...errorResponses },
+});
+
+const verifyRoute = createRoute({
+  method: "post",
+  path: "/{id}/verification",
+  tags: ["Payees"],
+  summary: "Record the result of verifying a payee's bank details",
+  description: "Typically posted by the integration that runs a penny-drop or name-match check.",
+  middleware: [requireRole("admin", "system")] as const,
+  request: {
+    params: idParam,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ status: z.enum(["verified", "invalid"]), note: humanText(500).optional() })
+            .strict()
+            .openapi("SetVerification"),
+        },
+      },
+    },
+  },
+  responses: { 200: jsonContent(payeeSchema, "The payee"), ...errorResponses },
+});
+
+export const payeesRouter = router()
+  .openapi(createPayeeRoute, async (c) => {
+    const body = c.req.valid("json");
+    const payee = await createPayee(database(c.env.DB), body, c.get("actor").actorId);
+    return c.json(payee, 201);
+  })
+  .openapi(listPayeesRoute, async (c) => {
+    const q = c.req.valid("query");
+    return c.json(await listPayees(database(c.env.DB), { ...q, after: q.cursor }), 200);
+  })
+  .openapi(getPayeeRoute, async (c) => {
+    return c.json(payeeView(await getPayeeRow(database(c.env.DB), c.req.valid("param").id)), 200);
+  })
+  .openapi(updatePayeeRoute, async (c) => {
+    const payee = await updatePayee(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId);
+    return c.json(payee, 200);
+  })
+  .openapi(verifyRoute, async (c) => {
+    const { status, note } = c.req.valid("json");
+    const payee = await setVerification(database(c.env.DB), c.req.valid("param").id, status, note, c.get("actor").actorId);
+    return c.json(payee, 200);
+  });

@@ -1,0 +1,204 @@
+// Post-payout reconciliation, bank statement imports and the daily audit reports.
+
+import { createRoute, z } from "@hono/zod-openapi";
+import { bankGateway } from "../../gateways";
+import { getDailyReport, listDailyReports, reportCsv } from "../../store/audit-report";
+import { database } from "../../store/client";
+import { getRun, importStatement, listRuns, listStatements, runReconciliation } from "../../store/reconciliation";
+import { reconcileAndReport } from "../../services/daily-audit";
+import { STATEMENT_FORMATS } from "../../domain/statement";
+import { router } from "../router";
+import { requireRole } from "../middleware/auth";
+import { errorResponses, idempotencyHeader, jsonContent, reference } from "../schemas";
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar date")
+  .openapi({ example: "2026-11-25" });
+
+const mismatchSchema = z.object({
+  class: z.string(),
+  payoutId: z.string().nullable(),
+  bankReference: z.string().nullable(),
+  message: z.string(),
+  systemPaise: z.number().int(),
+  bankPaise: z.number().int(),
+  ledgerPaise: z.number().int(),
+});
+const runSchema = z
+  .object({
+    id: z.string(),
+    scope: z.enum(["day", "cycle"]),
+    scopeKey: z.string(),
+    bankSource: z.string(),
+    totals: z.record(z.string(), z.unknown()),
+    mismatches: z.array(mismatchSchema),
+    mismatchCount: z.number().int(),
+    runCount: z.number().int(),
+    actorId: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("ReconciliationRun");
+
+const runRoute = createRoute({
+  method: "post",
+  path: "/reconciliation/runs",
+  tags: ["Reconciliation"],
+  summary: "Reconcile a day or a cycle three ways (system, bank, ledger)",
+  description:
+    "Matches every payout by reference and amount: System Initiated = Bank Debited = Ledger Credited. Each mismatch raises an exception ticket and an alert. Re-running gives the same result and no duplicate tickets.",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ date: date.optional(), cycleId: reference(60).optional() })
+            .strict()
+            .refine((v) => (v.date === undefined) !== (v.cycleId === undefined), "send exactly one of date and cycleId")
+            .openapi("RunReconciliation"),
+        },
+      },
+    },
+  },
+  responses: { 200: jsonContent(runSchema, "The run's result"), ...errorResponses },
+});
+
+const listRunsRoute = createRoute({
+  method: "get",
+  path: "/reconciliation/runs",
+  tags: ["Reconciliation"],
+  summary: "List reconciliation runs, latest first",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: { query: z.object({ scope: z.enum(["day", "cycle"]).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }) },
+  responses: { 200: jsonContent(z.object({ data: z.array(runSchema) }), "Runs"), ...errorResponses },
+});
+
+const getRunRoute = createRoute({
+  method: "get",
+  path: "/reconciliation/runs/{id}",
+  tags: ["Reconciliation"],
+  summary: "Read a reconciliation run",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: { params: z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) }) },
+  responses: { 200: jsonContent(runSchema, "The run"), ...errorResponses },
+});
+
+const csvMapping = z
+  .object({
+    date: z.string().min(1).max(60),
+    bankReference: z.string().min(1).max(60),
+    reference: z.string().min(1).max(60),
+    debit: z.string().min(1).max(60).optional(),
+    credit: z.string().min(1).max(60).optional(),
+    amount: z.string().min(1).max(60).optional(),
+    direction: z.string().min(1).max(60).optional(),
+    currency: z.string().min(1).max(60).optional(),
+    description: z.string().min(1).max(60).optional(),
+  })
+  .strict()
+  .refine((m) => (m.amount ? m.direction !== undefined : m.debit !== undefined && m.credit !== undefined), "map either amount + direction, or debit + credit");
+
+const statementSchema = z
+  .object({ id: z.string(), format: z.string(), fileSha256: z.string(), lineCount: z.number().int(), fromAt: z.string().nullable(), toAt: z.string().nullable(), actorId: z.string(), createdAt: z.string() })
+  .openapi("BankStatement");
+
+const importRoute = createRoute({
+  method: "post",
+  path: "/bank-statements",
+  tags: ["Reconciliation"],
+  summary: "Import a bank statement file",
+  description: "CSV with a column mapping (default: the layout in the README). The same file again is a no-op returning the first import.",
+  middleware: [requireRole("admin", "system")] as const,
+  request: {
+    headers: idempotencyHeader,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ format: z.enum(STATEMENT_FORMATS), content: z.string().min(1).max(1_000_000), mapping: csvMapping.optional() })
+            .strict()
+            .openapi("ImportStatement"),
+        },
+      },
+    },
+  },
+  responses: { 201: jsonContent(statementSchema, "Imported"), 200: jsonContent(statementSchema, "This file was already imported"), ...errorResponses },
+});
+
+const listStatementsRoute = createRoute({
+  method: "get",
+  path: "/bank-statements",
+  tags: ["Reconciliation"],
+  summary: "List imported bank statements",
+  middleware: [requireRole("admin", "auditor", "system")] as const,
+  responses: { 200: jsonContent(z.object({ data: z.array(statementSchema) }), "Statements"), ...errorResponses },
+});
+
+const reportSchema = z.object({ date: z.string(), generatedAt: z.string(), generatedBy: z.string(), generationCount: z.number().int(), report: z.record(z.string(), z.unknown()) }).openapi("DailyAuditReport");
+
+const generateReportRoute = createRoute({
+  method: "post",
+  path: "/audit-reports",
+  tags: ["Audit"],
+  summary: "Reconcile a day and (re)generate its audit report",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: z.object({ date }).strict().openapi("GenerateAuditReport") } } } },
+  responses: { 200: jsonContent(reportSchema, "The stored report"), ...errorResponses },
+});
+
+const listReportsRoute = createRoute({
+  method: "get",
+  path: "/audit-reports",
+  tags: ["Audit"],
+  summary: "List daily audit reports, newest first",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(31) }) },
+  responses: { 200: jsonContent(z.object({ data: z.array(reportSchema) }), "Reports"), ...errorResponses },
+});
+
+const getReportRoute = createRoute({
+  method: "get",
+  path: "/audit-reports/{date}",
+  tags: ["Audit"],
+  summary: "Read a day's audit report as JSON or CSV",
+  description: "`?format=csv` (or `Accept: text/csv`) returns one metric per line. The HTML view is /ops/audit/{date}.",
+  middleware: [requireRole("auditor", "admin")] as const,
+  request: { params: z.object({ date: date.openapi({ param: { name: "date", in: "path" } }) }), query: z.object({ format: z.enum(["json", "csv"]).optional() }) },
+  responses: {
+    200: { description: "The report", content: { "application/json": { schema: reportSchema }, "text/csv": { schema: z.string() } } },
+    ...errorResponses,
+  },
+});
+
+export const reconciliationRouter = router()
+  .openapi(runRoute, async (c) => {
+    const body = c.req.valid("json");
+    const actorId = c.get("actor").actorId;
+    if (body.date) return c.json((await reconcileAndReport(c.env, body.date, actorId)).run, 200);
+    return c.json(await runReconciliation(database(c.env.DB), bankGateway(c.env), { scope: "cycle", cycleId: body.cycleId! }, actorId), 200);
+  })
+  .openapi(listRunsRoute, async (c) => c.json({ data: await listRuns(database(c.env.DB), c.req.valid("query")) }, 200))
+  .openapi(getRunRoute, async (c) => c.json(await getRun(database(c.env.DB), c.req.valid("param").id), 200))
+  .openapi(importRoute, async (c) => {
+    const { statement, replayed } = await importStatement(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId);
+    return c.json(statement, replayed ? 200 : 201);
+  })
+  .openapi(listStatementsRoute, async (c) => c.json({ data: await listStatements(database(c.env.DB), 100) }, 200))
+  .openapi(generateReportRoute, async (c) => c.json((await reconcileAndReport(c.env, c.req.valid("json").date, c.get("actor").actorId)).report, 200))
+  .openapi(listReportsRoute, async (c) => c.json({ data: await listDailyReports(database(c.env.DB), c.req.valid("query").limit) }, 200))
+  .openapi(getReportRoute, async (c) => {
+    const stored = await getDailyReport(database(c.env.DB), c.req.valid("param").date);
+    const wantsCsv = c.req.valid("query").format === "csv" || (c.req.valid("query").format === undefined && /text\/csv/.test(c.req.header("accept") ?? ""));
+    if (wantsCsv) {
+      return c.body(reportCsv(stored.report), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="disburse-audit-${stored.date}.csv"`,
+      });
+    }
+    return c.json(stored, 200);
+  });

@@ -1,0 +1,71 @@
+// The HTTP application: middleware in the order every request meets it, then the routers.
+
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./app-env";
+import { authenticate } from "./middleware/auth";
+import { jsonBodyGuard } from "./middleware/body";
+import { onError, onNotFound } from "./errors";
+import { idempotency } from "./middleware/idempotency";
+import { DocsPage } from "./pages/docs";
+import { approvalPages } from "./approval/routes";
+import { auditRouter } from "./api/audit";
+import { batchesRouter } from "./api/batches";
+import { exceptionsRouter } from "./api/exceptions";
+import { opsPages } from "./console/routes";
+import { devInbox } from "./dev-inbox";
+import { payoutsRouter } from "./api/payouts";
+import { reconciliationRouter } from "./api/reconciliation";
+import { simbankRouter } from "./api/simbank";
+import { usageRouter } from "./api/usage";
+import { webhooksRouter } from "./api/webhooks";
+import { ledgerRouter } from "./api/ledger";
+import { payeesRouter } from "./api/payees";
+import { settlementsRouter } from "./api/settlements";
+
+const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Disburse",
+    version: "0.1.0",
+    description:
+      "Payout engine for marketplaces. Amounts are integer paise. Errors are `{ error: { code, message, details } }`. Authenticate with `Authorization: Bearer <token>`.",
+  },
+};
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+
+  // Bank webhooks authenticate with their signature, not an API token, and are never replayed
+  // from the idempotency store (they are deduplicated by event id instead).
+  const isWebhook = (path: string) => path.startsWith("/v1/webhooks/");
+  app.use("/v1/*", async (c, next) => (isWebhook(c.req.path) ? next() : authenticate(c, next)));
+  app.use("/v1/*", jsonBodyGuard);
+  app.use("/v1/*", async (c, next) => (isWebhook(c.req.path) ? next() : idempotency(c, next)));
+
+  app.route("/v1/payees", payeesRouter);
+  app.route("/v1/ledger", ledgerRouter);
+  app.route("/v1/settlements", settlementsRouter);
+  app.route("/v1/audit-events", auditRouter);
+  app.route("/v1/batches", batchesRouter);
+  app.route("/v1/payouts", payoutsRouter);
+  app.route("/v1/exceptions", exceptionsRouter);
+  app.route("/v1", reconciliationRouter);
+  app.route("/v1/webhooks", webhooksRouter);
+  app.route("/v1/simbank", simbankRouter);
+  app.route("/v1/usage", usageRouter);
+  app.route("/approvals", approvalPages);
+  app.route("/dev", devInbox);
+  app.route("/", opsPages); // the ops console under /ops, and /favicon.ico
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", { ...OPENAPI_INFO, security: [{ bearer: [] }] });
+  app.get("/docs", (c) => {
+    const doc = app.getOpenAPI31Document({ ...OPENAPI_INFO });
+    return c.html(<DocsPage doc={doc as never} />);
+  });
+  return app;
+}

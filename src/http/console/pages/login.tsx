@@ -1,0 +1,41 @@
+// Signing in to the ops console with a personal API token. The token is checked once and never
+// kept: the session cookie holds only who signed in and until when.
+
+import type { FC } from "hono/jsx";
+import { Layout, Notice } from "../../pages/layout";
+
+export interface LoginPageProps {
+  csrfToken: string;
+  next: string;
+  error?: string | undefined;
+  info?: string | undefined;
+}
+
+export const LoginPage: FC<LoginPageProps> = ({ csrfToken, next, error, info }) => (
+  <Layout title="Sign in to the ops console">
+    <h1>Sign in to the ops console</h1>
+    {error && (
+      <Notice tone="bad" title="Not signed in">
+        <p data-testid="login-error">{error}</p>
+      </Notice>
+    )}
+    {info && !error && (
+      <div class="notice ok" role="status">
+        <p>{info}</p>
+      </div>
+    )}
+    <form class="card" method="post" action="/ops/login">
+      <input type="hidden" name="csrf" value={csrfToken} />
+      <input type="hidden" name="next" value={next} />
+      <label for="token">Your API token</label>
+      <input id="token" name="token" type="password" autocomplete="current-password" required minlength={16} maxlength={512} class="full" />
+      <p class="muted small">
+        The token is checked once and not stored; you stay signed in for 8 hours on this browser. Service tokens (the system role) cannot sign
+        in.
+      </p>
+      <button class="primary" type="submit">
+        Sign in
+      </button>
+    </form>
+  </Layout>
+);
