@@ -2,7 +2,7 @@
 
 import type { BatchSettings } from "./store/batches";
 import type { Env } from "./env";
-import { actorsWithRole } from "./http/middleware/auth";
+import { actorsWithRole } from "./auth/actors";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value === "" ? fallback : Number(value);

@@ -6,7 +6,8 @@ export type ErrorKind =
   | "not_found" // 404
   | "conflict" // state or idempotency conflict (409)
   | "forbidden" // authenticated, but not allowed (403)
-  | "unauthenticated"; // 401
+  | "unauthenticated" // 401
+  | "unavailable"; // a required setting is missing: the service cannot answer (503)
 
 export class DomainError extends Error {
   constructor(

@@ -25,6 +25,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, ContentfulStatusCode> = {
   conflict: 409,
   forbidden: 403,
   unauthenticated: 401,
+  unavailable: 503,
 };
 
 export function errorBody(code: string, message: string, details?: unknown) {

@@ -10,7 +10,7 @@ import { signApprovalToken } from "../domain/approval-token";
 import { backoffSeconds } from "../domain/backoff";
 import { hmacSha256Hex } from "../domain/hash";
 import type { Env } from "../env";
-import { actorsWithRole } from "../http/middleware/auth";
+import { actorsWithRole } from "../auth/actors";
 
 export const MAX_NOTIFY_ATTEMPTS = 10;
 const SEND_TIMEOUT_MS = 10_000;

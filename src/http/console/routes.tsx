@@ -23,7 +23,7 @@ import { hmacSha256Hex, timingSafeEqual } from "../../domain/hash";
 import { maskAccountNumber } from "../../domain/payees";
 import { MISMATCH_CLASSES } from "../../domain/three-way";
 import type { Env } from "../../env";
-import { actorForToken, actorsWithRole, ROLES, type Role } from "../middleware/auth";
+import { actorForToken, actorsWithRole, ROLES, type Role } from "../../auth/actors";
 import { ApiError, STATUS_BY_KIND } from "../errors";
 import { humanText } from "../schemas";
 import { AuditListPage, AuditReportPage } from "./pages/audit";

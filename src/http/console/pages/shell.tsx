@@ -2,7 +2,7 @@
 // shared page layout; and the message page for refusals and errors.
 
 import type { Child, FC } from "hono/jsx";
-import type { Role } from "../../middleware/auth";
+import type { Role } from "../../../auth/actors";
 import { Layout, Notice } from "../../pages/layout";
 
 /** Who is looking at a console page, and the CSRF token their forms carry. */
