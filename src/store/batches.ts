@@ -17,6 +17,7 @@ import { type PayeeCycleFacts, type PrePayoutResult, reconcilePayee } from "../d
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { raiseExceptionStatements } from "./exceptions";
 import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso, type Statements } from "./client";
+import { keysetPage } from "./page";
 import { bankDetailsOf } from "./payees";
 import { breakdownOf } from "./settlements";
 import {
@@ -110,13 +111,18 @@ export async function listBatches(db: Db, filter: { cycleId?: string; status?: B
   if (filter.cycleId) conditions.push(eq(batches.cycleId, filter.cycleId));
   if (filter.status) conditions.push(eq(batches.status, filter.status));
   if (filter.before) conditions.push(lt(batches.id, filter.before));
-  const rows = await db
-    .select()
-    .from(batches)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(batches.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map((r) => ({
+  const page = await keysetPage(
+    filter.limit,
+    (rowsToRead) =>
+      db
+        .select()
+        .from(batches)
+        .where(conditions.length ? and(...conditions) : undefined)
+        .orderBy(desc(batches.id))
+        .limit(rowsToRead),
+    (r) => r.id,
+  );
+  const data = page.data.map((r) => ({
     id: r.id,
     cycleId: r.cycleId,
     status: r.status,
@@ -126,7 +132,7 @@ export async function listBatches(db: Db, filter: { cycleId?: string; status?: B
     requiredApprovals: r.requiredApprovals,
     createdAt: r.createdAt,
   }));
-  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+  return { data, nextCursor: page.nextCursor };
 }
 
 // ---- facts for pre-payout reconciliation ----

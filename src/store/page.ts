@@ -1,0 +1,14 @@
+// Keyset pagination, written once: read one row more than the page holds, so whether a next
+// page exists is known without counting, and the cursor is the key of the page's last row.
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** Reads a page through `read(rowsToRead)`, which must apply that limit to a query ordered by the key. */
+export async function keysetPage<T>(limit: number, read: (rowsToRead: number) => PromiseLike<T[]>, keyOf: (row: T) => string): Promise<Page<T>> {
+  const rows = await read(limit + 1);
+  const data = rows.slice(0, limit);
+  return { data, nextCursor: rows.length > limit ? keyOf(data[data.length - 1]!) : null };
+}
