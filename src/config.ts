@@ -1,6 +1,6 @@
 // Typed settings from the Worker's vars, with defaults and bounds, read in one place.
 
-import type { BatchSettings } from "./store/batches";
+import type { BatchSettings } from "./services/batches";
 import type { Env } from "./env";
 import { actorsWithRole } from "./auth/actors";
 

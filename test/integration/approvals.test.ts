@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { decide } from "../../src/store/approvals";
-import { cancelBatch as cancelInDb } from "../../src/store/batches";
+import { decide } from "../../src/services/approvals";
+import { cancelBatch as cancelInDb } from "../../src/services/batches";
 import { database, type Db } from "../../src/store/client";
 import { DomainError } from "../../src/domain/errors";
 import type { TestActor } from "../support/actors";

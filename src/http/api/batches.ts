@@ -3,57 +3,17 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import { batchSettings } from "../../config";
-import { decide } from "../../store/approvals";
-import { batchView, cancelBatch, createBatch, excludeItem, getBatch, listBatches, reconcileBatch, submitBatch } from "../../store/batches";
+import { getBatch, listBatches } from "../../store/batches";
 import { database } from "../../store/client";
 import { BATCH_STATUSES } from "../../domain/statuses";
+import { decide } from "../../services/approvals";
+import { cancelBatch, createBatch, excludeItem, reconcileBatch, submitBatch } from "../../services/batches";
 import { releaseApprovedBatch } from "../../services/release";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { currency, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../schemas";
 import { deliverNotifications } from "../../services/notifications";
-
-const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
-const itemSchema = z
-  .object({
-    id: z.string(),
-    payeeId: z.string(),
-    amountPaise: z.number().int(),
-    currency: z.string(),
-    status: z.enum(["ok", "blocked", "excluded"]),
-    orders: z.array(z.object({ orderId: z.string(), role: z.string(), amountPaise: z.number().int() })),
-    reconciliation: z.array(checkSchema),
-    reconciledAt: z.string(),
-    exclusionReason: z.string().nullable(),
-    bankDetails: z.object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() }).nullable(),
-  })
-  .openapi("BatchItem");
-
-const batchSchema = z
-  .object({
-    id: z.string(),
-    cycleId: z.string(),
-    currency: z.string(),
-    status: z.enum(BATCH_STATUSES),
-    makerId: z.string(),
-    payeeScope: z.union([z.literal("all"), z.array(z.string())]),
-    totalPaise: z.number().int(),
-    itemCount: z.number().int(),
-    blockedCount: z.number().int(),
-    excludedCount: z.number().int(),
-    requiredApprovals: z.number().int(),
-    approvalCount: z.number().int(),
-    decisions: z.array(z.object({ checkerId: z.string(), decision: z.string(), reason: z.string().nullable(), via: z.string(), at: z.string() })),
-    fingerprint: z.string().nullable(),
-    rejectionReason: z.string().nullable(),
-    submittedAt: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    items: z.array(itemSchema),
-  })
-  .openapi("Batch");
+import { batchListSchema, batchListView, batchSchema, batchView, decisionSchema, decisionView } from "../views/batches";
 
 const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
@@ -89,13 +49,7 @@ const listRoute = createRoute({
   summary: "List batches, newest first",
   request: { query: z.object({ limit: limitQuery, cursor: z.string().max(100).optional(), cycleId: z.string().max(60).optional(), status: z.enum(BATCH_STATUSES).optional() }) },
   responses: {
-    200: jsonContent(
-      z.object({
-        data: z.array(z.object({ id: z.string(), cycleId: z.string(), status: z.string(), makerId: z.string(), totalPaise: z.number(), itemCount: z.number(), requiredApprovals: z.number(), createdAt: z.string() })),
-        nextCursor: z.string().nullable(),
-      }),
-      "A page of batches",
-    ),
+    200: jsonContent(batchListSchema, "A page of batches"),
     ...errorResponses,
   },
 });
@@ -132,7 +86,6 @@ const submitRoute = makerAction(
 );
 const cancelRoute = makerAction("/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch"));
 
-const decisionResponse = batchSchema.extend({ recorded: z.boolean() }).openapi("BatchDecision");
 const approveRoute = createRoute({
   method: "post",
   path: "/{id}/approve",
@@ -141,7 +94,7 @@ const approveRoute = createRoute({
   description: "Bound to the fingerprint you reviewed: if anything changed, the approval is refused. Repeating your own approval is a no-op.",
   middleware: [requireRole("checker")] as const,
   request: { params: idParam, body: body(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch")) },
-  responses: { 200: jsonContent(decisionResponse, "The batch after your approval"), ...errorResponses },
+  responses: { 200: jsonContent(decisionSchema, "The batch after your approval"), ...errorResponses },
 });
 const rejectRoute = createRoute({
   method: "post",
@@ -153,33 +106,33 @@ const rejectRoute = createRoute({
     params: idParam,
     body: body(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), reason: humanText(500) }).strict().openapi("RejectBatch")),
   },
-  responses: { 200: jsonContent(decisionResponse, "The rejected batch"), ...errorResponses },
+  responses: { 200: jsonContent(decisionSchema, "The rejected batch"), ...errorResponses },
 });
 
 export const batchesRouter = router()
   .openapi(createBatchRoute, async (c) => {
     const { batch, existing } = await createBatch(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId);
-    return c.json(batch, existing ? 200 : 201);
+    return c.json(batchView(batch), existing ? 200 : 201);
   })
   .openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listBatches(database(c.env.DB), { limit: q.limit, before: q.cursor, cycleId: q.cycleId, status: q.status }), 200);
+    return c.json(batchListView(await listBatches(database(c.env.DB), { limit: q.limit, before: q.cursor, cycleId: q.cycleId, status: q.status })), 200);
   })
   .openapi(getRoute, async (c) => c.json(batchView(await getBatch(database(c.env.DB), c.req.valid("param").id)), 200))
-  .openapi(reconcileRoute, async (c) => c.json(await reconcileBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId), 200))
+  .openapi(reconcileRoute, async (c) => c.json(batchView(await reconcileBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId)), 200))
   .openapi(excludeRoute, async (c) => {
     const { id, itemId } = c.req.valid("param") as { id: string; itemId: string };
     const { reason } = c.req.valid("json" as never) as { reason: string };
-    return c.json(await excludeItem(database(c.env.DB), id, itemId, reason, c.get("actor").actorId), 200);
+    return c.json(batchView(await excludeItem(database(c.env.DB), id, itemId, reason, c.get("actor").actorId)), 200);
   })
   .openapi(submitRoute, async (c) => {
     const batch = await submitBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId, batchSettings(c.env));
     c.executionCtx.waitUntil(deliverNotifications(c.env).catch((e) => console.error("notification delivery failed", e)));
-    return c.json(batch, 200);
+    return c.json(batchView(batch), 200);
   })
   .openapi(cancelRoute, async (c) => {
     const { reason } = c.req.valid("json" as never) as { reason: string };
-    return c.json(await cancelBatch(database(c.env.DB), c.req.valid("param").id, reason, c.get("actor").actorId), 200);
+    return c.json(batchView(await cancelBatch(database(c.env.DB), c.req.valid("param").id, reason, c.get("actor").actorId)), 200);
   })
   .openapi(approveRoute, async (c) => {
     const outcome = await decide(database(c.env.DB), {
@@ -189,11 +142,11 @@ export const batchesRouter = router()
       fingerprint: c.req.valid("json").fingerprint,
       via: "api",
     });
-    if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.id));
-    return c.json({ ...outcome.batch, recorded: outcome.recorded }, 200);
+    if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.row.id));
+    return c.json(decisionView(outcome.batch, outcome.recorded), 200);
   })
   .openapi(rejectRoute, async (c) => {
     const { fingerprint, reason } = c.req.valid("json");
     const outcome = await decide(database(c.env.DB), { batchId: c.req.valid("param").id, checkerId: c.get("actor").actorId, decision: "reject", fingerprint, reason, via: "api" });
-    return c.json({ ...outcome.batch, recorded: outcome.recorded }, 200);
+    return c.json(decisionView(outcome.batch, outcome.recorded), 200);
   });

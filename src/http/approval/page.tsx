@@ -2,7 +2,7 @@
 // buttons POST with a CSRF token.
 
 import type { FC } from "hono/jsx";
-import type { BatchView } from "../../store/batches";
+import type { BatchView } from "../views/batches";
 import { formatPaise } from "../../domain/money";
 import { Layout, Notice, Scroll, Status, Time } from "../pages/layout";
 

@@ -6,17 +6,19 @@ import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { approvalSecret, publicBaseUrl } from "../../config";
-import { decide, getLink } from "../../store/approvals";
-import { batchView, getBatch } from "../../store/batches";
+import { getLink } from "../../store/approvals";
+import { getBatch } from "../../store/batches";
 import { database } from "../../store/client";
 import { payeeNames } from "../../store/payees";
 import { verifyApprovalToken, type ApprovalTokenClaims } from "../../domain/approval-token";
 import { DomainError } from "../../domain/errors";
 import { hmacSha256Hex, timingSafeEqual } from "../../domain/hash";
+import { decide } from "../../services/approvals";
 import { releaseApprovedBatch } from "../../services/release";
 import type { AppEnv } from "../app-env";
 import { ApprovalMessage, ApprovalPage } from "./page";
 import { formatTime } from "../pages/format";
+import { batchView } from "../views/batches";
 
 export const CSRF_COOKIE = "disburse_csrf";
 export const MAX_FORM_BYTES = 4096;
@@ -123,8 +125,8 @@ export const approvalPages = new Hono<AppEnv>()
         via: "link",
         linkId: claims.linkId,
       });
-      if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.id));
-      const b = outcome.batch;
+      if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.row.id));
+      const b = batchView(outcome.batch);
       if (action === "reject") {
         return c.html(<ApprovalMessage tone="warn" title="You rejected this batch" message="The maker can correct it and submit a new batch." batch={b} />);
       }

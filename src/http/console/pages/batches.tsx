@@ -2,7 +2,7 @@
 // decisions and the payouts it made.
 
 import type { FC } from "hono/jsx";
-import type { BatchView } from "../../../store/batches";
+import type { BatchView } from "../../views/batches";
 import type { payoutView } from "../../../store/payouts";
 import { formatPaise } from "../../../domain/money";
 import { statusLabel } from "../../pages/format";

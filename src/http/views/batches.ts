@@ -1,0 +1,122 @@
+// How a batch is shown, written once: each zod schema is the OpenAPI description and, through
+// z.infer, the type its view function must return, for the API, the console and approval pages.
+
+import { z } from "@hono/zod-openapi";
+import { maskAccountNumber } from "../../domain/payees";
+import { BATCH_STATUSES } from "../../domain/statuses";
+import { type BatchRow, itemBank, itemChecks, itemOrders, type ItemRow, type LoadedBatch } from "../../store/batches";
+import type { Page } from "../../store/page";
+
+const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
+
+export const itemSchema = z
+  .object({
+    id: z.string(),
+    payeeId: z.string(),
+    amountPaise: z.number().int(),
+    currency: z.string(),
+    status: z.enum(["ok", "blocked", "excluded"]),
+    orders: z.array(z.object({ orderId: z.string(), role: z.string(), amountPaise: z.number().int() })),
+    reconciliation: z.array(checkSchema),
+    reconciledAt: z.string(),
+    exclusionReason: z.string().nullable(),
+    bankDetails: z.object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() }).nullable(),
+  })
+  .openapi("BatchItem");
+export type ItemView = z.infer<typeof itemSchema>;
+
+export const batchSchema = z
+  .object({
+    id: z.string(),
+    cycleId: z.string(),
+    currency: z.string(),
+    status: z.enum(BATCH_STATUSES),
+    makerId: z.string(),
+    payeeScope: z.union([z.literal("all"), z.array(z.string())]),
+    totalPaise: z.number().int(),
+    itemCount: z.number().int(),
+    blockedCount: z.number().int(),
+    excludedCount: z.number().int(),
+    requiredApprovals: z.number().int(),
+    approvalCount: z.number().int(),
+    decisions: z.array(z.object({ checkerId: z.string(), decision: z.string(), reason: z.string().nullable(), via: z.string(), at: z.string() })),
+    fingerprint: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    submittedAt: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    items: z.array(itemSchema),
+  })
+  .openapi("Batch");
+export type BatchView = z.infer<typeof batchSchema>;
+
+export const batchListSchema = z.object({
+  data: z.array(z.object({ id: z.string(), cycleId: z.string(), status: z.string(), makerId: z.string(), totalPaise: z.number(), itemCount: z.number(), requiredApprovals: z.number(), createdAt: z.string() })),
+  nextCursor: z.string().nullable(),
+});
+export type BatchListView = z.infer<typeof batchListSchema>;
+
+export const decisionSchema = batchSchema.extend({ recorded: z.boolean() }).openapi("BatchDecision");
+export type DecisionView = z.infer<typeof decisionSchema>;
+
+export function itemView(row: ItemRow): ItemView {
+  const bank = itemBank(row);
+  return {
+    id: row.id,
+    payeeId: row.payeeId,
+    amountPaise: row.amountPaise,
+    currency: row.currency,
+    status: row.status,
+    orders: itemOrders(row),
+    reconciliation: itemChecks(row),
+    reconciledAt: row.reconciledAt,
+    exclusionReason: row.exclusionReason,
+    bankDetails: bank && { accountNumberMasked: maskAccountNumber(bank.accountNumber), ifsc: bank.ifsc, accountHolderName: bank.accountHolderName },
+  };
+}
+
+export function batchView({ row, items, decisions }: LoadedBatch): BatchView {
+  return {
+    id: row.id,
+    cycleId: row.cycleId,
+    currency: row.currency,
+    status: row.status,
+    makerId: row.makerId,
+    payeeScope: row.payeeScope === "all" ? "all" : row.payeeScope.split(","),
+    totalPaise: row.totalPaise,
+    itemCount: row.itemCount,
+    blockedCount: items.filter((i) => i.status === "blocked").length,
+    excludedCount: items.filter((i) => i.status === "excluded").length,
+    requiredApprovals: row.requiredApprovals,
+    approvalCount: decisions.filter((d) => d.decision === "approve").length,
+    decisions: decisions.map((d) => ({ checkerId: d.checkerId, decision: d.decision, reason: d.reason, via: d.via, at: d.createdAt })),
+    fingerprint: row.fingerprint,
+    rejectionReason: row.rejectionReason,
+    submittedAt: row.submittedAt,
+    decidedAt: row.decidedAt,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    items: items.map(itemView),
+  };
+}
+
+export function batchListView(page: Page<BatchRow>): BatchListView {
+  return {
+    data: page.data.map((r) => ({
+      id: r.id,
+      cycleId: r.cycleId,
+      status: r.status,
+      makerId: r.makerId,
+      totalPaise: r.totalPaise,
+      itemCount: r.itemCount,
+      requiredApprovals: r.requiredApprovals,
+      createdAt: r.createdAt,
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+export const decisionView = (batch: LoadedBatch, recorded: boolean): DecisionView => ({ ...batchView(batch), recorded });
