@@ -2,22 +2,22 @@
 // /dev/inbox shows what the notifier would send, approval links included, so a local run can be
 // approved from "the email" without a webhook receiver. Otherwise the route does not exist.
 
-import { desc } from "drizzle-orm";
 import { Hono } from "hono";
 import { database } from "../store/client";
-import { notifications } from "../store/schema";
+import { latestNotifications } from "../store/console-reads";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { renderNotification } from "../services/notifications";
 import { Layout } from "./pages/layout";
+import { notifierSettings } from "../config";
 
 const SHOWN = 50;
 
 export const devInbox = new Hono<AppEnv>().get("/inbox", async (c) => {
   if (c.env.DEV_INBOX !== "true") throw new ApiError(404, "route_not_found", "No route for GET /dev/inbox.");
   const db = database(c.env.DB);
-  const rows = await db.select().from(notifications).orderBy(desc(notifications.id)).limit(SHOWN);
-  const rendered = await Promise.all(rows.map(async (row) => ({ row, body: await renderNotification(c.env, db, row).catch((e: Error) => ({ error: e.message })) })));
+  const rows = await latestNotifications(db, SHOWN);
+  const rendered = await Promise.all(rows.map(async (row) => ({ row, body: await renderNotification(notifierSettings(c.env), db, row).catch((e: Error) => ({ error: e.message })) })));
   c.header("cache-control", "no-store");
   return c.html(
     <Layout title="Development inbox">
