@@ -1,5 +1,7 @@
-// The small set of named errors the domain raises. Routes map them to HTTP in one place
-// (src/http/errors.ts), so every caller sees the same `{ error: { code, message, details } }`.
+// The small set of named errors the domain raises, and the one error shape every caller sees:
+// `{ error: { code, message, details } }`. Routes map the errors to HTTP in src/http/errors.ts.
+
+import type { ZodError } from "zod";
 
 export type ErrorKind =
   | "invalid" // the request is well-formed but breaks a rule (422)
@@ -33,4 +35,18 @@ export const forbidden = (code: string, message: string, details?: unknown) =>
 /** An invariant that must hold before anything is written; failing it is a bug, so fail loudly. */
 export function assertInvariant(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`invariant violated: ${message}`);
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** Turns zod issues into `[{ path: "entries.0.amountPaise", code, message }]`. */
+export function validationDetails(error: ZodError) {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    code: issue.code,
+    message: issue.message,
+    ...("keys" in issue ? { keys: issue.keys } : {}),
+  }));
 }

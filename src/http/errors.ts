@@ -1,11 +1,11 @@
-// One error shape everywhere: { error: { code, message, details } }. Domain errors, validation
-// failures and framework errors are all mapped here, so no route formats an error itself.
+// One mapping of errors to HTTP, for the API and the pages alike: domain errors, API errors and
+// framework errors get their status here. The API answers `{ error: { code, message, details } }`;
+// pages show the same status with a page of their own.
 
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ZodError } from "zod";
-import { DomainError, type ErrorKind } from "../domain/errors";
+import { DomainError, errorBody, type ErrorKind } from "../domain/errors";
 
 export class ApiError extends Error {
   constructor(
@@ -19,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-export const STATUS_BY_KIND: Record<ErrorKind, ContentfulStatusCode> = {
+const STATUS_BY_KIND: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 422,
   not_found: 404,
   conflict: 409,
@@ -28,34 +28,30 @@ export const STATUS_BY_KIND: Record<ErrorKind, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
-export function errorBody(code: string, message: string, details?: unknown) {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+export interface HttpError {
+  status: ContentfulStatusCode;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** What an error means over HTTP; null for an unexpected one (a bug: answer 500). */
+export function httpErrorOf(err: unknown): HttpError | null {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) return { status: STATUS_BY_KIND[err.kind], code: err.code, message: err.message, details: err.details };
+  if (!(err instanceof HTTPException)) return null;
+  if (err.status === 400 && /malformed json/i.test(err.message)) return { status: 400, code: "malformed_json", message: "The request body is not valid JSON." };
+  if (err.status === 413) return { status: 413, code: "body_too_large", message: err.message || "The request body is too large." };
+  return { status: err.status as ContentfulStatusCode, code: `http_${err.status}`, message: err.message || "Request failed." };
 }
 
 export function errorJson(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
   return c.json(errorBody(code, message, details), status);
 }
 
-/** Turns zod issues into `[{ path: "entries.0.amountPaise", code, message }]`. */
-export function validationDetails(error: ZodError) {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join("."),
-    code: issue.code,
-    message: issue.message,
-    ...("keys" in issue ? { keys: issue.keys } : {}),
-  }));
-}
-
 export const onError: ErrorHandler = (err, c) => {
-  if (err instanceof ApiError) return errorJson(c, err.status, err.code, err.message, err.details);
-  if (err instanceof DomainError) return errorJson(c, STATUS_BY_KIND[err.kind], err.code, err.message, err.details);
-  if (err instanceof HTTPException) {
-    if (err.status === 400 && /malformed json/i.test(err.message)) {
-      return errorJson(c, 400, "malformed_json", "The request body is not valid JSON.");
-    }
-    if (err.status === 413) return errorJson(c, 413, "body_too_large", err.message || "The request body is too large.");
-    return errorJson(c, err.status as ContentfulStatusCode, `http_${err.status}`, err.message || "Request failed.");
-  }
+  const known = httpErrorOf(err);
+  if (known) return errorJson(c, known.status, known.code, known.message, known.details);
   console.error("unhandled error", err);
   return errorJson(c, 500, "internal_error", "Something went wrong on our side; nothing was changed by this request.");
 };

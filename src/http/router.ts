@@ -3,7 +3,8 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
-import { errorJson, validationDetails } from "./errors";
+import { validationDetails } from "../domain/errors";
+import { errorJson } from "./errors";
 
 export function router() {
   return new OpenAPIHono<AppEnv>({

@@ -14,7 +14,7 @@ import { hmacSha256Hex } from "../domain/hash";
 import { hashRoll } from "../domain/random";
 import { z } from "zod";
 import type { Env } from "../env";
-import { errorBody, validationDetails } from "../http/errors";
+import { errorBody, validationDetails } from "../domain/errors";
 
 export const CALL_FAULTS = ["none", "server_error", "timeout_after_commit", "server_error_after_commit", "rate_limit", "invalid_account", "latency"] as const;
 export type CallFault = (typeof CALL_FAULTS)[number];
