@@ -4,7 +4,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatPaise } from "../../src/domain/money";
-import { signSession } from "../../src/http/console/routes";
+import { signSession } from "../../src/http/console/session";
 import { TEST_ACTORS, type TestActor } from "../support/actors";
 import { api } from "../support/api";
 import { approvedBatch, configureBank, consume, releaseByHand } from "../support/execution";

@@ -2,27 +2,32 @@
 // prefetch links, so a GET never changes anything); the page's buttons POST, protected by a
 // CSRF token bound to a cookie. Every refusal is a clear page that changes nothing.
 
-import { Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { approvalSecret, publicBaseUrl } from "../../config";
+import { approvalSecret } from "../../config";
+import { servicesFor } from "../../deps";
 import { getLink } from "../../store/approvals";
 import { getBatch } from "../../store/batches";
 import { database } from "../../store/client";
 import { payeeNames } from "../../store/payees";
 import { verifyApprovalToken, type ApprovalTokenClaims } from "../../domain/approval-token";
-import { DomainError } from "../../domain/errors";
-import { hmacSha256Hex, timingSafeEqual } from "../../domain/hash";
-import { decide } from "../../services/approvals";
+import { hmacSha256Hex } from "../../domain/hash";
+import type { Env } from "../../env";
+import { type Decision, decide } from "../../services/approvals";
 import { releaseApprovedBatch } from "../../services/release";
-import type { AppEnv } from "../app-env";
-import { ApprovalMessage, ApprovalPage } from "./page";
+import { httpErrorOf } from "../errors";
+import { type FormFields, type FormRefusal, formPost } from "../middleware/forms";
 import { formatTime } from "../pages/format";
 import { batchView } from "../views/batches";
+import { ApprovalMessage, ApprovalPage } from "./page";
 
 export const CSRF_COOKIE = "disburse_csrf";
 export const MAX_FORM_BYTES = 4096;
+const CSRF_COOKIE_MAX_AGE_SECONDS = 3600;
+const MAX_REASON_CHARS = 500;
 
+type ApprovalEnv = { Bindings: Env; Variables: { claims: ApprovalTokenClaims; form: FormFields } };
 type Refusal = { status: ContentfulStatusCode; title: string; message: string; tone?: "bad" | "warn" };
 
 const TOKEN_REFUSALS: Record<"malformed" | "bad_signature" | "expired", Refusal> = {
@@ -31,13 +36,28 @@ const TOKEN_REFUSALS: Record<"malformed" | "bad_signature" | "expired", Refusal>
   expired: { status: 410, title: "This link has expired", message: "Approval links expire for safety. Ask the batch's maker to resubmit, or approve through the API.", tone: "warn" },
 };
 
+const STALE_FORM: Refusal = {
+  status: 403,
+  title: "Please open the link again",
+  message: "This form's security token is missing or stale. Open the approval link again and retry; nothing was changed.",
+};
+
+const FORM_REFUSALS: Record<FormRefusal, Refusal> = {
+  foreign_origin: { status: 403, title: "Request refused", message: "The form was sent from another site." },
+  too_large: { status: 413, title: "Request refused", message: "The form is too large." },
+  // A body that is not a form carries no CSRF token: the same answer as a stale one.
+  not_a_form: STALE_FORM,
+  bad_csrf: STALE_FORM,
+};
+
+const refusalPage = (c: Context, r: Refusal) => c.html(<ApprovalMessage tone={r.tone ?? "bad"} title={r.title} message={r.message} />, r.status);
+
 /** Verifies the token and that it matches the link issued for it. */
-async function checkLink(c: { env: AppEnv["Bindings"] }, token: string): Promise<{ claims: ApprovalTokenClaims } | Refusal> {
-  const checked = await verifyApprovalToken(token, approvalSecret(c.env), Date.now());
+async function checkLink(env: Env, token: string): Promise<{ claims: ApprovalTokenClaims } | Refusal> {
+  const checked = await verifyApprovalToken(token, approvalSecret(env), Date.now());
   if (!checked.ok) return TOKEN_REFUSALS[checked.reason];
   const { claims } = checked;
-  const db = database(c.env.DB);
-  const link = await getLink(db, claims.linkId).catch(() => null);
+  const link = await getLink(database(env.DB), claims.linkId).catch(() => null);
   // The expiry too: the token's own is only checked against the clock, and must be the one issued.
   if (!link || link.batchId !== claims.batchId || link.checkerId !== claims.checkerId || link.fingerprint !== claims.fingerprint || Date.parse(link.expiresAt) !== claims.expiresAtMs) {
     return { status: 403, title: "This link is not valid", message: "The approval link does not match any link Disburse issued." };
@@ -48,97 +68,89 @@ async function checkLink(c: { env: AppEnv["Bindings"] }, token: string): Promise
   return { claims };
 }
 
-async function csrfFor(secret: string, linkId: string, nonce: string) {
-  return hmacSha256Hex(secret, `csrf|${linkId}|${nonce}`);
+/** The link is checked first, so a bad link is what the page says whatever else is wrong. */
+const validLink: MiddlewareHandler<ApprovalEnv, "/:token"> = async (c, next) => {
+  const result = await checkLink(c.env, c.req.param("token"));
+  if (!("claims" in result)) return refusalPage(c, result);
+  c.set("claims", result.claims);
+  await next();
+};
+
+const csrfFor = (secret: string, linkId: string, nonce: string) => hmacSha256Hex(secret, `csrf|${linkId}|${nonce}`);
+
+const approvalForm = formPost<ApprovalEnv>({
+  maxBytes: MAX_FORM_BYTES,
+  mediaTypes: ["application/x-www-form-urlencoded", "multipart/form-data"],
+  expectedCsrf: async (c) => {
+    const nonce = getCookie(c, CSRF_COOKIE);
+    return nonce ? csrfFor(approvalSecret(c.env), c.get("claims").linkId, nonce) : null;
+  },
+  refuse: (c, why) => refusalPage(c, FORM_REFUSALS[why]),
+});
+
+async function showBatch(c: Context<ApprovalEnv, "/:token">) {
+  const db = database(c.env.DB);
+  const claims = c.get("claims");
+  const batch = batchView(await getBatch(db, claims.batchId));
+  if (batch.status !== "pending_approval") {
+    return c.html(<ApprovalMessage tone="warn" title={`This batch is ${batch.status.replace("_", " ")}`} message="There is nothing to approve any more." batch={batch} />, 409);
+  }
+  if (batch.fingerprint !== claims.fingerprint) {
+    return c.html(<ApprovalMessage tone="bad" title="This batch changed" message="The batch is not the one this link was issued for." batch={batch} />, 409);
+  }
+  const names = await payeeNames(db, batch.items.map((i) => i.payeeId));
+  const nonce = crypto.randomUUID();
+  const secure = new URL(c.req.url).protocol === "https:";
+  setCookie(c, CSRF_COOKIE, nonce, { httpOnly: true, sameSite: "Strict", secure, path: "/approvals", maxAge: CSRF_COOKIE_MAX_AGE_SECONDS });
+  c.header("cache-control", "no-store");
+  return c.html(
+    <ApprovalPage
+      batch={batch}
+      payeeNames={names}
+      checkerId={claims.checkerId}
+      actionPath={`/approvals/${c.req.param("token")}`}
+      csrfToken={await csrfFor(approvalSecret(c.env), claims.linkId, nonce)}
+      expiresAt={new Date(claims.expiresAtMs).toISOString()}
+    />,
+  );
 }
 
-export const approvalPages = new Hono<AppEnv>()
-  .get("/:token", async (c) => {
-    const db = database(c.env.DB);
-    const result = await checkLink(c, c.req.param("token"));
-    if (!("claims" in result)) return c.html(<ApprovalMessage tone={result.tone ?? "bad"} title={result.title} message={result.message} />, result.status);
-    const { claims } = result;
-    const batch = batchView(await getBatch(db, claims.batchId));
-    if (batch.status !== "pending_approval") {
-      return c.html(<ApprovalMessage tone="warn" title={`This batch is ${batch.status.replace("_", " ")}`} message="There is nothing to approve any more." batch={batch} />, 409);
-    }
-    if (batch.fingerprint !== claims.fingerprint) {
-      return c.html(<ApprovalMessage tone="bad" title="This batch changed" message="The batch is not the one this link was issued for." batch={batch} />, 409);
-    }
-    const names = await payeeNames(db, batch.items.map((i) => i.payeeId));
-    const nonce = crypto.randomUUID();
-    setCookie(c, CSRF_COOKIE, nonce, {
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: new URL(c.req.url).protocol === "https:",
-      path: "/approvals",
-      maxAge: 3600,
-    });
-    c.header("cache-control", "no-store");
-    return c.html(
-      <ApprovalPage
-        batch={batch}
-        payeeNames={names}
-        checkerId={claims.checkerId}
-        actionPath={`/approvals/${c.req.param("token")}`}
-        csrfToken={await csrfFor(approvalSecret(c.env), claims.linkId, nonce)}
-        expiresAt={new Date(claims.expiresAtMs).toISOString()}
-      />,
-    );
-  })
-  .post("/:token", async (c) => {
-    const result = await checkLink(c, c.req.param("token"));
-    if (!("claims" in result)) return c.html(<ApprovalMessage tone={result.tone ?? "bad"} title={result.title} message={result.message} />, result.status);
-    const { claims } = result;
+async function decideByLink(c: Context<ApprovalEnv, "/:token">) {
+  const { action, reason: rawReason } = c.get("form");
+  const reason = rawReason?.trim() ?? "";
+  if (action !== "approve" && action !== "reject") return refusalPage(c, { status: 400, title: "Request refused", message: "Choose Approve or Reject." });
+  if (action === "reject" && (reason.length === 0 || reason.length > MAX_REASON_CHARS || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(reason))) {
+    return refusalPage(c, { status: 400, title: "A reason is needed", message: "Say why you reject the batch (up to 500 characters); nothing was changed." });
+  }
+  const claims = c.get("claims");
+  const db = database(c.env.DB);
+  const decision: Decision = {
+    batchId: claims.batchId,
+    checkerId: claims.checkerId,
+    decision: action,
+    fingerprint: claims.fingerprint,
+    reason: action === "reject" ? reason : undefined,
+    via: "link",
+    linkId: claims.linkId,
+  };
+  let outcome;
+  try {
+    outcome = await decide(db, decision);
+  } catch (error) {
+    const refusal = httpErrorOf(error);
+    if (refusal) return refusalPage(c, { status: refusal.status, title: "Nothing was changed", message: refusal.message });
+    throw error;
+  }
+  if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(servicesFor(c.env), outcome.batch.row.id));
+  const b = batchView(outcome.batch);
+  if (action === "reject") {
+    return c.html(<ApprovalMessage tone="warn" title="You rejected this batch" message="The maker can correct it and submit a new batch." batch={b} />);
+  }
+  const message =
+    b.status === "approved"
+      ? "The batch has all the approvals it needs and is released for payment."
+      : `Your approval is recorded. It still needs ${b.requiredApprovals - b.approvalCount} more approval from another checker.`;
+  return c.html(<ApprovalMessage tone="ok" title="You approved this batch" message={message} batch={b} />);
+}
 
-    const origin = c.req.header("origin");
-    if (origin && origin !== new URL(c.req.url).origin && origin !== new URL(publicBaseUrl(c.env)).origin) {
-      return c.html(<ApprovalMessage tone="bad" title="Request refused" message="The form was sent from another site." />, 403);
-    }
-    if (Number(c.req.header("content-length") ?? "0") > MAX_FORM_BYTES) {
-      return c.html(<ApprovalMessage tone="bad" title="Request refused" message="The form is too large." />, 413);
-    }
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const nonce = getCookie(c, CSRF_COOKIE);
-    const presented = typeof form.csrf === "string" ? form.csrf : "";
-    if (!nonce || !timingSafeEqual(presented, await csrfFor(approvalSecret(c.env), claims.linkId, nonce))) {
-      return c.html(
-        <ApprovalMessage tone="bad" title="Please open the link again" message="This form's security token is missing or stale. Open the approval link again and retry; nothing was changed." />,
-        403,
-      );
-    }
-    const action = form.action;
-    const reason = typeof form.reason === "string" ? form.reason.trim() : "";
-    if (action !== "approve" && action !== "reject") {
-      return c.html(<ApprovalMessage tone="bad" title="Request refused" message="Choose Approve or Reject." />, 400);
-    }
-    if (action === "reject" && (reason.length === 0 || reason.length > 500 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(reason))) {
-      return c.html(<ApprovalMessage tone="bad" title="A reason is needed" message="Say why you reject the batch (up to 500 characters); nothing was changed." />, 400);
-    }
-    try {
-      const outcome = await decide(database(c.env.DB), {
-        batchId: claims.batchId,
-        checkerId: claims.checkerId,
-        decision: action,
-        fingerprint: claims.fingerprint,
-        reason: action === "reject" ? reason : undefined,
-        via: "link",
-        linkId: claims.linkId,
-      });
-      if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.row.id));
-      const b = batchView(outcome.batch);
-      if (action === "reject") {
-        return c.html(<ApprovalMessage tone="warn" title="You rejected this batch" message="The maker can correct it and submit a new batch." batch={b} />);
-      }
-      const message =
-        b.status === "approved"
-          ? "The batch has all the approvals it needs and is released for payment."
-          : `Your approval is recorded. It still needs ${b.requiredApprovals - b.approvalCount} more approval from another checker.`;
-      return c.html(<ApprovalMessage tone="ok" title="You approved this batch" message={message} batch={b} />);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return c.html(<ApprovalMessage tone="bad" title="Nothing was changed" message={error.message} />, error.kind === "forbidden" ? 403 : 409);
-      }
-      throw error;
-    }
-  });
+export const approvalPages = new Hono<ApprovalEnv>().get("/:token", validLink, showBatch).post("/:token", validLink, approvalForm, decideByLink);
