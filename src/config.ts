@@ -2,6 +2,8 @@
 
 import type { BatchSettings } from "./services/batches";
 import type { Env } from "./env";
+import type { NotifierSettings } from "./services/notifications";
+import type { PollingSettings } from "./services/polling";
 import { actorsWithRole } from "./auth/actors";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -15,6 +17,25 @@ export function batchSettings(env: Env): BatchSettings {
     twoCheckerThresholdPaise: intVar(env.TWO_CHECKER_THRESHOLD_PAISE, 10_000_000, 0, Number.MAX_SAFE_INTEGER),
     approvalLinkTtlSeconds: intVar(env.APPROVAL_LINK_TTL_SECONDS, 86_400, 60, 30 * 86_400),
     checkers: actorsWithRole(env.API_TOKENS, "checker"),
+  };
+}
+
+/** The poller's delays. Unset vars take the defaults in wrangler.toml's comments. */
+export function pollingSettings(env: Env): PollingSettings {
+  return {
+    pollAfterMs: Number(env.POLL_AFTER_SECONDS || "300") * 1000,
+    horizonMs: Number(env.POLL_HORIZON_SECONDS || "86400") * 1000,
+    returnWatchMs: Number(env.RETURN_WATCH_SECONDS || "259200") * 1000,
+  };
+}
+
+export function notifierSettings(env: Env): NotifierSettings {
+  return {
+    webhookUrl: env.NOTIFY_WEBHOOK_URL,
+    signingSecret: env.NOTIFY_SIGNING_SECRET,
+    publicBaseUrl: publicBaseUrl(env),
+    approvalSecret: () => approvalSecret(env),
+    checkerEmail: (actorId) => actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === actorId)?.email ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import { configureUsage, countUsage } from "./observability/usage";
 import { handleDeadLetterBatch } from "./cloudflare/dead-letter-queue";
 import { DEAD_LETTER_QUEUE } from "./services/queue-messages";
 import { handleTransferQueueBatch } from "./cloudflare/transfer-queue";
+import { chaosFaults } from "./sim/chaos";
 
 export { PayeeGate } from "./cloudflare/payee-gate";
 export { SimulatedBank } from "./sim/simulated-bank";
@@ -29,7 +30,8 @@ export default {
     metered(env);
     countUsage("queueMessagesDelivered", batch.messages.length);
     if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetterBatch(batch, env);
-    else await handleTransferQueueBatch(batch, env);
+    // Fault injection exists only when the simulation sets CHAOS; production code has no crash points.
+    else await handleTransferQueueBatch(batch, env, chaosFaults(env.CHAOS));
   },
   async scheduled(controller, env, _ctx) {
     metered(env);

@@ -1,5 +1,7 @@
 // Cron entry: which periodic jobs run on which trigger (see [triggers] in wrangler.toml).
 
+import { notifierSettings, pollingSettings } from "../config";
+import { servicesFor } from "../deps";
 import type { Env } from "../env";
 import { redrivePendingRetries } from "../services/retries";
 import { runEach } from "../observability/run-each";
@@ -11,16 +13,17 @@ export const FREQUENT_CRON = "*/5 * * * *";
 export const DAILY_CRON = "30 0 * * *";
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Env): Promise<void> {
+  const deps = servicesFor(env);
   if (controller.cron === FREQUENT_CRON) {
     await runJobs([
-      ["status polling", () => pollAndRedrive(env, controller.scheduledTime)],
-      ["pending retries", () => redrivePendingRetries(env)],
-      ["notifications", () => deliverNotifications(env)],
+      ["status polling", () => pollAndRedrive(deps, pollingSettings(env), controller.scheduledTime)],
+      ["pending retries", () => redrivePendingRetries(deps)],
+      ["notifications", () => deliverNotifications(deps.db, notifierSettings(env))],
     ]);
   } else if (controller.cron === DAILY_CRON) {
     await runJobs([
-      ["reconciliation and audit", () => reconcileAndReport(env, previousDay(controller.scheduledTime), DAILY_ACTOR)],
-      ["notifications", () => deliverNotifications(env)],
+      ["reconciliation and audit", () => reconcileAndReport(deps, previousDay(controller.scheduledTime), DAILY_ACTOR)],
+      ["notifications", () => deliverNotifications(deps.db, notifierSettings(env))],
     ]);
   }
 }

@@ -215,7 +215,7 @@ async function reconcileStatements(db: Db, { row, items }: LoadedBatch, actorId:
 export async function excludeItem(db: Db, batchId: string, itemId: string, reason: string, actorId: string): Promise<LoadedBatch> {
   const loaded = await loadForChange(db, batchId, actorId, EDITABLE);
   const item = loaded.items.find((i) => i.id === itemId);
-  if (!item) throw notFound("item_not_found", `Statements ${batchId} has no item ${itemId}.`);
+  if (!item) throw notFound("item_not_found", `Batch ${batchId} has no item ${itemId}.`);
   if (item.status === "excluded") return loaded;
   const totalPaise = loaded.row.totalPaise - (item.status === "ok" ? item.amountPaise : 0);
   await commitChange(db, [

@@ -1,18 +1,15 @@
 // The daily job: reconcile yesterday three ways, then write its audit report. Both are
 // idempotent, so the cron firing twice, or an operator regenerating a day, is harmless.
 
-import { bankGateway } from "../gateways";
 import { buildDailyReport, storeDailyReport } from "../store/audit-report";
-import { database } from "../store/client";
-import { runReconciliation } from "../store/reconciliation";
-import type { Env } from "../env";
+import { runReconciliation } from "./reconciliation";
+import type { Deps } from "./deps";
 
 export const DAILY_ACTOR = "system:daily-audit";
 
-export async function reconcileAndReport(env: Env, date: string, actorId: string) {
-  const db = database(env.DB);
-  const run = await runReconciliation(db, bankGateway(env), { scope: "day", date }, actorId);
-  const report = await storeDailyReport(db, await buildDailyReport(db, date, run), actorId);
+export async function reconcileAndReport(deps: Deps, date: string, actorId: string) {
+  const run = await runReconciliation(deps.db, deps.gateway, { scope: "day", date }, actorId);
+  const report = await storeDailyReport(deps.db, await buildDailyReport(deps.db, date, run), actorId);
   return { run, report };
 }
 

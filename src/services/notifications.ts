@@ -2,15 +2,19 @@
 // (e.g. submitting a batch), then delivered here: right away in the background, and again by
 // the cron until they succeed or run out of attempts. Sending never blocks the action.
 
-import { and, asc, count, eq, inArray, lte } from "drizzle-orm";
-import { approvalSecret, publicBaseUrl } from "../config";
-import { type Db, database, nowIso } from "../store/client";
-import { approvalLinks, batchItems, batches, notifications } from "../store/schema";
 import { signApprovalToken } from "../domain/approval-token";
 import { backoffSeconds } from "../domain/backoff";
 import { hmacSha256Hex } from "../domain/hash";
-import type { Env } from "../env";
-import { actorsWithRole } from "../auth/actors";
+import { type Db, nowIso } from "../store/client";
+import {
+  approvalRequestFacts,
+  claimNotification,
+  dueNotifications,
+  markNotificationFailed,
+  markNotificationSent,
+  type NotificationRow,
+  scheduleNotificationRetry,
+} from "../store/notifications";
 
 export const MAX_NOTIFY_ATTEMPTS = 10;
 const SEND_TIMEOUT_MS = 10_000;
@@ -18,34 +22,40 @@ const SEND_TIMEOUT_MS = 10_000;
 const CLAIM_LEASE_SECONDS = 60;
 const DELIVERY_BATCH_LIMIT = 50;
 
-type NotificationRow = typeof notifications.$inferSelect;
+/** Where and how notifications go (config.ts builds this from the Worker's vars and secrets). */
+export interface NotifierSettings {
+  webhookUrl: string | undefined;
+  signingSecret: string | undefined;
+  publicBaseUrl: string;
+  /** The approval-link key; read only when an approval request is rendered (it throws if unset). */
+  approvalSecret: () => string;
+  checkerEmail: (actorId: string) => string | null;
+}
 
 /** Rebuilds what the notification says; approval links are signed now, never stored. */
-export async function renderNotification(env: Env, db: Db, row: NotificationRow): Promise<Record<string, unknown>> {
+export async function renderNotification(settings: NotifierSettings, db: Db, row: NotificationRow): Promise<Record<string, unknown>> {
   const payload = JSON.parse(row.payload) as Record<string, string>;
   if (row.kind !== "approval_requested") return { type: row.kind, ...payload };
-  const link = await db.select().from(approvalLinks).where(eq(approvalLinks.id, payload.linkId!)).get();
-  const batch = await db.select().from(batches).where(eq(batches.id, payload.batchId!)).get();
-  if (!link || !batch) throw new Error(`notification ${row.id} refers to a missing link or batch`);
+  const facts = await approvalRequestFacts(db, payload.linkId!, payload.batchId!);
+  if (!facts) throw new Error(`notification ${row.id} refers to a missing link or batch`);
+  const { link, batch } = facts;
   const token = await signApprovalToken(
     { linkId: link.id, batchId: link.batchId, checkerId: link.checkerId, fingerprint: link.fingerprint, expiresAtMs: Date.parse(link.expiresAt) },
-    approvalSecret(env),
+    settings.approvalSecret(),
   );
-  const checker = actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === link.checkerId);
-  // itemCount is every payee the batch considered; the checker wants to know how many get paid.
-  const payable = await db.select({ n: count() }).from(batchItems).where(and(eq(batchItems.batchId, batch.id), eq(batchItems.status, "ok"))).get();
   return {
     type: "batch.approval_requested",
     notificationId: row.id,
-    checker: { actorId: link.checkerId, email: checker?.email ?? null },
-    approvalUrl: `${publicBaseUrl(env)}/approvals/${token}`,
+    checker: { actorId: link.checkerId, email: settings.checkerEmail(link.checkerId) },
+    approvalUrl: `${settings.publicBaseUrl}/approvals/${token}`,
     expiresAt: link.expiresAt,
     batch: {
       id: batch.id,
       cycleId: batch.cycleId,
       makerId: batch.makerId,
       itemCount: batch.itemCount,
-      payableItemCount: payable?.n ?? 0,
+      // itemCount is every payee the batch considered; the checker wants to know how many get paid.
+      payableItemCount: facts.payableItemCount,
       totalPaise: batch.totalPaise,
       currency: batch.currency,
       requiredApprovals: batch.requiredApprovals,
@@ -54,50 +64,34 @@ export async function renderNotification(env: Env, db: Db, row: NotificationRow)
 }
 
 /** Sends due notifications (or just `ids`). Returns how many were sent. */
-export async function deliverNotifications(env: Env, ids?: readonly string[]): Promise<number> {
-  const db = database(env.DB);
-  const now = nowIso();
-  const due = await db
-    .select()
-    .from(notifications)
-    .where(
-      and(eq(notifications.status, "pending"), lte(notifications.nextAttemptAt, now), ids ? inArray(notifications.id, [...ids]) : undefined),
-    )
-    .orderBy(asc(notifications.nextAttemptAt))
-    .limit(DELIVERY_BATCH_LIMIT);
+export async function deliverNotifications(db: Db, settings: NotifierSettings, ids?: readonly string[]): Promise<number> {
   let sent = 0;
-  for (const row of due) {
-    const claimed = await db
-      .update(notifications)
-      .set({ attempts: row.attempts + 1, nextAttemptAt: new Date(Date.now() + CLAIM_LEASE_SECONDS * 1000).toISOString() })
-      .where(and(eq(notifications.id, row.id), eq(notifications.status, "pending"), eq(notifications.attempts, row.attempts)))
-      .run();
-    if (claimed.meta.changes !== 1) continue;
+  for (const row of await dueNotifications(db, nowIso(), DELIVERY_BATCH_LIMIT, ids)) {
+    if (!(await claimNotification(db, row, new Date(Date.now() + CLAIM_LEASE_SECONDS * 1000).toISOString()))) continue;
     const attempt = row.attempts + 1;
-    const error = await send(env, db, row);
+    const error = await send(settings, db, row);
     if (error === null) {
-      await db.update(notifications).set({ status: "sent", sentAt: nowIso(), lastError: null }).where(eq(notifications.id, row.id));
+      await markNotificationSent(db, row.id);
       sent++;
     } else if (attempt >= MAX_NOTIFY_ATTEMPTS) {
-      await db.update(notifications).set({ status: "failed", lastError: error }).where(eq(notifications.id, row.id));
+      await markNotificationFailed(db, row.id, error);
       console.error(`notification ${row.id} failed after ${attempt} attempts: ${error}`);
     } else {
-      const retryAt = new Date(Date.now() + backoffSeconds(attempt, 15, 3600) * 1000).toISOString();
-      await db.update(notifications).set({ nextAttemptAt: retryAt, lastError: error }).where(eq(notifications.id, row.id));
+      await scheduleNotificationRetry(db, row.id, new Date(Date.now() + backoffSeconds(attempt, 15, 3600) * 1000).toISOString(), error);
     }
   }
   return sent;
 }
 
-async function send(env: Env, db: Db, row: NotificationRow): Promise<string | null> {
-  const url = env.NOTIFY_WEBHOOK_URL;
+async function send(settings: NotifierSettings, db: Db, row: NotificationRow): Promise<string | null> {
+  const url = settings.webhookUrl;
   if (!url) return "NOTIFY_WEBHOOK_URL is not configured";
   try {
-    const body = JSON.stringify(await renderNotification(env, db, row));
+    const body = JSON.stringify(await renderNotification(settings, db, row));
     const headers: Record<string, string> = { "content-type": "application/json", "disburse-notification-id": row.id };
-    if (env.NOTIFY_SIGNING_SECRET) {
+    if (settings.signingSecret) {
       const timestamp = Math.floor(Date.now() / 1000);
-      headers["disburse-signature"] = `t=${timestamp},v1=${await hmacSha256Hex(env.NOTIFY_SIGNING_SECRET, `${timestamp}.${body}`)}`;
+      headers["disburse-signature"] = `t=${timestamp},v1=${await hmacSha256Hex(settings.signingSecret, `${timestamp}.${body}`)}`;
     }
     const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
     if (response.ok) return null;

@@ -1,10 +1,23 @@
-// Fault injection for the simulation (`npm run simulate`): when the CHAOS var is set, the
-// transfer consumer crashes between steps, duplicates messages and asks for redeliveries, at
-// seeded rates. Every decision is a hash of the seed and the message, so a seed reproduces the
-// same faults whatever order messages arrive in. Unset (production), nothing here runs.
+// Fault injection for the simulation (`npm run simulate`) and the crash tests: when the CHAOS var
+// is set, the transfer consumer crashes after a step, duplicates messages and asks for
+// redeliveries, at seeded rates. Every decision is a hash of the seed and the message, so a seed
+// reproduces the same faults whatever order messages arrive in. Production installs none of it.
 
 import { hashRoll } from "../domain/random";
-import type { CrashPoint } from "../cloudflare/transfer-queue";
+import type { FaultPlan, TransferStep } from "../services/transfers";
+
+export type CrashPoint = TransferStep;
+
+export class InjectedCrash extends Error {
+  constructor(readonly point: CrashPoint) {
+    super(`injected crash ${point}`);
+  }
+}
+
+/** A step hook that crashes the transfer right after `point`. */
+export const crashAt = (point: CrashPoint) => (step: TransferStep) => {
+  if (step === point) throw new InjectedCrash(point);
+};
 
 export interface ChaosConfig {
   seed: number;
@@ -39,5 +52,15 @@ export function chaosDecisions(chaos: ChaosConfig, messageKey: string) {
     crashAt: crashRoll < chaos.consumerCrashRate ? CRASH_POINTS[Math.floor(hashRoll(chaos.seed, `point|${messageKey}`) * CRASH_POINTS.length)] : undefined,
     duplicate: hashRoll(chaos.seed, `dup|${messageKey}`) < chaos.duplicateRate,
     redeliver: hashRoll(chaos.seed, `redeliver|${messageKey}`) < chaos.redeliverRate,
+  };
+}
+
+/** The fault plan the CHAOS var describes, or none (production). */
+export function chaosFaults(text: string | undefined): FaultPlan | undefined {
+  const chaos = parseChaos(text);
+  if (!chaos) return undefined;
+  return (deliveryKey) => {
+    const d = chaosDecisions(chaos, deliveryKey);
+    return { afterStep: d.crashAt ? crashAt(d.crashAt) : undefined, duplicate: d.duplicate, redeliver: d.redeliver };
   };
 }

@@ -72,7 +72,7 @@ export function reconciledItemFields(result: PrePayoutResult, now: string) {
 
 export async function getBatch(db: Db, id: string): Promise<LoadedBatch> {
   const row = await db.select().from(batches).where(eq(batches.id, id)).get();
-  if (!row) throw notFound("batch_not_found", `Statements ${id} does not exist.`);
+  if (!row) throw notFound("batch_not_found", `Batch ${id} does not exist.`);
   const items = await db.select().from(batchItems).where(eq(batchItems.batchId, id)).orderBy(asc(batchItems.id));
   const decisions = await db.select().from(approvals).where(eq(approvals.batchId, id)).orderBy(asc(approvals.createdAt));
   return { row, items, decisions };

@@ -3,7 +3,6 @@
 // whatever the caller must record atomically with it. Either all of it is written or none.
 
 import { and, asc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { type AccountRef, type AccountType, normalBalancePaise } from "../domain/accounts";
 import { conflict, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";

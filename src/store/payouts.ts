@@ -1,15 +1,16 @@
-// Payout records and every change to them. A status change, its ledger posting and its
-// timeline event (which names the posting) are one atomic batch; the timeline event carries the
-// payout's new version under a unique index, so two concurrent changes from the same version
-// cannot both commit.
+// Payout rows, their timeline, and the writes that change them. A status change, its ledger
+// posting and its timeline event (which names the posting) are one atomic batch; the timeline
+// event carries the payout's new version under a unique index, so two concurrent changes from
+// the same version cannot both commit. What a change writes is decided in domain/payout-lifecycle.ts.
 
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lt, type SQL, sql, sum } from "drizzle-orm";
 import { notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
 import type { Currency } from "../domain/money";
 import { payoutTransaction } from "../domain/payout-ledger";
-import { bankMoves, type ChangePlan, type PayoutChange, planChange } from "../domain/payout-lifecycle";
-import type { BankTransferStatus } from "../domain/statuses";
+import type { ChangePlan, PayoutChange } from "../domain/payout-lifecycle";
+import type { PayoutStatus } from "../domain/statuses";
+import { keysetPage } from "./page";
 import { countUsage } from "../observability/usage";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { postTransaction } from "./ledger";
@@ -24,30 +25,6 @@ export async function getPayout(db: Db, id: string): Promise<PayoutRow> {
   return row;
 }
 
-export function payoutView(row: PayoutRow) {
-  const bank = JSON.parse(row.bankSnapshot) as { accountNumber: string; ifsc: string; accountHolderName: string };
-  return {
-    id: row.id,
-    batchId: row.batchId,
-    itemId: row.itemId,
-    payeeId: row.payeeId,
-    cycleId: row.cycleId,
-    amountPaise: row.amountPaise,
-    currency: row.currency,
-    status: row.status,
-    idempotencyKey: row.idempotencyKey,
-    bankAccount: { accountNumberMasked: `${"X".repeat(Math.max(0, bank.accountNumber.length - 4))}${bank.accountNumber.slice(-4)}`, ifsc: bank.ifsc },
-    attempts: row.attempts,
-    bankReference: row.bankReference,
-    failureCode: row.failureCode,
-    failureReason: row.failureReason,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    processedAt: row.processedAt,
-    version: row.version,
-  };
-}
-
 /**
  * The payouts of a cycle, found through the cycle's batches (indexed by cycle) and the payouts'
  * batch index: `payouts` has no index that starts with the cycle, and a condition on cycle_id
@@ -55,6 +32,34 @@ export function payoutView(row: PayoutRow) {
  */
 export function inCycle(db: Db, cycleId: string): SQL {
   return and(eq(payouts.cycleId, cycleId), inArray(payouts.batchId, db.select({ id: batches.id }).from(batches).where(eq(batches.cycleId, cycleId))))!;
+}
+
+/** A page of payouts, newest first, filtered by batch, payee or status. */
+export function listPayouts(db: Db, q: { batchId?: string | undefined; payeeId?: string | undefined; status?: PayoutStatus | undefined; before?: string | undefined; limit: number }) {
+  const conditions: SQL[] = [];
+  if (q.batchId) conditions.push(eq(payouts.batchId, q.batchId));
+  if (q.payeeId) conditions.push(eq(payouts.payeeId, q.payeeId));
+  if (q.status) conditions.push(eq(payouts.status, q.status));
+  if (q.before) conditions.push(lt(payouts.id, q.before));
+  return keysetPage(
+    q.limit,
+    (n) => db.select().from(payouts).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(payouts.id)).limit(n),
+    (row) => row.id,
+  );
+}
+
+/** Counts and totals by status, for a batch or a cycle (or everything). */
+export async function payoutSummary(db: Db, q: { batchId?: string | undefined; cycleId?: string | undefined }) {
+  const conditions: SQL[] = [];
+  if (q.batchId) conditions.push(eq(payouts.batchId, q.batchId));
+  if (q.cycleId) conditions.push(inCycle(db, q.cycleId));
+  const rows = await db
+    .select({ status: payouts.status, n: count(), total: sum(payouts.amountPaise) })
+    .from(payouts)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .groupBy(payouts.status);
+  const byStatus = Object.fromEntries(rows.map((r) => [r.status, { count: r.n, amountPaise: Number(r.total ?? 0) }]));
+  return { count: rows.reduce((n, r) => n + r.n, 0), amountPaise: rows.reduce((n, r) => n + Number(r.total ?? 0), 0), byStatus };
 }
 
 /** The newest payout made for a batch item (retries make more than one). */
@@ -150,56 +155,27 @@ export async function createPayoutRecord(db: Db, p: NewPayout, actorId: string):
   return { outcome: "created", payout: row };
 }
 
-export interface Change extends PayoutChange {
+/** What a status change records besides its plan: who made it, why, and what the event carries. */
+export interface ChangeRecord extends PayoutChange {
   actorId: string;
   details?: Record<string, unknown>;
 }
 
-export type ChangeResult = { applied: true; payout: PayoutRow } | { applied: false; payout: PayoutRow; reason: "same_status" | "not_allowed" };
-
-const MAX_CHANGE_ATTEMPTS = 5;
-
 /**
- * Moves a payout to a new status if the lifecycle allows it, writing what the lifecycle's plan
- * says the move entails in one atomic batch. A move the lifecycle refuses (late, duplicate or
- * backwards) is recorded on the timeline and ignored. Safe to call concurrently and repeatedly.
+ * Writes a planned move in one atomic batch: its event, the row (under the version lock), its
+ * ticket, the freed item and its posting. "lost_race" means another change from the same
+ * version committed first (the event's unique version, or the posting, already exists).
  */
-export async function changeStatus(db: Db, payoutId: string, change: Change, known?: PayoutRow): Promise<ChangeResult> {
-  for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
-    // A row the caller just read saves a query; if it is stale, the version lock below fails
-    // and the next attempt reads afresh.
-    const current = attempt === 0 && known ? known : await getPayout(db, payoutId);
-    const planned = planChange(current, change, nowIso());
-    if (!planned.ok) {
-      if (planned.reason === "not_allowed") await recordIgnored(db, current, change);
-      return { applied: false, payout: current, reason: planned.reason };
-    }
-    const { plan } = planned;
-    try {
-      const written = await writeChange(db, current, change, plan);
-      if (written === "lost_race") continue;
-      return { applied: true, payout: { ...current, ...plan.next } };
-    } catch (error) {
-      if (isUniqueViolation(error, "payout_events")) continue;
-      throw error;
-    }
+export async function writePayoutChange(db: Db, current: PayoutRow, change: ChangeRecord, plan: ChangePlan): Promise<"written" | "lost_race"> {
+  try {
+    return await writeChange(db, current, change, plan);
+  } catch (error) {
+    if (isUniqueViolation(error, "payout_events")) return "lost_race";
+    throw error;
   }
-  throw new Error(`payout ${payoutId}: could not apply ${change.to} after ${MAX_CHANGE_ATTEMPTS} attempts of contention`);
 }
 
-function recordIgnored(db: Db, current: PayoutRow, change: Change) {
-  return recordEvent(db, {
-    payoutId: current.id,
-    kind: "ignored_event",
-    from: current.status,
-    to: change.to,
-    actorId: change.actorId,
-    details: { cause: change.cause, bankStatus: change.bankStatus ?? null, ...change.details },
-  });
-}
-
-/** Writes a planned move: its event, the row (under the version lock), its ticket, the freed item and its posting. */
-async function writeChange(db: Db, current: PayoutRow, change: Change, plan: ChangePlan): Promise<"written" | "lost_race"> {
+async function writeChange(db: Db, current: PayoutRow, change: ChangeRecord, plan: ChangePlan): Promise<"written" | "lost_race"> {
   const { next } = plan;
   const statements = (transactionId: string | null): Statements => [
     eventStatement(db, {
@@ -249,32 +225,3 @@ export async function recordAttempt(db: Db, payout: PayoutRow, actorId: string, 
   ]);
 }
 
-/**
- * Applies what the bank says (from a response, a webhook or a poll), through the moves the
- * lifecycle derives from it (a reversal before its "processed" is applied as both).
- */
-export async function applyBankStatus(
-  db: Db,
-  payoutId: string,
-  bank: { status: BankTransferStatus; bankReference: string | null; failureCode?: string | undefined; failureReason?: string | undefined },
-  actorId: string,
-  cause: string,
-  options: {
-    /** The payout as the caller just read it: saves a query; a stale row only costs a retry. */
-    known?: PayoutRow | undefined;
-    /** Written on the state-change event (a webhook's event id and type, for example). */
-    details?: Record<string, unknown> | undefined;
-  } = {},
-): Promise<ChangeResult> {
-  let current = options.known ?? (await getPayout(db, payoutId));
-  let result: ChangeResult = { applied: false, payout: current, reason: "same_status" };
-  for (const move of bankMoves(current.status, bank.status)) {
-    const change: Change = move.inferred
-      ? { to: move.to, actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status, details: { ...options.details, inferredFrom: bank.status } }
-      : { to: move.to, actorId, cause, bankReference: bank.bankReference, bankStatus: bank.status, details: options.details, failureCode: bank.failureCode, failureReason: bank.failureReason };
-    result = await changeStatus(db, payoutId, change, current);
-    if (move.inferred && !result.applied && result.payout.status !== "processed") return result;
-    current = result.payout;
-  }
-  return result;
-}

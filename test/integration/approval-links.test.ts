@@ -22,6 +22,7 @@ import {
   submittedBatch,
   tokenFor,
 } from "../support/batches";
+import { notifierSettings } from "../../src/config";
 
 const TWO_CHECKER_GROSS_PAISE = 20_000_000;
 
@@ -94,7 +95,7 @@ describe("opening an approval link", () => {
   it("opens from the URL the notifier sends", async () => {
     const { batch } = await submittedBatch();
     const notification = (await notificationsFor(batch.id)).find((n) => JSON.parse(n.payload).checkerId === "checker-carla")!;
-    const rendered = await renderNotification(env, database(env.DB), { id: notification.id, kind: notification.kind, payload: notification.payload } as never);
+    const rendered = await renderNotification(notifierSettings(env), database(env.DB), { id: notification.id, kind: notification.kind, payload: notification.payload } as never);
     const token = String(rendered.approvalUrl).split("/approvals/")[1]!;
     const page = await openLink(token);
     expectPage(page, 200, /Approve payouts for cycle/);

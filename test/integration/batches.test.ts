@@ -29,6 +29,8 @@ import {
   TEST_APPROVAL_SECRET,
   TWO_CHECKER_THRESHOLD_PAISE,
 } from "../support/batches";
+import { servicesFor } from "../../src/deps";
+import { notifierSettings, pollingSettings } from "../../src/config";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -197,7 +199,7 @@ describe("creating a batch", () => {
     const [payout] = await releaseByHand(batch);
     await consume({ type: "transfer", payoutId: payout.id });
     expect((await api("auditor", "GET", `/v1/payouts/${payout.id}`)).body.status).toBe("processed");
-    await pollAndRedrive(env, Date.now()); // completes the batch, which then stops holding the cycle
+    await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now()); // completes the batch, which then stops holding the cycle
     expect((await api("auditor", "GET", `/v1/batches/${batch.id}`)).body.status).toBe("completed");
     expectError(await createBatch("maker2", { cycleId }), 422, "nothing_to_pay");
 
@@ -479,7 +481,7 @@ describe("approval notifications", () => {
       return new Response("ok", { status: 200 });
     });
 
-    expect(await deliverNotifications(envWithWebhook(), [notification.id])).toBe(1);
+    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(1);
 
     expect(calls).toHaveLength(1);
     const { url, init } = calls[0]!;
@@ -500,12 +502,12 @@ describe("approval notifications", () => {
     const token = sent.approvalUrl.split("/approvals/")[1];
     const verified = await verifyApprovalToken(token, TEST_APPROVAL_SECRET, Date.now());
     expect(verified).toMatchObject({ ok: true, claims: { batchId: batch.id, checkerId: "checker-chen", fingerprint: batch.fingerprint } });
-    expect(await renderNotification(envWithWebhook(), database(env.DB), { id: notification.id, kind: notification.kind, payload: notification.payload } as never)).toEqual(sent);
+    expect(await renderNotification(notifierSettings(envWithWebhook()), database(env.DB), { id: notification.id, kind: notification.kind, payload: notification.payload } as never)).toEqual(sent);
 
     expect(await row(notification.id)).toMatchObject({ status: "sent", attempts: 2, last_error: null, sent_at: expect.any(String) });
     // Sent rows are not sent again, even when the sender runs once more.
     await makeDue(notification.id);
-    expect(await deliverNotifications(envWithWebhook(), [notification.id])).toBe(0);
+    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(0);
     expect(calls).toHaveLength(1);
   });
 
@@ -525,7 +527,7 @@ describe("approval notifications", () => {
     const spy = vi.spyOn(globalThis, "fetch").mockImplementation(failingFetch);
 
     const before = Date.now();
-    expect(await deliverNotifications(envWithWebhook(), [notification.id])).toBe(0);
+    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(0);
     expect(spy).toHaveBeenCalledTimes(1);
     const failed = await row(notification.id);
     expect(failed).toMatchObject({ status: "pending", attempts: 2, last_error: lastError, sent_at: null });
@@ -535,13 +537,13 @@ describe("approval notifications", () => {
     expect(delayMs).toBeLessThanOrEqual(31_000);
 
     // Not due yet: a sender running now leaves it alone.
-    expect(await deliverNotifications(envWithWebhook(), [notification.id])).toBe(0);
+    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(0);
     expect(spy).toHaveBeenCalledTimes(1);
 
     // Once due, the next run tries again and a success marks it sent.
     await makeDue(notification.id);
     spy.mockImplementation(async () => new Response("ok", { status: 202 }));
-    expect(await deliverNotifications(envWithWebhook(), [notification.id])).toBe(1);
+    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(1);
     expect(spy).toHaveBeenCalledTimes(2);
     expect(await row(notification.id)).toMatchObject({ status: "sent", attempts: 3, last_error: null });
   });

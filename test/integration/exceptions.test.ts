@@ -8,13 +8,14 @@ import { FREQUENT_CRON, runScheduled } from "../../src/cloudflare/scheduled";
 import { database } from "../../src/store/client";
 import { getException, raiseException, transitionException } from "../../src/store/exceptions";
 import { openKeyOf } from "../../src/domain/exception-state";
-import { payeeGate } from "../../src/cloudflare/payee-gate";
+import { payeeGate } from "../../src/deps";
 import { redrivePendingRetries, retryAfterResolution } from "../../src/services/retries";
 import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
 import { api, unique } from "../support/api";
 import { expectError } from "../support/batches";
 import { bank, bankCredits, bankDebits, configureBank, consume, createCalls, openExceptions, payout, tickBank } from "../support/execution";
 import { alertsFor, paidCycle, type PayoutBody } from "../support/recon";
+import { servicesFor } from "../../src/deps";
 
 beforeAll(async () => {
   await configureBank({ autoRun: false, rates: {}, processingDelayMs: 0 });
@@ -292,7 +293,7 @@ describe("resolving retries the payout", () => {
     // Resolving again, re-running the retry, or asking the gate directly never pays a third time.
     expect((await setStatus(ticket, "resolved", "Again.")).status).toBe(200);
     const { row } = await getException(db(), ticket);
-    expect(await retryAfterResolution(env, row)).toEqual({ kind: "nothing_to_do", reason: expect.stringContaining(retryId) });
+    expect(await retryAfterResolution(servicesFor(env), row)).toEqual({ kind: "nothing_to_do", reason: expect.stringContaining(retryId) });
     const gate = payeeGate(env, payeeId);
     expect(await gate.createPayout(payeeId, failed.itemId, { retryOf: failed.id })).toEqual({ outcome: "existing", payoutId: retryId });
     expect(await gate.createPayout(payeeId, failed.itemId, { retryOf: retryId })).toEqual({ outcome: "existing", payoutId: retryId });
@@ -338,7 +339,7 @@ describe("resolving retries the payout", () => {
     expect(await payableBalance(payeeId)).toBe(0);
 
     await setStatus(ticket, "resolved", "Again.");
-    await redrivePendingRetries(env);
+    await redrivePendingRetries(servicesFor(env));
     expect((await payoutsOfItem(returned.itemId)).map((p) => [p.id, p.status])).toEqual([
       [returned.id, "reversed"],
       [retryId, "processed"],
@@ -376,7 +377,7 @@ describe("resolving retries the payout", () => {
     expect((await getException(db(), ticket)).row).toMatchObject({ status: "resolved", retryStatus: "pending" });
     expect(await payoutsOfItem(failed.itemId)).toHaveLength(1);
 
-    await Promise.all([runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env), redrivePendingRetries(env)]);
+    await Promise.all([runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env), redrivePendingRetries(servicesFor(env))]);
     const { row } = await getException(db(), ticket);
     expect(row.retryStatus).toBe("done");
     const items = await payoutsOfItem(failed.itemId);
@@ -385,7 +386,7 @@ describe("resolving retries the payout", () => {
       ["queued", failed.id],
     ]);
     await runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env);
-    await redrivePendingRetries(env);
+    await redrivePendingRetries(servicesFor(env));
     expect(await payoutsOfItem(failed.itemId)).toHaveLength(2);
     await consume({ type: "transfer", payoutId: items[1]!.id });
     expect((await payout(items[1]!.id)).payout.status).toBe("processed");
@@ -400,7 +401,7 @@ describe("resolving retries the payout", () => {
     const resolved = await setStatus(ticket, "resolved", "Fixed.");
     const retryId = resolved.body.retryResult.payoutId as string;
     await env.DB.prepare("UPDATE exceptions SET retry_status = 'pending' WHERE id = ?").bind(ticket).run();
-    await redrivePendingRetries(env);
+    await redrivePendingRetries(servicesFor(env));
     expect((await getException(db(), ticket)).row.retryStatus).toBe("done");
     expect((await payoutsOfItem(failed.itemId)).map((p) => p.id)).toEqual([failed.id, retryId]);
   });
@@ -424,7 +425,7 @@ describe("resolving retries the payout", () => {
       expect((await getException(db(), ticket)).row.retryStatus).toBe("done");
       expect((await payoutsOfItem(failed.itemId)).map((p) => p.retry_of)).toEqual([null, failed.id]);
       expect((await getException(db(), broken)).row.retryStatus).toBe("pending");
-      await expect(redrivePendingRetries(env)).rejects.toThrow("1 of 1 pending retries failed");
+      await expect(redrivePendingRetries(servicesFor(env))).rejects.toThrow("1 of 1 pending retries failed");
     } finally {
       await env.DB.prepare("UPDATE exceptions SET retry_status = 'done' WHERE id = ?").bind(broken).run();
     }

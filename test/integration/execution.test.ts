@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../src/domain/hash";
 import { pollAndRedrive } from "../../src/services/polling";
 import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
-import { type CrashPoint, InjectedCrash } from "../../src/cloudflare/transfer-queue";
+import { type CrashPoint, InjectedCrash } from "../../src/sim/chaos";
 import worker from "../../src/index";
 import { api } from "../support/api";
 import {
@@ -23,6 +23,8 @@ import {
   releaseByHand,
   tickBank,
 } from "../support/execution";
+import { servicesFor } from "../../src/deps";
+import { pollingSettings } from "../../src/config";
 
 beforeAll(async () => {
   await configureBank({ autoRun: false, rates: {}, processingDelayMs: 0 });
@@ -70,7 +72,7 @@ describe("the happy path", () => {
   it("completes the batch once every payout is final", async () => {
     const { batch, payoutId } = await onePayout();
     await consume({ type: "transfer", payoutId });
-    await pollAndRedrive(env, Date.now());
+    await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now());
     expect((await api("auditor", "GET", `/v1/batches/${batch.id}`)).body.status).toBe("completed");
   });
 });
@@ -264,7 +266,7 @@ describe("webhooks and polling", () => {
       await tickBank(61_000); // the bank settles; its webhook is lost
       expect(await bankDebits(payoutId)).toBe(1);
       expect((await payout(payoutId)).payout.status).toBe("processing");
-      const summary = await pollAndRedrive(env, Date.now() + 10 * 60_000);
+      const summary = await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now() + 10 * 60_000);
       expect(summary.resolved).toBeGreaterThanOrEqual(1);
       const { payout: p, events } = await payout(payoutId);
       expect(p.status).toBe("processed");
@@ -329,7 +331,7 @@ describe("crash recovery", () => {
     const { payoutId } = await onePayout();
     // Put it back to the state a crash between the reservation and the enqueue leaves behind.
     await env.DB.prepare("UPDATE payouts SET status = 'created', created_at = ? WHERE id = ?").bind(new Date(Date.now() - 120_000).toISOString(), payoutId).run();
-    const summary = await pollAndRedrive(env, Date.now());
+    const summary = await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now());
     expect(summary.redriven).toBeGreaterThanOrEqual(1);
     await consume({ type: "transfer", payoutId });
     expect((await payout(payoutId)).payout.status).toBe("processed");
@@ -356,8 +358,8 @@ describe("dead letters and stuck payouts", () => {
     try {
       await consume({ type: "transfer", payoutId });
       expect((await payout(payoutId)).payout.status).toBe("processing");
-      await pollAndRedrive(env, Date.now() + 2 * 86_400_000);
-      await pollAndRedrive(env, Date.now() + 2 * 86_400_000);
+      await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now() + 2 * 86_400_000);
+      await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now() + 2 * 86_400_000);
       expect(await openExceptions(payoutId)).toEqual(["payout_stuck"]);
     } finally {
       await configureBank({ processingDelayMs: 0 });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as hash from "../../src/domain/hash";
 import type { TransferRequest } from "../../src/bank/gateway";
 import { MAX_PAGES, PAGE_SIZE, RazorpayXGateway, RazorpayXWebhookVerifier, mapPayoutStatus, sanitizeNarration } from "../../src/bank/razorpayx";
-import { bankGateway, webhookVerifier } from "../../src/gateways";
+import { bankGateway, webhookVerifier } from "../../src/deps";
 import { RazorpayXFake } from "../support/razorpayx-fake";
 
 const BASE_URL = "https://razorpayx.fake";

@@ -31,6 +31,8 @@ import {
   sumStatuses,
   ticketsWithOpenKey,
 } from "../support/recon";
+import { servicesFor } from "../../src/deps";
+import { pollingSettings } from "../../src/config";
 
 const DAY_MS = 86_400_000;
 
@@ -148,7 +150,7 @@ describe("faults in the ledger", () => {
     expect(run.mismatches[0]).toMatchObject({ systemPaise: p.amountPaise, bankPaise: p.amountPaise, ledgerPaise: 0 });
     const [ticket] = await expectOneTicketAndAlertEach(run, [p.id]);
 
-    await pollAndRedrive(env, Date.now() + 10 * 60_000);
+    await pollAndRedrive(servicesFor(env), pollingSettings(env), Date.now() + 10 * 60_000);
     expect((await payout(p.id)).payout.status).toBe("processed");
     const after = await reconcileOk({ cycleId });
     expect(after.mismatches).toEqual([]);

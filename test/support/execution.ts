@@ -5,7 +5,9 @@ import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { simulatedBankStub } from "../../src/sim/simulated-gateway";
 import type { BankConfig } from "../../src/sim/simulated-bank";
-import { type ConsumerOptions, handleMessage } from "../../src/cloudflare/transfer-queue";
+import { servicesFor } from "../../src/deps";
+import { type CrashPoint, crashAt } from "../../src/sim/chaos";
+import { handleTransferMessage } from "../../src/services/transfers";
 import type { TransferQueueMessage } from "../../src/services/queue-messages";
 import { api, createPayee, settlementFor, unique } from "./api";
 
@@ -34,7 +36,9 @@ export async function bankCredits(payoutId: string): Promise<number> {
   return state.movements.filter((m: any) => m.key === payoutId && m.direction === "credit").length;
 }
 
-export const consume = (message: TransferQueueMessage, options: ConsumerOptions = {}) => handleMessage(env, message, options);
+/** Runs the transfer consumer on one message, as a delivery would, optionally crashing after a step. */
+export const consume = (message: TransferQueueMessage, options: { crashAt?: CrashPoint; deliveryAttempt?: number } = {}) =>
+  handleTransferMessage(servicesFor(env), message, { deliveryAttempt: options.deliveryAttempt, afterStep: options.crashAt && crashAt(options.crashAt) });
 
 /** A verified payee with one settled order in a fresh cycle, submitted and approved: returns the batch. */
 export async function approvedBatch(opts: { payees?: number; accountNumbers?: string[] } = {}) {
@@ -62,7 +66,7 @@ export async function approvedBatch(opts: { payees?: number; accountNumbers?: st
 /** Releases an approved batch by hand: runs each release message through the consumer. */
 export async function releaseByHand(batch: { id: string; items: Array<{ id: string; payeeId: string; status: string }> }) {
   const { releaseApprovedBatch } = await import("../../src/services/release");
-  await releaseApprovedBatch(env, batch.id);
+  await releaseApprovedBatch(servicesFor(env), batch.id);
   for (const item of batch.items.filter((i) => i.status === "ok")) {
     await consume({ type: "release", batchId: batch.id, itemId: item.id, payeeId: item.payeeId });
   }

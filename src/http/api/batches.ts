@@ -2,10 +2,11 @@
 // reject. Amounts always come from the ledger, never from the caller.
 
 import { createRoute, z } from "@hono/zod-openapi";
-import { batchSettings } from "../../config";
+import { batchSettings, notifierSettings } from "../../config";
 import { getBatch, listBatches } from "../../store/batches";
 import { database } from "../../store/client";
 import { BATCH_STATUSES } from "../../domain/statuses";
+import { servicesFor } from "../../deps";
 import { decide } from "../../services/approvals";
 import { cancelBatch, createBatch, excludeItem, reconcileBatch, submitBatch } from "../../services/batches";
 import { releaseApprovedBatch } from "../../services/release";
@@ -127,7 +128,7 @@ export const batchesRouter = router()
   })
   .openapi(submitRoute, async (c) => {
     const batch = await submitBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId, batchSettings(c.env));
-    c.executionCtx.waitUntil(deliverNotifications(c.env).catch((e) => console.error("notification delivery failed", e)));
+    c.executionCtx.waitUntil(deliverNotifications(database(c.env.DB), notifierSettings(c.env)).catch((e) => console.error("notification delivery failed", e)));
     return c.json(batchView(batch), 200);
   })
   .openapi(cancelRoute, async (c) => {
@@ -142,7 +143,7 @@ export const batchesRouter = router()
       fingerprint: c.req.valid("json").fingerprint,
       via: "api",
     });
-    if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(c.env, outcome.batch.row.id));
+    if (outcome.approvedNow) c.executionCtx.waitUntil(releaseApprovedBatch(servicesFor(c.env), outcome.batch.row.id));
     return c.json(decisionView(outcome.batch, outcome.recorded), 200);
   })
   .openapi(rejectRoute, async (c) => {

@@ -3,18 +3,11 @@
 // path (a new attempt, never a second payment of money already paid).
 
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { database, type Db } from "../../store/client";
-import { addNote, type ExceptionRow, exceptionView, getException, listExceptions, transitionException } from "../../store/exceptions";
-import { bankDetailsOf } from "../../store/payees";
-import { getPayout } from "../../store/payouts";
-import { payees } from "../../store/schema";
+import { servicesFor } from "../../deps";
 import { EXCEPTION_STATUSES } from "../../domain/statuses";
-import { conflict } from "../../domain/errors";
-import { BANK_DETAIL_CAUSES } from "../../domain/exception-state";
-import { type BankDetails, bankDetailsEqual, bankDetailsProblem } from "../../domain/payees";
-import type { Env } from "../../env";
-import { retryAfterResolution } from "../../services/retries";
+import { resolveException } from "../../services/exceptions";
+import { database, type Db } from "../../store/client";
+import { addNote, exceptionView, getException, listExceptions } from "../../store/exceptions";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { errorResponses, humanText, jsonContent, limitQuery } from "../schemas";
@@ -101,38 +94,8 @@ const statusRoute = createRoute({
   responses: { 200: jsonContent(withNotes, "The ticket after the change (and its retry's result)"), ...errorResponses },
 });
 
-async function view(db: Db, id: string) {
-  const { row, notes } = await getException(db, id);
-  return { ...exceptionView(row), notes };
-}
-
-/**
- * A bank-details ticket can only be resolved once the payee's details are fixed and verified:
- * when the bank refused a payout, the details it refused must also have been replaced.
- */
-async function assertCauseFixed(db: Db, row: ExceptionRow) {
-  if (!(BANK_DETAIL_CAUSES as readonly string[]).includes(row.cause)) return;
-  const refused = row.payoutId ? await getPayout(db, row.payoutId) : null;
-  const payeeId = row.payeeId ?? refused?.payeeId ?? null;
-  if (!payeeId) return;
-  const payee = await db.select().from(payees).where(eq(payees.id, payeeId)).get();
-  const current = payee ? bankDetailsOf(payee) : null;
-  const problem = !payee
-    ? "payee_not_found"
-    : (bankDetailsProblem(current, payee.bankVerificationStatus) ??
-      (refused && bankDetailsEqual(current, JSON.parse(refused.bankSnapshot) as BankDetails) ? "bank_details_unchanged" : null));
-  if (problem) {
-    throw conflict("cause_not_fixed", `Correct and verify payee ${payeeId}'s bank details before resolving this (${problem}).`, { payeeId, problem });
-  }
-}
-
-export async function resolveException(env: Env, id: string, to: "in_progress" | "resolved" | "dismissed", note: string, actorId: string) {
-  const db = database(env.DB);
-  if (to === "resolved") await assertCauseFixed(db, (await getException(db, id)).row);
-  const row = await transitionException(db, id, to, note, actorId);
-  if (row.retryStatus === "pending") await retryAfterResolution(env, row);
-  return view(db, id);
-}
+const withNotesView = ({ row, notes }: Awaited<ReturnType<typeof getException>>) => ({ ...exceptionView(row), notes });
+const view = async (db: Db, id: string) => withNotesView(await getException(db, id));
 
 export const exceptionsRouter = router()
   .openapi(listRoute, async (c) => {
@@ -147,5 +110,5 @@ export const exceptionsRouter = router()
   })
   .openapi(statusRoute, async (c) => {
     const { status, note } = c.req.valid("json");
-    return c.json(await resolveException(c.env, c.req.valid("param").id, status, note, c.get("actor").actorId), 200);
+    return c.json(withNotesView(await resolveException(servicesFor(c.env), c.req.valid("param").id, status, note, c.get("actor").actorId)), 200);
   });

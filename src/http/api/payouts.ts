@@ -2,48 +2,12 @@
 // ledger postings), for operators and integrations.
 
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, desc, eq, lt, type SQL, sum } from "drizzle-orm";
-import { database } from "../../store/client";
-import { getPayout, inCycle, payoutTimeline, payoutView } from "../../store/payouts";
-import { payouts } from "../../store/schema";
 import { PAYOUT_STATUSES } from "../../domain/statuses";
+import { database } from "../../store/client";
+import { getPayout, listPayouts, payoutSummary, payoutTimeline } from "../../store/payouts";
 import { router } from "../router";
 import { errorResponses, jsonContent, limitQuery } from "../schemas";
-
-const payoutSchema = z
-  .object({
-    id: z.string(),
-    batchId: z.string(),
-    itemId: z.string(),
-    payeeId: z.string(),
-    cycleId: z.string(),
-    amountPaise: z.number().int(),
-    currency: z.string(),
-    status: z.enum(PAYOUT_STATUSES),
-    idempotencyKey: z.string(),
-    bankAccount: z.object({ accountNumberMasked: z.string(), ifsc: z.string() }),
-    attempts: z.number().int(),
-    bankReference: z.string().nullable(),
-    failureCode: z.string().nullable(),
-    failureReason: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    processedAt: z.string().nullable(),
-    version: z.number().int(),
-  })
-  .openapi("Payout");
-
-const eventSchema = z
-  .object({
-    id: z.number().int(),
-    at: z.string(),
-    kind: z.string(),
-    fromStatus: z.string().nullable(),
-    toStatus: z.string().nullable(),
-    actorId: z.string(),
-    details: z.record(z.string(), z.unknown()),
-  })
-  .openapi("PayoutEvent");
+import { payoutEventSchema, payoutSchema, payoutView } from "../views/payouts";
 
 const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
@@ -94,43 +58,16 @@ const timelineRoute = createRoute({
   tags: ["Payouts"],
   summary: "A payout's full timeline",
   request: { params: idParam },
-  responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(eventSchema) }), "The payout and its events, oldest first"), ...errorResponses },
+  responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }), "The payout and its events, oldest first"), ...errorResponses },
 });
 
 export const payoutsRouter = router()
   .openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    const conditions: SQL[] = [];
-    if (q.batchId) conditions.push(eq(payouts.batchId, q.batchId));
-    if (q.payeeId) conditions.push(eq(payouts.payeeId, q.payeeId));
-    if (q.status) conditions.push(eq(payouts.status, q.status));
-    if (q.cursor) conditions.push(lt(payouts.id, q.cursor));
-    const rows = await database(c.env.DB)
-      .select()
-      .from(payouts)
-      .where(conditions.length ? and(...conditions) : undefined)
-      .orderBy(desc(payouts.id))
-      .limit(q.limit + 1);
-    const page = rows.slice(0, q.limit).map(payoutView);
-    return c.json({ data: page, nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null }, 200);
+    const page = await listPayouts(database(c.env.DB), { ...q, before: q.cursor });
+    return c.json({ data: page.data.map(payoutView), nextCursor: page.nextCursor }, 200);
   })
-  .openapi(summaryRoute, async (c) => {
-    const q = c.req.valid("query");
-    const conditions: SQL[] = [];
-    const db = database(c.env.DB);
-    if (q.batchId) conditions.push(eq(payouts.batchId, q.batchId));
-    if (q.cycleId) conditions.push(inCycle(db, q.cycleId));
-    const rows = await db
-      .select({ status: payouts.status, n: count(), total: sum(payouts.amountPaise) })
-      .from(payouts)
-      .where(conditions.length ? and(...conditions) : undefined)
-      .groupBy(payouts.status);
-    const byStatus = Object.fromEntries(rows.map((r) => [r.status, { count: r.n, amountPaise: Number(r.total ?? 0) }]));
-    return c.json(
-      { count: rows.reduce((n, r) => n + r.n, 0), amountPaise: rows.reduce((n, r) => n + Number(r.total ?? 0), 0), byStatus },
-      200,
-    );
-  })
+  .openapi(summaryRoute, async (c) => c.json(await payoutSummary(database(c.env.DB), c.req.valid("query")), 200))
   .openapi(getRoute, async (c) => c.json(payoutView(await getPayout(database(c.env.DB), c.req.valid("param").id)), 200))
   .openapi(timelineRoute, async (c) => {
     const db = database(c.env.DB);

@@ -1,15 +1,17 @@
 // Post-payout reconciliation, bank statement imports and the daily audit reports.
 
 import { createRoute, z } from "@hono/zod-openapi";
-import { bankGateway } from "../../gateways";
+import { bankGateway } from "../../deps";
 import { getDailyReport, listDailyReports, reportCsv } from "../../store/audit-report";
 import { database } from "../../store/client";
-import { getRun, importStatement, listRuns, listStatements, runReconciliation } from "../../store/reconciliation";
+import { runReconciliation } from "../../services/reconciliation";
+import { getRun, importStatement, listRuns, listStatements } from "../../store/reconciliation";
 import { reconcileAndReport } from "../../services/daily-audit";
 import { STATEMENT_FORMATS } from "../../domain/statement";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { errorResponses, idempotencyHeader, jsonContent, reference } from "../schemas";
+import { servicesFor } from "../../deps";
 
 const date = z
   .string()
@@ -179,7 +181,7 @@ export const reconciliationRouter = router()
   .openapi(runRoute, async (c) => {
     const body = c.req.valid("json");
     const actorId = c.get("actor").actorId;
-    if (body.date) return c.json((await reconcileAndReport(c.env, body.date, actorId)).run, 200);
+    if (body.date) return c.json((await reconcileAndReport(servicesFor(c.env), body.date, actorId)).run, 200);
     return c.json(await runReconciliation(database(c.env.DB), bankGateway(c.env), { scope: "cycle", cycleId: body.cycleId! }, actorId), 200);
   })
   .openapi(listRunsRoute, async (c) => c.json({ data: await listRuns(database(c.env.DB), c.req.valid("query")) }, 200))
@@ -189,7 +191,7 @@ export const reconciliationRouter = router()
     return c.json(statement, replayed ? 200 : 201);
   })
   .openapi(listStatementsRoute, async (c) => c.json({ data: await listStatements(database(c.env.DB), 100) }, 200))
-  .openapi(generateReportRoute, async (c) => c.json((await reconcileAndReport(c.env, c.req.valid("json").date, c.get("actor").actorId)).report, 200))
+  .openapi(generateReportRoute, async (c) => c.json((await reconcileAndReport(servicesFor(c.env), c.req.valid("json").date, c.get("actor").actorId)).report, 200))
   .openapi(listReportsRoute, async (c) => c.json({ data: await listDailyReports(database(c.env.DB), c.req.valid("query").limit) }, 200))
   .openapi(getReportRoute, async (c) => {
     const stored = await getDailyReport(database(c.env.DB), c.req.valid("param").date);

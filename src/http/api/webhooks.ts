@@ -2,14 +2,11 @@
 // event through the state machine, answer 2xx quickly. A bad signature changes nothing.
 
 import { Hono } from "hono";
-import { webhookVerifier } from "../../gateways";
-import type { BankEvent } from "../../bank/gateway";
-import { database, type Db, nowIso } from "../../store/client";
-import { applyBankStatus, recordEvent } from "../../store/payouts";
-import { bankWebhookEvents, payouts } from "../../store/schema";
+import { webhookVerifier } from "../../deps";
+import { applyWebhookEvent } from "../../services/bank-webhooks";
+import { database } from "../../store/client";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
-import { and, eq, or } from "drizzle-orm";
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
@@ -26,39 +23,6 @@ export const webhooksRouter = new Hono<AppEnv>().post("/bank/:provider", async (
   }
   const db = database(c.env.DB);
   const results = [];
-  for (const event of check.events) results.push(await applyEvent(db, provider, event, raw));
+  for (const event of check.events) results.push(await applyWebhookEvent(db, provider, event, raw));
   return c.json({ received: results.length, results });
 });
-
-async function applyEvent(db: Db, provider: string, event: BankEvent, raw: string) {
-  const seen = await db
-    .select()
-    .from(bankWebhookEvents)
-    .where(and(eq(bankWebhookEvents.provider, provider), eq(bankWebhookEvents.eventId, event.eventId)))
-    .get();
-  if (seen) return { eventId: event.eventId, outcome: "duplicate" };
-
-  const payout = await db
-    .select()
-    .from(payouts)
-    .where(or(eq(payouts.idempotencyKey, event.reference), event.bankReference ? eq(payouts.bankReference, event.bankReference) : undefined))
-    .get();
-  let outcome = "unmatched";
-  if (payout) {
-    // Applying first and recording second means a crash in between is retried by the bank and
-    // applied again; the state machine makes the second application a no-op.
-    const webhook = { eventId: event.eventId, type: event.type };
-    const result = await applyBankStatus(db, payout.id, event, `webhook:${provider}`, "webhook", { known: payout, details: webhook });
-    outcome = result.applied ? "applied" : result.reason === "same_status" ? "already_applied" : "ignored";
-    // A webhook that moved the payout is on the timeline as that state change (cause, event id
-    // and type); one that changed nothing gets an event of its own.
-    if (!result.applied) {
-      await recordEvent(db, { payoutId: payout.id, kind: "webhook", actorId: `webhook:${provider}`, details: { ...webhook, bankStatus: event.status, outcome } });
-    }
-  }
-  await db
-    .insert(bankWebhookEvents)
-    .values({ provider, eventId: event.eventId, eventType: event.type, payoutId: payout?.id ?? null, outcome, receivedAt: nowIso(), payload: raw })
-    .onConflictDoNothing();
-  return { eventId: event.eventId, outcome };
-}

@@ -3,7 +3,7 @@
 
 import type { FC } from "hono/jsx";
 import type { BatchView } from "../../views/batches";
-import type { payoutView } from "../../../store/payouts";
+import type { payoutView } from "../../views/payouts";
 import { formatPaise } from "../../../domain/money";
 import { statusLabel } from "../../pages/format";
 import { Id, Scroll, Status, Time } from "../../pages/layout";

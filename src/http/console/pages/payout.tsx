@@ -3,7 +3,8 @@
 
 import type { Child, FC } from "hono/jsx";
 import type { ExceptionView } from "../../../store/exceptions";
-import type { payoutTimeline, payoutView } from "../../../store/payouts";
+import type { payoutTimeline } from "../../../store/payouts";
+import type { payoutView } from "../../views/payouts";
 import { formatPaise } from "../../../domain/money";
 import { statusLabel } from "../../pages/format";
 import { Id, Scroll, Status, Time } from "../../pages/layout";
