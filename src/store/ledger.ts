@@ -18,6 +18,7 @@ import {
 import type { Currency } from "../domain/money";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { accountCycleTotals, accounts, journalEntries, journalTransactions } from "./schema";
+import { allOf, keysetPage, mapPage } from "./page";
 
 /** D1 binds at most 100 parameters per statement; entries have 7 columns. */
 const ENTRY_ROWS_PER_STATEMENT = 14;
@@ -272,21 +273,20 @@ export async function listAccounts(db: Db, filter: { after?: string; type?: Acco
   const conditions: SQL[] = [];
   if (filter.after) conditions.push(gt(accounts.id, filter.after));
   if (filter.type) conditions.push(eq(accounts.type, filter.type));
-  const rows = await db
-    .select()
-    .from(accounts)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(asc(accounts.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map(accountView);
-  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+  const page = await keysetPage(
+    filter.limit,
+    (n) => db.select().from(accounts).where(allOf(conditions)).orderBy(asc(accounts.id)).limit(n),
+    (r) => r.id,
+  );
+  return mapPage(page, accountView);
 }
 
 export async function listEntries(db: Db, accountId: string, filter: { after?: number; limit: number }) {
   await getAccount(db, accountId);
   const conditions: SQL[] = [eq(journalEntries.accountId, accountId)];
   if (filter.after !== undefined) conditions.push(gt(journalEntries.id, filter.after));
-  const rows = await db
+  const read = (n: number) =>
+    db
     .select({
       id: journalEntries.id,
       transactionId: journalEntries.transactionId,
@@ -302,9 +302,8 @@ export async function listEntries(db: Db, accountId: string, filter: { after?: n
     .innerJoin(journalTransactions, eq(journalTransactions.id, journalEntries.transactionId))
     .where(and(...conditions))
     .orderBy(asc(journalEntries.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit);
-  return { data: page, nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+    .limit(n);
+  return keysetPage(filter.limit, read, (r) => String(r.id));
 }
 
 /** Every account's posted totals; debits and credits over all accounts must be equal. */

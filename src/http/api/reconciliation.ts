@@ -10,7 +10,7 @@ import { reconcileAndReport } from "../../services/daily-audit";
 import { STATEMENT_FORMATS } from "../../domain/statement";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, idempotencyHeader, jsonContent, reference } from "../schemas";
+import { errorResponses, idempotencyHeader, idParam, jsonContent, reference } from "../schemas";
 import { servicesFor } from "../../deps";
 
 const date = z
@@ -85,7 +85,7 @@ const getRunRoute = createRoute({
   tags: ["Reconciliation"],
   summary: "Read a reconciliation run",
   middleware: [requireRole("auditor", "admin")] as const,
-  request: { params: z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) }) },
+  request: { params: idParam },
   responses: { 200: jsonContent(runSchema, "The run"), ...errorResponses },
 });
 
