@@ -113,7 +113,7 @@ const importRoute = createRoute({
   path: "/bank-statements",
   tags: ["Reconciliation"],
   summary: "Import a bank statement file",
-  description: "CSV with a column mapping (default: the layout in the README). The same file again is a no-op returning the first import.",
+  description: "CSV with a column mapping (default: the layout in docs/reconciliation.md). The same file again is a no-op returning the first import.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
