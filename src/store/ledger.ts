@@ -67,65 +67,21 @@ export async function postTransaction(
     .where(inArray(accounts.id, accountIds));
   assertAccountsMatch(input.entries, new Map(found.map((a) => [a.id, a as AccountRef])));
 
-  const id = newId("txn");
-  const createdAt = nowIso();
-  const statements: Statements = [
-    db.insert(journalTransactions).values({
-      id,
-      externalRef: input.externalRef,
-      kind: input.kind,
-      description: input.description,
-      contentHash,
-      cycleId: input.cycleId ?? null,
-      orderId: input.orderId ?? null,
-      payeeId: input.payeeId ?? null,
-      reversesTransactionId: input.reversesTransactionId ?? null,
-      metadata: JSON.stringify(input.metadata ?? {}),
-      actorId,
-      createdAt,
-    }),
-  ];
-  for (let i = 0; i < input.entries.length; i += ENTRY_ROWS_PER_STATEMENT) {
-    const rows = input.entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT).map((e) => ({
-      transactionId: id,
-      accountId: e.accountId,
-      direction: e.direction,
-      amountPaise: e.amountPaise,
-      currency: e.currency,
-      cycleId: input.cycleId ?? null,
-      createdAt,
-    }));
-    statements.push(db.insert(journalEntries).values(rows));
-  }
-  for (const [accountId, t] of totalsByAccount(input.entries)) {
-    statements.push(
-      db
-        .update(accounts)
-        .set({
-          debitsPostedPaise: sql`${accounts.debitsPostedPaise} + ${t.debitsPaise}`,
-          creditsPostedPaise: sql`${accounts.creditsPostedPaise} + ${t.creditsPaise}`,
-          entryCount: sql`${accounts.entryCount} + ${t.count}`,
-        })
-        .where(eq(accounts.id, accountId)),
-    );
-    // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
-    if (input.cycleId && accountId.startsWith("payee:")) {
-      statements.push(
-        db
-          .insert(accountCycleTotals)
-          .values({ accountId, cycleId: input.cycleId, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
-          .onConflictDoUpdate({
-            target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
-            set: {
-              debitsPaise: sql`${accountCycleTotals.debitsPaise} + ${t.debitsPaise}`,
-              creditsPaise: sql`${accountCycleTotals.creditsPaise} + ${t.creditsPaise}`,
-            },
-          }),
-      );
-    }
-  }
-  statements.push(...extra(id));
-
+  const transaction: PostedTransaction = {
+    id: newId("txn"),
+    externalRef: input.externalRef,
+    kind: input.kind,
+    description: input.description,
+    cycleId: input.cycleId ?? null,
+    orderId: input.orderId ?? null,
+    payeeId: input.payeeId ?? null,
+    reversesTransactionId: input.reversesTransactionId ?? null,
+    metadata: input.metadata ?? {},
+    actorId,
+    createdAt: nowIso(),
+    entries: input.entries,
+  };
+  const statements = [...postingStatements(db, transaction, contentHash), ...extra(transaction.id)];
   try {
     await commit(db, statements);
   } catch (error) {
@@ -139,23 +95,56 @@ export async function postTransaction(
     }
     throw error;
   }
-  return {
-    transaction: {
-      id,
-      externalRef: input.externalRef,
-      kind: input.kind,
-      description: input.description,
-      cycleId: input.cycleId ?? null,
-      orderId: input.orderId ?? null,
-      payeeId: input.payeeId ?? null,
-      reversesTransactionId: input.reversesTransactionId ?? null,
-      metadata: input.metadata ?? {},
-      actorId,
-      createdAt,
-      entries: input.entries,
-    },
-    replayed: false,
-  };
+  return { transaction, replayed: false };
+}
+
+/** The rows a posting writes: the transaction, its entries, the running balances and the per-cycle totals. */
+function postingStatements(db: Db, t: PostedTransaction, contentHash: string): Statements {
+  const { entries: _entries, ...row } = t;
+  const statements: Statements = [db.insert(journalTransactions).values({ ...row, metadata: JSON.stringify(t.metadata), contentHash })];
+  for (let i = 0; i < t.entries.length; i += ENTRY_ROWS_PER_STATEMENT) {
+    const rows = t.entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT).map((e) => ({
+      transactionId: t.id,
+      accountId: e.accountId,
+      direction: e.direction,
+      amountPaise: e.amountPaise,
+      currency: e.currency,
+      cycleId: t.cycleId,
+      createdAt: t.createdAt,
+    }));
+    statements.push(db.insert(journalEntries).values(rows));
+  }
+  for (const [accountId, totals] of totalsByAccount(t.entries)) statements.push(...balanceStatements(db, accountId, t.cycleId, totals));
+  return statements;
+}
+
+function balanceStatements(db: Db, accountId: string, cycleId: string | null, t: { debitsPaise: number; creditsPaise: number; count: number }): Statements {
+  const statements: Statements = [
+    db
+      .update(accounts)
+      .set({
+        debitsPostedPaise: sql`${accounts.debitsPostedPaise} + ${t.debitsPaise}`,
+        creditsPostedPaise: sql`${accounts.creditsPostedPaise} + ${t.creditsPaise}`,
+        entryCount: sql`${accounts.entryCount} + ${t.count}`,
+      })
+      .where(eq(accounts.id, accountId)),
+  ];
+  // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
+  if (cycleId && accountId.startsWith("payee:")) {
+    statements.push(
+      db
+        .insert(accountCycleTotals)
+        .values({ accountId, cycleId, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
+        .onConflictDoUpdate({
+          target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
+          set: {
+            debitsPaise: sql`${accountCycleTotals.debitsPaise} + ${t.debitsPaise}`,
+            creditsPaise: sql`${accountCycleTotals.creditsPaise} + ${t.creditsPaise}`,
+          },
+        }),
+    );
+  }
+  return statements;
 }
 
 async function replayOrConflict(db: Db, externalRef: string, contentHash: string) {
