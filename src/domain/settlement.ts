@@ -1,5 +1,5 @@
 // One order's money breakdown, checked to add up and turned into one balanced journal
-// transaction. The accounting of each component is documented in the README ("Settlements").
+// transaction. The accounting of each component is documented in docs/ledger.md ("Settlements").
 
 import { payableAccountId } from "./accounts";
 import { invalid } from "./errors";

@@ -38,7 +38,7 @@ export interface CsvColumnMapping {
   description?: string;
 }
 
-/** The default mapping: the layout documented in the README. */
+/** The default mapping: the layout documented in docs/reconciliation.md. */
 export const DEFAULT_CSV_MAPPING: CsvColumnMapping = {
   date: "Value Date",
   bankReference: "UTR",

@@ -47,6 +47,12 @@ export const errorSchema = z
   })
   .openapi("Error");
 
+/** The `{id}` path parameter every resource route takes. */
+export const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+
+/** A page of a list: the rows and the cursor of the next page (null on the last). */
+export const pageOf = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema), nextCursor: z.string().nullable() });
+
 export const limitQuery = z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1–200." });
 export const cursorQuery = z.string().max(200).optional().openapi({ description: "`nextCursor` from the previous page." });
 

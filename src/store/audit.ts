@@ -1,10 +1,11 @@
 // The audit trail: every action that changes something records who, when and what changed.
 // Returned as a statement so callers put it in the same atomic batch as the change itself.
 
-import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { nowIso } from "./client";
 import { auditEvents } from "./schema";
+import { allOf, keysetPage, mapPage } from "./page";
 
 export interface AuditInput {
   actorId: string;
@@ -55,12 +56,10 @@ export async function listAuditEvents(
   if (filter.subjectType) conditions.push(eq(auditEvents.subjectType, filter.subjectType));
   if (filter.subjectId) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
   if (filter.before !== undefined) conditions.push(lt(auditEvents.id, filter.before));
-  const rows = await db
-    .select()
-    .from(auditEvents)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(auditEvents.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map((r) => ({ ...r, details: JSON.parse(r.details) as unknown }));
-  return { data: page, nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+  const page = await keysetPage(
+    filter.limit,
+    (n) => db.select().from(auditEvents).where(allOf(conditions)).orderBy(desc(auditEvents.id)).limit(n),
+    (r) => String(r.id),
+  );
+  return mapPage(page, (r) => ({ ...r, details: JSON.parse(r.details) as unknown }));
 }

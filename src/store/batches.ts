@@ -15,7 +15,7 @@ import type { SettlementBreakdown } from "../domain/settlement";
 import { type BatchStatus, HOLDING_PAYOUT_STATUSES } from "../domain/statuses";
 import { type AuditInput, conditionalAuditStatement } from "./audit";
 import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, type Statements } from "./client";
-import { keysetPage, type Page } from "./page";
+import { allOf, keysetPage, type Page } from "./page";
 import { bankDetailsOf } from "./payees";
 import { breakdownOf } from "./settlements";
 import {
@@ -93,7 +93,7 @@ export async function listBatches(db: Db, filter: { cycleId?: string; status?: B
       db
         .select()
         .from(batches)
-        .where(conditions.length ? and(...conditions) : undefined)
+        .where(allOf(conditions))
         .orderBy(desc(batches.id))
         .limit(rowsToRead),
     (r) => r.id,

@@ -8,6 +8,7 @@ import type { ExceptionStatus } from "../domain/statuses";
 import { newId } from "../domain/ids";
 import { commit, type Db, nowIso, type Statements } from "./client";
 import { exceptionNotes, exceptions, notifications } from "./schema";
+import { allOf, keysetPage, mapPage } from "./page";
 
 export type { ExceptionInput };
 
@@ -106,14 +107,12 @@ export async function listExceptions(
   if (filter.cause) conditions.push(eq(exceptions.cause, filter.cause));
   if (filter.payoutId) conditions.push(eq(exceptions.payoutId, filter.payoutId));
   if (filter.before) conditions.push(lt(exceptions.id, filter.before));
-  const rows = await db
-    .select()
-    .from(exceptions)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(exceptions.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map(exceptionView);
-  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+  const page = await keysetPage(
+    filter.limit,
+    (n) => db.select().from(exceptions).where(allOf(conditions)).orderBy(desc(exceptions.id)).limit(n),
+    (r) => r.id,
+  );
+  return mapPage(page, exceptionView);
 }
 
 export async function addNote(db: Db, id: string, note: string, actorId: string) {

@@ -18,6 +18,7 @@ import {
 import type { Currency } from "../domain/money";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { accountCycleTotals, accounts, journalEntries, journalTransactions } from "./schema";
+import { allOf, keysetPage, mapPage } from "./page";
 
 /** D1 binds at most 100 parameters per statement; entries have 7 columns. */
 const ENTRY_ROWS_PER_STATEMENT = 14;
@@ -66,65 +67,21 @@ export async function postTransaction(
     .where(inArray(accounts.id, accountIds));
   assertAccountsMatch(input.entries, new Map(found.map((a) => [a.id, a as AccountRef])));
 
-  const id = newId("txn");
-  const createdAt = nowIso();
-  const statements: Statements = [
-    db.insert(journalTransactions).values({
-      id,
-      externalRef: input.externalRef,
-      kind: input.kind,
-      description: input.description,
-      contentHash,
-      cycleId: input.cycleId ?? null,
-      orderId: input.orderId ?? null,
-      payeeId: input.payeeId ?? null,
-      reversesTransactionId: input.reversesTransactionId ?? null,
-      metadata: JSON.stringify(input.metadata ?? {}),
-      actorId,
-      createdAt,
-    }),
-  ];
-  for (let i = 0; i < input.entries.length; i += ENTRY_ROWS_PER_STATEMENT) {
-    const rows = input.entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT).map((e) => ({
-      transactionId: id,
-      accountId: e.accountId,
-      direction: e.direction,
-      amountPaise: e.amountPaise,
-      currency: e.currency,
-      cycleId: input.cycleId ?? null,
-      createdAt,
-    }));
-    statements.push(db.insert(journalEntries).values(rows));
-  }
-  for (const [accountId, t] of totalsByAccount(input.entries)) {
-    statements.push(
-      db
-        .update(accounts)
-        .set({
-          debitsPostedPaise: sql`${accounts.debitsPostedPaise} + ${t.debitsPaise}`,
-          creditsPostedPaise: sql`${accounts.creditsPostedPaise} + ${t.creditsPaise}`,
-          entryCount: sql`${accounts.entryCount} + ${t.count}`,
-        })
-        .where(eq(accounts.id, accountId)),
-    );
-    // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
-    if (input.cycleId && accountId.startsWith("payee:")) {
-      statements.push(
-        db
-          .insert(accountCycleTotals)
-          .values({ accountId, cycleId: input.cycleId, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
-          .onConflictDoUpdate({
-            target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
-            set: {
-              debitsPaise: sql`${accountCycleTotals.debitsPaise} + ${t.debitsPaise}`,
-              creditsPaise: sql`${accountCycleTotals.creditsPaise} + ${t.creditsPaise}`,
-            },
-          }),
-      );
-    }
-  }
-  statements.push(...extra(id));
-
+  const transaction: PostedTransaction = {
+    id: newId("txn"),
+    externalRef: input.externalRef,
+    kind: input.kind,
+    description: input.description,
+    cycleId: input.cycleId ?? null,
+    orderId: input.orderId ?? null,
+    payeeId: input.payeeId ?? null,
+    reversesTransactionId: input.reversesTransactionId ?? null,
+    metadata: input.metadata ?? {},
+    actorId,
+    createdAt: nowIso(),
+    entries: input.entries,
+  };
+  const statements = [...postingStatements(db, transaction, contentHash), ...extra(transaction.id)];
   try {
     await commit(db, statements);
   } catch (error) {
@@ -138,23 +95,56 @@ export async function postTransaction(
     }
     throw error;
   }
-  return {
-    transaction: {
-      id,
-      externalRef: input.externalRef,
-      kind: input.kind,
-      description: input.description,
-      cycleId: input.cycleId ?? null,
-      orderId: input.orderId ?? null,
-      payeeId: input.payeeId ?? null,
-      reversesTransactionId: input.reversesTransactionId ?? null,
-      metadata: input.metadata ?? {},
-      actorId,
-      createdAt,
-      entries: input.entries,
-    },
-    replayed: false,
-  };
+  return { transaction, replayed: false };
+}
+
+/** The rows a posting writes: the transaction, its entries, the running balances and the per-cycle totals. */
+function postingStatements(db: Db, t: PostedTransaction, contentHash: string): Statements {
+  const { entries: _entries, ...row } = t;
+  const statements: Statements = [db.insert(journalTransactions).values({ ...row, metadata: JSON.stringify(t.metadata), contentHash })];
+  for (let i = 0; i < t.entries.length; i += ENTRY_ROWS_PER_STATEMENT) {
+    const rows = t.entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT).map((e) => ({
+      transactionId: t.id,
+      accountId: e.accountId,
+      direction: e.direction,
+      amountPaise: e.amountPaise,
+      currency: e.currency,
+      cycleId: t.cycleId,
+      createdAt: t.createdAt,
+    }));
+    statements.push(db.insert(journalEntries).values(rows));
+  }
+  for (const [accountId, totals] of totalsByAccount(t.entries)) statements.push(...balanceStatements(db, accountId, t.cycleId, totals));
+  return statements;
+}
+
+function balanceStatements(db: Db, accountId: string, cycleId: string | null, t: { debitsPaise: number; creditsPaise: number; count: number }): Statements {
+  const statements: Statements = [
+    db
+      .update(accounts)
+      .set({
+        debitsPostedPaise: sql`${accounts.debitsPostedPaise} + ${t.debitsPaise}`,
+        creditsPostedPaise: sql`${accounts.creditsPostedPaise} + ${t.creditsPaise}`,
+        entryCount: sql`${accounts.entryCount} + ${t.count}`,
+      })
+      .where(eq(accounts.id, accountId)),
+  ];
+  // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
+  if (cycleId && accountId.startsWith("payee:")) {
+    statements.push(
+      db
+        .insert(accountCycleTotals)
+        .values({ accountId, cycleId, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
+        .onConflictDoUpdate({
+          target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
+          set: {
+            debitsPaise: sql`${accountCycleTotals.debitsPaise} + ${t.debitsPaise}`,
+            creditsPaise: sql`${accountCycleTotals.creditsPaise} + ${t.creditsPaise}`,
+          },
+        }),
+    );
+  }
+  return statements;
 }
 
 async function replayOrConflict(db: Db, externalRef: string, contentHash: string) {
@@ -272,21 +262,20 @@ export async function listAccounts(db: Db, filter: { after?: string; type?: Acco
   const conditions: SQL[] = [];
   if (filter.after) conditions.push(gt(accounts.id, filter.after));
   if (filter.type) conditions.push(eq(accounts.type, filter.type));
-  const rows = await db
-    .select()
-    .from(accounts)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(asc(accounts.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map(accountView);
-  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+  const page = await keysetPage(
+    filter.limit,
+    (n) => db.select().from(accounts).where(allOf(conditions)).orderBy(asc(accounts.id)).limit(n),
+    (r) => r.id,
+  );
+  return mapPage(page, accountView);
 }
 
 export async function listEntries(db: Db, accountId: string, filter: { after?: number; limit: number }) {
   await getAccount(db, accountId);
   const conditions: SQL[] = [eq(journalEntries.accountId, accountId)];
   if (filter.after !== undefined) conditions.push(gt(journalEntries.id, filter.after));
-  const rows = await db
+  const read = (n: number) =>
+    db
     .select({
       id: journalEntries.id,
       transactionId: journalEntries.transactionId,
@@ -302,9 +291,8 @@ export async function listEntries(db: Db, accountId: string, filter: { after?: n
     .innerJoin(journalTransactions, eq(journalTransactions.id, journalEntries.transactionId))
     .where(and(...conditions))
     .orderBy(asc(journalEntries.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit);
-  return { data: page, nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+    .limit(n);
+  return keysetPage(filter.limit, read, (r) => String(r.id));
 }
 
 /** Every account's posted totals; debits and credits over all accounts must be equal. */

@@ -15,6 +15,7 @@ import {
 import { auditStatement } from "./audit";
 import { commit, type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { accounts, payees } from "./schema";
+import { allOf, keysetPage, mapPage } from "./page";
 
 type PayeeRow = typeof payees.$inferSelect;
 
@@ -121,14 +122,12 @@ export async function listPayees(db: Db, filter: { after?: string; externalId?: 
   if (filter.after) conditions.push(gt(payees.id, filter.after));
   if (filter.externalId) conditions.push(eq(payees.externalId, filter.externalId));
   if (filter.type) conditions.push(eq(payees.type, filter.type));
-  const rows = await db
-    .select()
-    .from(payees)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(asc(payees.id))
-    .limit(filter.limit + 1);
-  const page = rows.slice(0, filter.limit).map(payeeView);
-  return { data: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null };
+  const page = await keysetPage(
+    filter.limit,
+    (n) => db.select().from(payees).where(allOf(conditions)).orderBy(asc(payees.id)).limit(n),
+    (r) => r.id,
+  );
+  return mapPage(page, payeeView);
 }
 
 export interface PayeeChanges {

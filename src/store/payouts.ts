@@ -10,7 +10,7 @@ import type { Currency } from "../domain/money";
 import { payoutTransaction } from "../domain/payout-ledger";
 import type { ChangePlan, PayoutChange } from "../domain/payout-lifecycle";
 import type { PayoutStatus } from "../domain/statuses";
-import { keysetPage } from "./page";
+import { allOf, keysetPage } from "./page";
 import { countUsage } from "../observability/usage";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { postTransaction } from "./ledger";
@@ -43,7 +43,7 @@ export function listPayouts(db: Db, q: { batchId?: string | undefined; payeeId?:
   if (q.before) conditions.push(lt(payouts.id, q.before));
   return keysetPage(
     q.limit,
-    (n) => db.select().from(payouts).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(payouts.id)).limit(n),
+    (n) => db.select().from(payouts).where(allOf(conditions)).orderBy(desc(payouts.id)).limit(n),
     (row) => row.id,
   );
 }
@@ -56,7 +56,7 @@ export async function payoutSummary(db: Db, q: { batchId?: string | undefined; c
   const rows = await db
     .select({ status: payouts.status, n: count(), total: sum(payouts.amountPaise) })
     .from(payouts)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(allOf(conditions))
     .groupBy(payouts.status);
   const byStatus = Object.fromEntries(rows.map((r) => [r.status, { count: r.n, amountPaise: Number(r.total ?? 0) }]));
   return { count: rows.reduce((n, r) => n + r.n, 0), amountPaise: rows.reduce((n, r) => n + Number(r.total ?? 0), 0), byStatus };

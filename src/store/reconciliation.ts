@@ -14,6 +14,7 @@ import type { ExceptionInput } from "../domain/exception-state";
 import { raiseExceptionStatements } from "./exceptions";
 import { inCycle } from "./payouts";
 import { bankStatementLines, bankStatements, exceptions, journalEntries, journalTransactions, payouts, reconciliationRuns } from "./schema";
+import { allOf } from "./page";
 
 export const DAY_MS = 86_400_000;
 const STATEMENT_ROWS_PER_INSERT = 10;
@@ -207,7 +208,7 @@ export async function listRuns(db: Db, filter: { scope?: "day" | "cycle" | undef
   const rows = await db
     .select()
     .from(reconciliationRuns)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(allOf(conditions))
     .orderBy(desc(reconciliationRuns.updatedAt))
     .limit(filter.limit);
   return rows.map(runView);

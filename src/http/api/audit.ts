@@ -5,7 +5,7 @@ import { listAuditEvents } from "../../store/audit";
 import { database } from "../../store/client";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, jsonContent, limitQuery } from "../schemas";
+import { errorResponses, jsonContent, limitQuery, pageOf } from "../schemas";
 
 const auditEventSchema = z
   .object({
@@ -34,7 +34,7 @@ const listRoute = createRoute({
     }),
   },
   responses: {
-    200: jsonContent(z.object({ data: z.array(auditEventSchema), nextCursor: z.string().nullable() }), "A page of events"),
+    200: jsonContent(pageOf(auditEventSchema), "A page of events"),
     ...errorResponses,
   },
 });

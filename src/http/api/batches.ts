@@ -12,11 +12,10 @@ import { cancelBatch, createBatch, excludeItem, reconcileBatch, submitBatch } fr
 import { releaseApprovedBatch } from "../../services/release";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { currency, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../schemas";
+import { currency, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, reference } from "../schemas";
 import { deliverNotifications } from "../../services/notifications";
 import { batchListSchema, batchListView, batchSchema, batchView, decisionSchema, decisionView } from "../views/batches";
 
-const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 
 const createBatchRoute = createRoute({

@@ -10,7 +10,7 @@ import { database, type Db } from "../../store/client";
 import { addNote, exceptionView, getException, listExceptions } from "../../store/exceptions";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, humanText, jsonContent, limitQuery } from "../schemas";
+import { errorResponses, humanText, idParam, jsonContent, limitQuery, pageOf } from "../schemas";
 
 const exceptionSchema = z
   .object({
@@ -35,7 +35,6 @@ const exceptionSchema = z
 
 const noteSchema = z.object({ id: z.number().int(), at: z.string(), actorId: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string() });
 const withNotes = exceptionSchema.extend({ notes: z.array(noteSchema) }).openapi("ExceptionWithNotes");
-const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 const OPS_ROLES = ["admin", "auditor", "maker", "checker"] as const;
 
 const listRoute = createRoute({
@@ -53,7 +52,7 @@ const listRoute = createRoute({
       payoutId: z.string().max(100).optional(),
     }),
   },
-  responses: { 200: jsonContent(z.object({ data: z.array(exceptionSchema), nextCursor: z.string().nullable() }), "A page of tickets"), ...errorResponses },
+  responses: { 200: jsonContent(pageOf(exceptionSchema), "A page of tickets"), ...errorResponses },
 });
 
 const getRoute = createRoute({

@@ -11,7 +11,7 @@ import { isCalendarDate, journalText, startOfUtcDay } from "../../domain/journal
 import { assertManualRef, MAX_ENTRIES_PER_TRANSACTION } from "../../domain/ledger";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { amountPaise, currency, cursorQuery, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../schemas";
+import { amountPaise, currency, cursorQuery, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, pageOf, reference } from "../schemas";
 
 const ACCOUNT_TYPES = ["asset", "liability", "equity", "revenue", "expense"] as const;
 
@@ -92,14 +92,12 @@ const postTransactionRoute = createRoute({
   },
 });
 
-const txIdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
-
 const getTransactionRoute = createRoute({
   method: "get",
   path: "/transactions/{id}",
   tags: ["Ledger"],
   summary: "Read a transaction with its entries",
-  request: { params: txIdParam },
+  request: { params: idParam },
   responses: { 200: jsonContent(transactionSchema, "The transaction"), ...errorResponses },
 });
 
@@ -111,7 +109,7 @@ const reverseRoute = createRoute({
   description: "Posts the mirror-image transaction linked to the original. Posted entries are never changed; a transaction is reversed at most once.",
   middleware: [requireRole("admin")] as const,
   request: {
-    params: txIdParam,
+    params: idParam,
     headers: idempotencyHeader,
     body: {
       required: true,
@@ -132,7 +130,7 @@ const listAccountsRoute = createRoute({
   summary: "List accounts with balances",
   request: { query: z.object({ limit: limitQuery, cursor: cursorQuery, type: z.enum(ACCOUNT_TYPES).optional() }) },
   responses: {
-    200: jsonContent(z.object({ data: z.array(accountSchema), nextCursor: z.string().nullable() }), "A page of accounts"),
+    200: jsonContent(pageOf(accountSchema), "A page of accounts"),
     ...errorResponses,
   },
 });
@@ -172,7 +170,7 @@ const listEntriesRoute = createRoute({
     query: z.object({ limit: limitQuery, cursor: z.string().regex(/^\d{1,15}$/).optional() }),
   },
   responses: {
-    200: jsonContent(z.object({ data: z.array(entryRowSchema), nextCursor: z.string().nullable() }), "A page of entries"),
+    200: jsonContent(pageOf(entryRowSchema), "A page of entries"),
     ...errorResponses,
   },
 });

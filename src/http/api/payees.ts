@@ -6,7 +6,7 @@ import { createPayee, getPayeeRow, listPayees, payeeView, setVerification, updat
 import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES, VERIFICATION_STATUSES } from "../../domain/payees";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { cursorQuery, currency, errorResponses, humanText, idempotencyHeader, jsonContent, limitQuery, reference } from "../schemas";
+import { currency, cursorQuery, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, pageOf, reference } from "../schemas";
 
 const bankDetailsInput = z
   .object({
@@ -37,8 +37,6 @@ const payeeSchema = z
     updatedAt: z.string(),
   })
   .openapi("Payee");
-
-const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
 const createPayeeRoute = createRoute({
   method: "post",
@@ -79,7 +77,7 @@ const listPayeesRoute = createRoute({
     query: z.object({ limit: limitQuery, cursor: cursorQuery, externalId: z.string().max(100).optional(), type: z.enum(PAYEE_TYPES).optional() }),
   },
   responses: {
-    200: jsonContent(z.object({ data: z.array(payeeSchema), nextCursor: z.string().nullable() }), "A page of payees"),
+    200: jsonContent(pageOf(payeeSchema), "A page of payees"),
     ...errorResponses,
   },
 });

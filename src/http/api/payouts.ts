@@ -6,10 +6,8 @@ import { PAYOUT_STATUSES } from "../../domain/statuses";
 import { database } from "../../store/client";
 import { getPayout, listPayouts, payoutSummary, payoutTimeline } from "../../store/payouts";
 import { router } from "../router";
-import { errorResponses, jsonContent, limitQuery } from "../schemas";
+import { errorResponses, idParam, jsonContent, limitQuery, pageOf } from "../schemas";
 import { payoutEventSchema, payoutSchema, payoutView } from "../views/payouts";
-
-const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
 const listRoute = createRoute({
   method: "get",
@@ -25,7 +23,7 @@ const listRoute = createRoute({
       status: z.enum(PAYOUT_STATUSES).optional(),
     }),
   },
-  responses: { 200: jsonContent(z.object({ data: z.array(payoutSchema), nextCursor: z.string().nullable() }), "A page of payouts"), ...errorResponses },
+  responses: { 200: jsonContent(pageOf(payoutSchema), "A page of payouts"), ...errorResponses },
 });
 
 const summaryRoute = createRoute({

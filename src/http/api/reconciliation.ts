@@ -10,7 +10,7 @@ import { reconcileAndReport } from "../../services/daily-audit";
 import { STATEMENT_FORMATS } from "../../domain/statement";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, idempotencyHeader, jsonContent, reference } from "../schemas";
+import { errorResponses, idempotencyHeader, idParam, jsonContent, reference } from "../schemas";
 import { servicesFor } from "../../deps";
 
 const date = z
@@ -85,7 +85,7 @@ const getRunRoute = createRoute({
   tags: ["Reconciliation"],
   summary: "Read a reconciliation run",
   middleware: [requireRole("auditor", "admin")] as const,
-  request: { params: z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) }) },
+  request: { params: idParam },
   responses: { 200: jsonContent(runSchema, "The run"), ...errorResponses },
 });
 
@@ -113,7 +113,7 @@ const importRoute = createRoute({
   path: "/bank-statements",
   tags: ["Reconciliation"],
   summary: "Import a bank statement file",
-  description: "CSV with a column mapping (default: the layout in the README). The same file again is a no-op returning the first import.",
+  description: "CSV with a column mapping (default: the layout in docs/reconciliation.md). The same file again is a no-op returning the first import.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
