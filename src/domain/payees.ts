@@ -18,6 +18,10 @@ export interface BankDetails {
 }
 
 /** Shows only the last four digits, for audit records and pages. */
+/** Bank details as people may see them: the account number masked to its last four digits. */
+export const maskedBankDetails = (bank: BankDetails | null) =>
+  bank && { accountNumberMasked: maskAccountNumber(bank.accountNumber), ifsc: bank.ifsc, accountHolderName: bank.accountHolderName };
+
 export function maskAccountNumber(accountNumber: string): string {
   return `${"X".repeat(Math.max(0, accountNumber.length - 4))}${accountNumber.slice(-4)}`;
 }

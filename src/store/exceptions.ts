@@ -8,7 +8,7 @@ import type { ExceptionStatus } from "../domain/statuses";
 import { newId } from "../domain/ids";
 import { commit, type Db, nowIso, type Statements } from "./client";
 import { exceptionNotes, exceptions, notifications } from "./schema";
-import { allOf, keysetPage, mapPage } from "./page";
+import { allOf, keysetPage } from "./page";
 
 export type { ExceptionInput };
 
@@ -69,28 +69,6 @@ export async function openExceptionFor(db: Db, cause: string, subject: { payoutI
 
 export type ExceptionRow = typeof exceptions.$inferSelect;
 
-export function exceptionView(row: ExceptionRow) {
-  return {
-    id: row.id,
-    cause: row.cause,
-    status: row.status,
-    summary: row.summary,
-    payoutId: row.payoutId,
-    batchId: row.batchId,
-    itemId: row.itemId,
-    payeeId: row.payeeId,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    resolvedAt: row.resolvedAt,
-    resolvedBy: row.resolvedBy,
-    resolutionNote: row.resolutionNote,
-    retryStatus: row.retryStatus,
-    retryResult: row.retryResult ? (JSON.parse(row.retryResult) as Record<string, unknown>) : null,
-  };
-}
-export type ExceptionView = ReturnType<typeof exceptionView>;
-
 export async function getException(db: Db, id: string) {
   const row = await db.select().from(exceptions).where(eq(exceptions.id, id)).get();
   if (!row) throw notFound("exception_not_found", `Exception ${id} does not exist.`);
@@ -107,12 +85,11 @@ export async function listExceptions(
   if (filter.cause) conditions.push(eq(exceptions.cause, filter.cause));
   if (filter.payoutId) conditions.push(eq(exceptions.payoutId, filter.payoutId));
   if (filter.before) conditions.push(lt(exceptions.id, filter.before));
-  const page = await keysetPage(
+  return keysetPage(
     filter.limit,
     (n) => db.select().from(exceptions).where(allOf(conditions)).orderBy(desc(exceptions.id)).limit(n),
     (r) => r.id,
   );
-  return mapPage(page, exceptionView);
 }
 
 export async function addNote(db: Db, id: string, note: string, actorId: string) {

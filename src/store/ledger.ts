@@ -3,7 +3,7 @@
 // whatever the caller must record atomically with it. Either all of it is written or none.
 
 import { and, asc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
-import { type AccountRef, type AccountType, normalBalancePaise } from "../domain/accounts";
+import { type AccountRef, type AccountType } from "../domain/accounts";
 import { conflict, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import { newId } from "../domain/ids";
@@ -18,7 +18,7 @@ import {
 import type { Currency } from "../domain/money";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { accountCycleTotals, accounts, journalEntries, journalTransactions } from "./schema";
-import { allOf, keysetPage, mapPage } from "./page";
+import { allOf, keysetPage } from "./page";
 
 /** D1 binds at most 100 parameters per statement; entries have 7 columns. */
 const ENTRY_ROWS_PER_STATEMENT = 14;
@@ -236,38 +236,23 @@ export async function reverseTransaction(db: Db, originalId: string, reason: str
   );
 }
 
-export function accountView(row: typeof accounts.$inferSelect) {
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    currency: row.currency,
-    payeeId: row.payeeId,
-    debitsPostedPaise: row.debitsPostedPaise,
-    creditsPostedPaise: row.creditsPostedPaise,
-    balancePaise: normalBalancePaise(row.type as AccountType, row.debitsPostedPaise, row.creditsPostedPaise),
-    entryCount: row.entryCount,
-    createdAt: row.createdAt,
-  };
-}
-export type AccountView = ReturnType<typeof accountView>;
+export type AccountRow = typeof accounts.$inferSelect;
 
-export async function getAccount(db: Db, id: string): Promise<AccountView> {
+export async function getAccount(db: Db, id: string): Promise<AccountRow> {
   const row = await db.select().from(accounts).where(eq(accounts.id, id)).get();
   if (!row) throw notFound("account_not_found", `Account ${id} does not exist.`);
-  return accountView(row);
+  return row;
 }
 
 export async function listAccounts(db: Db, filter: { after?: string; type?: AccountType; limit: number }) {
   const conditions: SQL[] = [];
   if (filter.after) conditions.push(gt(accounts.id, filter.after));
   if (filter.type) conditions.push(eq(accounts.type, filter.type));
-  const page = await keysetPage(
+  return keysetPage(
     filter.limit,
     (n) => db.select().from(accounts).where(allOf(conditions)).orderBy(asc(accounts.id)).limit(n),
     (r) => r.id,
   );
-  return mapPage(page, accountView);
 }
 
 export async function listEntries(db: Db, accountId: string, filter: { after?: number; limit: number }) {
@@ -313,7 +298,7 @@ export async function trialBalance(db: Db) {
   return {
     balanced: totals.every((t) => t.differencePaise === 0),
     totals,
-    accounts: rows.filter((r) => r.entryCount > 0).map(accountView),
+    accounts: rows.filter((r) => r.entryCount > 0),
   };
 }
 

@@ -9,45 +9,23 @@ import {
   type BankDetails,
   bankDetailsEqual,
   maskAccountNumber,
+  maskedBankDetails,
   type PayeeType,
   type VerificationStatus,
 } from "../domain/payees";
 import { auditStatement } from "./audit";
 import { commit, type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { accounts, payees } from "./schema";
-import { allOf, keysetPage, mapPage } from "./page";
+import { allOf, keysetPage } from "./page";
 
-type PayeeRow = typeof payees.$inferSelect;
+export type PayeeRow = typeof payees.$inferSelect;
 
 export function bankDetailsOf(row: PayeeRow): BankDetails | null {
   if (row.bankAccountNumber === null || row.bankIfsc === null || row.bankAccountHolderName === null) return null;
   return { accountNumber: row.bankAccountNumber, ifsc: row.bankIfsc, accountHolderName: row.bankAccountHolderName };
 }
 
-export function payeeView(row: PayeeRow) {
-  const bank = bankDetailsOf(row);
-  return {
-    id: row.id,
-    type: row.type,
-    displayName: row.displayName,
-    email: row.email,
-    externalId: row.externalId,
-    bankDetails: bank && {
-      accountNumberMasked: maskAccountNumber(bank.accountNumber),
-      ifsc: bank.ifsc,
-      accountHolderName: bank.accountHolderName,
-    },
-    verificationStatus: row.bankVerificationStatus,
-    payableAccountId: row.payableAccountId,
-    version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-export type PayeeView = ReturnType<typeof payeeView>;
-
-const auditBank = (bank: BankDetails | null) =>
-  bank && { accountNumberMasked: maskAccountNumber(bank.accountNumber), ifsc: bank.ifsc, accountHolderName: bank.accountHolderName };
+const auditBank = maskedBankDetails;
 
 export interface NewPayee {
   type: PayeeType;
@@ -58,7 +36,7 @@ export interface NewPayee {
   bankDetails?: BankDetails | undefined;
 }
 
-export async function createPayee(db: Db, input: NewPayee, actorId: string): Promise<PayeeView> {
+export async function createPayee(db: Db, input: NewPayee, actorId: string): Promise<PayeeRow> {
   const id = newId("pe");
   const now = nowIso();
   const row: PayeeRow = {
@@ -102,7 +80,7 @@ export async function createPayee(db: Db, input: NewPayee, actorId: string): Pro
     }
     throw error;
   }
-  return payeeView(row);
+  return row;
 }
 
 /** Display names by payee id, for pages that list payees. */
@@ -122,12 +100,11 @@ export async function listPayees(db: Db, filter: { after?: string; externalId?: 
   if (filter.after) conditions.push(gt(payees.id, filter.after));
   if (filter.externalId) conditions.push(eq(payees.externalId, filter.externalId));
   if (filter.type) conditions.push(eq(payees.type, filter.type));
-  const page = await keysetPage(
+  return keysetPage(
     filter.limit,
     (n) => db.select().from(payees).where(allOf(conditions)).orderBy(asc(payees.id)).limit(n),
     (r) => r.id,
   );
-  return mapPage(page, payeeView);
 }
 
 export interface PayeeChanges {
@@ -140,7 +117,7 @@ export interface PayeeChanges {
  * Applies changes with optimistic concurrency on `version`. New bank details reset verification,
  * because money must never go to an account nobody has checked.
  */
-export async function updatePayee(db: Db, id: string, changes: PayeeChanges, actorId: string): Promise<PayeeView> {
+export async function updatePayee(db: Db, id: string, changes: PayeeChanges, actorId: string): Promise<PayeeRow> {
   const before = await getPayeeRow(db, id);
   const now = nowIso();
   const oldBank = bankDetailsOf(before);
@@ -168,7 +145,7 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
     changed.bankDetails = { from: auditBank(oldBank), to: auditBank(bankDetailsOf(after)) };
     changed.verificationStatus = { from: before.bankVerificationStatus, to: "unverified" };
   }
-  if (Object.keys(changed).length === 0) return payeeView(before);
+  if (Object.keys(changed).length === 0) return before;
 
   const [result] = await commit(db, [
     db
@@ -180,7 +157,7 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
   if (result.meta.changes !== 1) {
     throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");
   }
-  return payeeView(after);
+  return after;
 }
 
 export async function setVerification(
@@ -189,7 +166,7 @@ export async function setVerification(
   status: Exclude<VerificationStatus, "unverified">,
   note: string | undefined,
   actorId: string,
-): Promise<PayeeView> {
+): Promise<PayeeRow> {
   const before = await getPayeeRow(db, id);
   if (bankDetailsOf(before) === null) {
     throw conflict("bank_details_missing", "The payee has no bank details to verify.");
@@ -212,5 +189,5 @@ export async function setVerification(
   if (result.meta.changes !== 1) {
     throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");
   }
-  return payeeView(after);
+  return after;
 }

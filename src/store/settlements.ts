@@ -17,18 +17,7 @@ import { type Db, nowIso } from "./client";
 import { postTransaction } from "./ledger";
 import { accounts, settlements } from "./schema";
 
-type SettlementRow = typeof settlements.$inferSelect;
-
-export function settlementView(row: SettlementRow) {
-  const breakdown = breakdownOf(row);
-  return {
-    ...breakdown,
-    sellerPayablePaise: sellerPayablePaise(breakdown),
-    transactionId: row.transactionId,
-    actorId: row.actorId,
-    createdAt: row.createdAt,
-  };
-}
+export type SettlementRow = typeof settlements.$inferSelect;
 
 export function breakdownOf(row: SettlementRow): SettlementBreakdown {
   return {
@@ -55,7 +44,7 @@ export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: 
   const contentHash = await sha256Hex(canonical(s));
 
   const existing = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
-  if (existing) return { settlement: settlementView(sameOrConflict(existing, contentHash)), replayed: true };
+  if (existing) return { settlement: sameOrConflict(existing, contentHash), replayed: true };
 
   await assertPayee(db, s.sellerPayeeId, "seller", "sellerPayeeId", s.currency);
   if (s.deliveryPartnerPayeeId !== null) {
@@ -84,10 +73,10 @@ export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: 
     // An identical settlement won a race with this one; both callers see the same result.
     const winner = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
     if (!winner) throw conflict("external_ref_conflict", `order:${s.orderId}:settlement was posted without a settlement record.`);
-    return { settlement: settlementView(sameOrConflict(winner, contentHash)), replayed: true };
+    return { settlement: sameOrConflict(winner, contentHash), replayed: true };
   }
   const row = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
-  return { settlement: settlementView(row!), replayed: false };
+  return { settlement: row!, replayed: false };
 }
 
 function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow {
@@ -115,5 +104,5 @@ async function assertPayee(db: Db, payeeId: string, type: PayeeType, field: stri
 export async function getSettlement(db: Db, orderId: string) {
   const row = await db.select().from(settlements).where(eq(settlements.orderId, orderId)).get();
   if (!row) throw notFound("settlement_not_found", `No settlement for order ${orderId}.`);
-  return settlementView(row);
+  return row;
 }

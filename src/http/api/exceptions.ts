@@ -7,34 +7,13 @@ import { servicesFor } from "../../deps";
 import { EXCEPTION_STATUSES } from "../../domain/statuses";
 import { resolveException } from "../../services/exceptions";
 import { database, type Db } from "../../store/client";
-import { addNote, exceptionView, getException, listExceptions } from "../../store/exceptions";
+import { mapPage } from "../../store/page";
+import { addNote, getException, listExceptions } from "../../store/exceptions";
+import { exceptionSchema, exceptionView, withNotes, withNotesView } from "../views/exceptions";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { errorResponses, humanText, idParam, jsonContent, limitQuery, pageOf } from "../schemas";
 
-const exceptionSchema = z
-  .object({
-    id: z.string(),
-    cause: z.string(),
-    status: z.enum(EXCEPTION_STATUSES),
-    summary: z.string(),
-    payoutId: z.string().nullable(),
-    batchId: z.string().nullable(),
-    itemId: z.string().nullable(),
-    payeeId: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    resolvedAt: z.string().nullable(),
-    resolvedBy: z.string().nullable(),
-    resolutionNote: z.string().nullable(),
-    retryStatus: z.string().nullable(),
-    retryResult: z.record(z.string(), z.unknown()).nullable(),
-  })
-  .openapi("Exception");
-
-const noteSchema = z.object({ id: z.number().int(), at: z.string(), actorId: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string() });
-const withNotes = exceptionSchema.extend({ notes: z.array(noteSchema) }).openapi("ExceptionWithNotes");
 const OPS_ROLES = ["admin", "auditor", "maker", "checker"] as const;
 
 const listRoute = createRoute({
@@ -93,13 +72,12 @@ const statusRoute = createRoute({
   responses: { 200: jsonContent(withNotes, "The ticket after the change (and its retry's result)"), ...errorResponses },
 });
 
-const withNotesView = ({ row, notes }: Awaited<ReturnType<typeof getException>>) => ({ ...exceptionView(row), notes });
 const view = async (db: Db, id: string) => withNotesView(await getException(db, id));
 
 export const exceptionsRouter = router()
   .openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listExceptions(database(c.env.DB), { ...q, before: q.cursor }), 200);
+    return c.json(mapPage(await listExceptions(database(c.env.DB), { ...q, before: q.cursor }), exceptionView), 200);
   })
   .openapi(getRoute, async (c) => c.json(await view(database(c.env.DB), c.req.valid("param").id), 200))
   .openapi(noteRoute, async (c) => {

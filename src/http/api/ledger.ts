@@ -5,6 +5,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { TypedResponse } from "hono";
 import { database } from "../../store/client";
 import { getAccount, getTransaction, listAccounts, listEntries, postTransaction, reverseTransaction, trialBalance } from "../../store/ledger";
+import { mapPage } from "../../store/page";
+import { ACCOUNT_TYPES, accountSchema, accountView } from "../views/ledger";
 import { auditStatement } from "../../store/audit";
 import { accountPages, openingBalancePages, transactionPages } from "../../store/journal-export";
 import { isCalendarDate, journalText, startOfUtcDay } from "../../domain/journal-export";
@@ -12,23 +14,6 @@ import { assertManualRef, MAX_ENTRIES_PER_TRANSACTION } from "../../domain/ledge
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { amountPaise, currency, cursorQuery, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, pageOf, reference } from "../schemas";
-
-const ACCOUNT_TYPES = ["asset", "liability", "equity", "revenue", "expense"] as const;
-
-const accountSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    type: z.enum(ACCOUNT_TYPES),
-    currency: z.string(),
-    payeeId: z.string().nullable(),
-    debitsPostedPaise: z.number().int(),
-    creditsPostedPaise: z.number().int(),
-    balancePaise: z.number().int().openapi({ description: "On the account's normal side (debit for assets and expenses)." }),
-    entryCount: z.number().int(),
-    createdAt: z.string(),
-  })
-  .openapi("Account");
 
 const entrySchema = z
   .object({
@@ -260,9 +245,9 @@ export const ledgerRouter = router()
   })
   .openapi(listAccountsRoute, async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listAccounts(database(c.env.DB), { limit: q.limit, after: q.cursor, type: q.type }), 200);
+    return c.json(mapPage(await listAccounts(database(c.env.DB), { limit: q.limit, after: q.cursor, type: q.type }), accountView), 200);
   })
-  .openapi(getAccountRoute, async (c) => c.json(await getAccount(database(c.env.DB), c.req.valid("param").id), 200))
+  .openapi(getAccountRoute, async (c) => c.json(accountView(await getAccount(database(c.env.DB), c.req.valid("param").id)), 200))
   .openapi(listEntriesRoute, async (c) => {
     const q = c.req.valid("query");
     const page = await listEntries(database(c.env.DB), c.req.valid("param").id, {
@@ -271,7 +256,10 @@ export const ledgerRouter = router()
     });
     return c.json(page, 200);
   })
-  .openapi(trialBalanceRoute, async (c) => c.json(await trialBalance(database(c.env.DB)), 200))
+  .openapi(trialBalanceRoute, async (c) => {
+    const trial = await trialBalance(database(c.env.DB));
+    return c.json({ ...trial, accounts: trial.accounts.map(accountView) }, 200);
+  })
   .openapi(exportRoute, async (c) => {
     const { from, to } = c.req.valid("query");
     const db = database(c.env.DB);

@@ -2,8 +2,10 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../../store/client";
-import { createPayee, getPayeeRow, listPayees, payeeView, setVerification, updatePayee } from "../../store/payees";
-import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES, VERIFICATION_STATUSES } from "../../domain/payees";
+import { createPayee, getPayeeRow, listPayees, setVerification, updatePayee } from "../../store/payees";
+import { mapPage } from "../../store/page";
+import { payeeSchema, payeeView } from "../views/payees";
+import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES } from "../../domain/payees";
 import { router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { currency, cursorQuery, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, pageOf, reference } from "../schemas";
@@ -19,24 +21,6 @@ const bankDetailsInput = z
   })
   .strict()
   .openapi("BankDetailsInput");
-
-const payeeSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(PAYEE_TYPES),
-    displayName: z.string(),
-    email: z.string().nullable(),
-    externalId: z.string().nullable(),
-    bankDetails: z
-      .object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() })
-      .nullable(),
-    verificationStatus: z.enum(VERIFICATION_STATUSES),
-    payableAccountId: z.string(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("Payee");
 
 const createPayeeRoute = createRoute({
   method: "post",
@@ -147,22 +131,22 @@ const verifyRoute = createRoute({
 export const payeesRouter = router()
   .openapi(createPayeeRoute, async (c) => {
     const body = c.req.valid("json");
-    const payee = await createPayee(database(c.env.DB), body, c.get("actor").actorId);
+    const payee = payeeView(await createPayee(database(c.env.DB), body, c.get("actor").actorId));
     return c.json(payee, 201);
   })
   .openapi(listPayeesRoute, async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listPayees(database(c.env.DB), { ...q, after: q.cursor }), 200);
+    return c.json(mapPage(await listPayees(database(c.env.DB), { ...q, after: q.cursor }), payeeView), 200);
   })
   .openapi(getPayeeRoute, async (c) => {
     return c.json(payeeView(await getPayeeRow(database(c.env.DB), c.req.valid("param").id)), 200);
   })
   .openapi(updatePayeeRoute, async (c) => {
-    const payee = await updatePayee(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId);
+    const payee = payeeView(await updatePayee(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId));
     return c.json(payee, 200);
   })
   .openapi(verifyRoute, async (c) => {
     const { status, note } = c.req.valid("json");
-    const payee = await setVerification(database(c.env.DB), c.req.valid("param").id, status, note, c.get("actor").actorId);
+    const payee = payeeView(await setVerification(database(c.env.DB), c.req.valid("param").id, status, note, c.get("actor").actorId));
     return c.json(payee, 200);
   });

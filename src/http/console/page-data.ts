@@ -5,7 +5,8 @@ import { listDailyReports } from "../../store/audit-report";
 import { getBatch } from "../../store/batches";
 import { activeExceptionCounts, attemptsOfItem, batchCountsByStatus, payoutTotalsByStatus } from "../../store/console-reads";
 import type { Db } from "../../store/client";
-import { exceptionView, getException, listExceptions } from "../../store/exceptions";
+import { getException, listExceptions } from "../../store/exceptions";
+import { exceptionView } from "../views/exceptions";
 import { bankDetailsOf, getPayeeRow, payeeNames } from "../../store/payees";
 import { getPayout, listPayouts, payoutTimeline } from "../../store/payouts";
 import { BATCH_STATUSES, PAYOUT_STATUSES } from "../../domain/statuses";
@@ -61,7 +62,7 @@ export async function payoutPageData(db: Db, id: string) {
     payout: { ...payoutView(row), retryOf: row.retryOf },
     payeeName: (await payeeNames(db, [row.payeeId]))[row.payeeId] ?? null,
     events: await payoutTimeline(db, row.id),
-    exceptions: (await listExceptions(db, { payoutId: row.id, limit: PAGE_SIZE })).data,
+    exceptions: (await listExceptions(db, { payoutId: row.id, limit: PAGE_SIZE })).data.map(exceptionView),
     attempts,
   };
 }
@@ -72,7 +73,7 @@ export async function activeExceptions(db: Db, cause: string | undefined, before
     (["open", "in_progress"] as const).map((status) => listExceptions(db, { status, cause, before, limit: PAGE_SIZE })),
   );
   const merged = [...open!.data, ...working!.data].sort((a, b) => (a.id < b.id ? 1 : -1));
-  const data = merged.slice(0, PAGE_SIZE);
+  const data = merged.slice(0, PAGE_SIZE).map(exceptionView);
   const more = merged.length > PAGE_SIZE || open!.nextCursor !== null || working!.nextCursor !== null;
   return { data, nextCursor: more && data.length > 0 ? data[data.length - 1]!.id : null };
 }

@@ -8,6 +8,7 @@ import { getDailyReport, listDailyReports, reportCsv } from "../../store/audit-r
 import { listBatches } from "../../store/batches";
 import { database } from "../../store/client";
 import { addNote, listExceptions } from "../../store/exceptions";
+import { mapPage } from "../../store/page";
 import { BATCH_STATUSES } from "../../domain/statuses";
 import { DomainError } from "../../domain/errors";
 import { servicesFor } from "../../deps";
@@ -17,6 +18,7 @@ import { type FormRefusal, formPost } from "../middleware/forms";
 import { consoleHeaders, noStore } from "../middleware/page-headers";
 import { humanText } from "../schemas";
 import { batchListView } from "../views/batches";
+import { exceptionView } from "../views/exceptions";
 import { signInPages } from "./login";
 import { activeExceptions, batchPageData, dashboardData, exceptionPageData, KNOWN_CAUSES, PAGE_SIZE, payoutPageData } from "./page-data";
 import { AuditListPage, AuditReportPage } from "./pages/audit";
@@ -88,7 +90,7 @@ const consolePages = new Hono<OpsEnv>()
     const page =
       status === "active"
         ? await activeExceptions(db, cause, before)
-        : await listExceptions(db, { status: status === "all" ? undefined : status, cause, before, limit: PAGE_SIZE });
+        : mapPage(await listExceptions(db, { status: status === "all" ? undefined : status, cause, before, limit: PAGE_SIZE }), exceptionView);
     const nextHref = page.nextCursor ? `/ops/exceptions?${new URLSearchParams({ status, ...(cause ? { cause } : {}), before: page.nextCursor })}` : null;
     const causes = cause && !KNOWN_CAUSES.includes(cause) ? [...KNOWN_CAUSES, cause] : KNOWN_CAUSES;
     return c.html(<ExceptionListPage viewer={c.get("viewer")} filter={{ status, cause }} causes={causes} rows={page.data} nextHref={nextHref} />);

@@ -2,7 +2,7 @@
 // z.infer, the type its view function must return, for the API, the console and approval pages.
 
 import { z } from "@hono/zod-openapi";
-import { maskAccountNumber } from "../../domain/payees";
+import { maskedBankDetails } from "../../domain/payees";
 import { BATCH_STATUSES } from "../../domain/statuses";
 import { type BatchRow, itemBank, itemChecks, itemOrders, type ItemRow, type LoadedBatch } from "../../store/batches";
 import type { Page } from "../../store/page";
@@ -73,7 +73,7 @@ export function itemView(row: ItemRow): ItemView {
     reconciliation: itemChecks(row),
     reconciledAt: row.reconciledAt,
     exclusionReason: row.exclusionReason,
-    bankDetails: bank && { accountNumberMasked: maskAccountNumber(bank.accountNumber), ifsc: bank.ifsc, accountHolderName: bank.accountHolderName },
+    bankDetails: maskedBankDetails(bank),
   };
 }
 

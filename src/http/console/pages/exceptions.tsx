@@ -2,7 +2,7 @@
 // that move it (resolving runs the same retry as the API does).
 
 import type { FC } from "hono/jsx";
-import type { ExceptionView } from "../../../store/exceptions";
+import type { ExceptionView } from "../../views/exceptions";
 import { statusLabel } from "../../pages/format";
 import { Id, Scroll, Status, Time } from "../../pages/layout";
 import { canAddNotes, canMoveExceptions, OpsLayout, type Viewer } from "./shell";

@@ -2,7 +2,7 @@
 // poll and ledger posting, with who did it and when), linked to its batch and its exceptions.
 
 import type { Child, FC } from "hono/jsx";
-import type { ExceptionView } from "../../../store/exceptions";
+import type { ExceptionView } from "../../views/exceptions";
 import type { payoutTimeline } from "../../../store/payouts";
 import type { payoutView } from "../../views/payouts";
 import { formatPaise } from "../../../domain/money";
