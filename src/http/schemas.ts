@@ -31,11 +31,12 @@ export const reference = (max = 120) =>
 export const humanText = (max: number) =>
   z
     .string()
+    // Control characters have no place in names and reasons; they break logs, CSVs and pages.
+    // Checked before trimming, so a stray CR or tab at either end is refused, not quietly cut off.
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters")
     .trim()
     .min(1)
-    .max(max)
-    // Control characters have no place in names and reasons; they break logs, CSVs and pages.
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+    .max(max);
 
 export const errorSchema = z
   .object({
