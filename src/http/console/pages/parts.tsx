@@ -3,7 +3,7 @@
 
 import type { Child, FC } from "hono/jsx";
 import { formatPaise } from "../../../domain/money";
-import type { Tone } from "../../pages/format";
+import { statusLabel, type Tone } from "../../pages/format";
 import { Scroll, Status, Time } from "../../pages/layout";
 
 /** A section of a page: the label names it for screen readers, the title (when given) heads it on screen. */
@@ -76,6 +76,26 @@ export const CountRows: FC<{ rows: ReadonlyArray<readonly [Child, number]> }> = 
   </Table>
 );
 
+/** A smaller, muted line under a value: an id, a time, a count. */
+export const Beneath: FC<{ children?: Child }> = ({ children }) => <div class="small muted">{children}</div>;
+
+/** A status in a table cell with the time it was reached beneath. */
+export const StatusCell: FC<{ value: string; at: string }> = ({ value, at }) => (
+  <td>
+    <Status value={value} />
+    <Beneath>
+      <Time iso={at} />
+    </Beneath>
+  </td>
+);
+
+/** The link that names a row, in bold. */
+export const RowLink: FC<{ href: string; children?: Child }> = ({ href, children }) => (
+  <a href={href}>
+    <strong>{children}</strong>
+  </a>
+);
+
 /** One term and its value in a definition list. */
 export const Fact: FC<{ term: string; testId?: string; children?: Child }> = ({ term, testId, children }) => (
   <>
@@ -101,6 +121,47 @@ export const Crumbs: FC<{ trail: ReadonlyArray<readonly [href: string, label: Ch
       </>
     ))}
   </p>
+);
+
+/** The link to the next, older page of a list, when there is one. */
+export const Pager: FC<{ href: string | null; label: string }> = ({ href, label }) =>
+  href ? (
+    <p class="pager">
+      <span />
+      <a href={href}>{label} →</a>
+    </p>
+  ) : null;
+
+/** A list's filter form: it reloads the page with the choices in the query string. */
+export const Filters: FC<{ action: string; label: string; children?: Child }> = ({ action, label, children }) => (
+  <form class="card filters" method="get" action={action} aria-label={label}>
+    {children}
+    <button class="secondary small" type="submit">
+      Filter
+    </button>
+  </form>
+);
+
+/** One filter as a labelled select; "any" (the empty value) first when the filter may be left off. */
+export const Choice: FC<{
+  name: string;
+  label: string;
+  options: readonly string[];
+  selected: string | undefined;
+  any?: boolean;
+  optionLabel?: (value: string) => string;
+}> = ({ name, label, options, selected, any, optionLabel = statusLabel }) => (
+  <div>
+    <label for={name}>{label}</label>
+    <select id={name} name={name}>
+      {any && <option value="">any</option>}
+      {options.map((o) => (
+        <option value={o} selected={selected === o}>
+          {optionLabel(o)}
+        </option>
+      ))}
+    </select>
+  </div>
 );
 
 /** Payouts and their amounts by status, as the daily figures count them. */
