@@ -96,6 +96,13 @@ export const RowLink: FC<{ href: string; children?: Child }> = ({ href, children
   </a>
 );
 
+/** An identifier shown whole as code, linking to its own page. */
+export const CodeLink: FC<{ href: string; value: string; testId?: string }> = ({ href, value, testId }) => (
+  <a href={href} data-testid={testId}>
+    <code>{value}</code>
+  </a>
+);
+
 /** One term and its value in a definition list. */
 export const Fact: FC<{ term: string; testId?: string; children?: Child }> = ({ term, testId, children }) => (
   <>
@@ -132,6 +139,9 @@ export const Pager: FC<{ href: string | null; label: string }> = ({ href, label 
     </p>
   ) : null;
 
+/** The CSRF token every console form posts back. */
+export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf" value={token} />;
+
 /** A list's filter form: it reloads the page with the choices in the query string. */
 export const Filters: FC<{ action: string; label: string; children?: Child }> = ({ action, label, children }) => (
   <form class="card filters" method="get" action={action} aria-label={label}>
@@ -162,6 +172,15 @@ export const Choice: FC<{
       ))}
     </select>
   </div>
+);
+
+/** A form that changes something, as a card with its heading and the CSRF token. */
+export const PostCard: FC<{ action: string; title: string; csrfToken: string; children?: Child }> = ({ action, title, csrfToken, children }) => (
+  <form class="card" method="post" action={action} aria-label={title}>
+    <h2>{title}</h2>
+    <Csrf token={csrfToken} />
+    {children}
+  </form>
 );
 
 /** Payouts and their amounts by status, as the daily figures count them. */
