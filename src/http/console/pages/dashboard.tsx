@@ -3,7 +3,9 @@
 import type { FC } from "hono/jsx";
 import type { DailyAuditReport } from "../../../store/audit-report";
 import { formatPaise } from "../../../domain/money";
-import { Scroll, Status, Time } from "../../pages/layout";
+import { Scroll, Status } from "../../pages/layout";
+import { Balanced } from "./audit";
+import { Card, CountRows, Fact, IfAny, StatusTotals, TimeFact } from "./parts";
 import { OpsLayout, type Viewer } from "./shell";
 
 export interface DashboardData {
@@ -15,117 +17,86 @@ export interface DashboardData {
   latestReport: { date: string; generatedAt: string; report: DailyAuditReport } | null | "forbidden";
 }
 
-export const DashboardPage: FC<{ viewer: Viewer; data: DashboardData }> = ({ viewer, data }) => {
-  const activeExceptions = data.openExceptions.open + data.openExceptions.inProgress;
-  const todayTotal = data.today.byStatus.reduce((s, r) => s + r.amountPaise, 0);
-  const todayCount = data.today.byStatus.reduce((s, r) => s + r.count, 0);
-  return (
-    <OpsLayout title="Dashboard" viewer={viewer} section="dashboard">
-      <h1>Dashboard</h1>
-      <div class="grid">
-        <section class={`card stat ${activeExceptions > 0 ? "attention" : ""}`} aria-label="Open exceptions">
-          <h2>Exceptions needing a person</h2>
-          <p class="big">
-            <a href="/ops/exceptions" data-testid="open-exceptions">
-              {activeExceptions}
-            </a>
-          </p>
-          <p class="muted small">
-            {data.openExceptions.open} open · {data.openExceptions.inProgress} in progress
-          </p>
-        </section>
+export const DashboardPage: FC<{ viewer: Viewer; data: DashboardData }> = ({ viewer, data }) => (
+  <OpsLayout title="Dashboard" viewer={viewer} section="dashboard">
+    <h1>Dashboard</h1>
+    <div class="grid">
+      <OpenExceptions {...data.openExceptions} />
+      <BatchesByStatus batches={data.batchesByStatus} />
+      <TodaysPayouts {...data.today} />
+      <LatestReport latest={data.latestReport} />
+    </div>
+  </OpsLayout>
+);
 
-        <section class="card" aria-label="Batches by status">
-          <h2>Batches by status</h2>
-          {data.batchesByStatus.length === 0 ? (
-            <p class="muted">No batches yet.</p>
-          ) : (
-            <table>
-              <tbody>
-                {data.batchesByStatus.map((b) => (
-                  <tr>
-                    <td>
-                      <a href={`/ops/batches?status=${b.status}`}>
-                        <Status value={b.status} />
-                      </a>
-                    </td>
-                    <td class="num">{b.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
+const OpenExceptions: FC<DashboardData["openExceptions"]> = ({ open, inProgress }) => (
+  <Card label="Open exceptions" class={`stat ${open + inProgress > 0 ? "attention" : ""}`}>
+    <h2>Exceptions needing a person</h2>
+    <p class="big">
+      <a href="/ops/exceptions" data-testid="open-exceptions">
+        {open + inProgress}
+      </a>
+    </p>
+    <p class="muted small">
+      {open} open · {inProgress} in progress
+    </p>
+  </Card>
+);
 
-        <section class="card" aria-label="Today's payouts">
-          <h2>Payouts created today</h2>
-          <p class="muted small">
-            Audit day {data.today.date} (UTC, from 05:30 IST): {todayCount} payouts, {formatPaise(todayTotal)}
-          </p>
-          {data.today.byStatus.length === 0 ? (
-            <p class="muted">None yet today.</p>
-          ) : (
-            <Scroll>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Status</th>
-                    <th class="num">Payouts</th>
-                    <th class="num">Amount</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.today.byStatus.map((r) => (
-                    <tr>
-                      <td>
-                        <Status value={r.status} />
-                      </td>
-                      <td class="num">{r.count}</td>
-                      <td class="num">{formatPaise(r.amountPaise)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </Scroll>
-          )}
-        </section>
+const BatchesByStatus: FC<{ batches: DashboardData["batchesByStatus"] }> = ({ batches }) => (
+  <Card label="Batches by status" title="Batches by status">
+    <IfAny count={batches.length} none="No batches yet.">
+      <CountRows
+        rows={batches.map((b) => [
+          <a href={`/ops/batches?status=${b.status}`}>
+            <Status value={b.status} />
+          </a>,
+          b.count,
+        ])}
+      />
+    </IfAny>
+  </Card>
+);
 
-        <section class="card" aria-label="Latest daily audit report">
-          <h2>Latest daily audit report</h2>
-          {data.latestReport === "forbidden" ? (
-            <p class="muted">Audit reports are for the auditor and admin roles.</p>
-          ) : data.latestReport === null ? (
-            <p class="muted">No report generated yet.</p>
-          ) : (
-            <ReportSummary {...data.latestReport} />
-          )}
-        </section>
-      </div>
-    </OpsLayout>
-  );
-};
+const TodaysPayouts: FC<DashboardData["today"]> = ({ date, byStatus }) => (
+  <Card label="Today's payouts" title="Payouts created today">
+    <p class="muted small">
+      Audit day {date} (UTC, from 05:30 IST): {byStatus.reduce((s, r) => s + r.count, 0)} payouts,{" "}
+      {formatPaise(byStatus.reduce((s, r) => s + r.amountPaise, 0))}
+    </p>
+    <IfAny count={byStatus.length} none="None yet today.">
+      <Scroll>
+        <StatusTotals rows={byStatus} />
+      </Scroll>
+    </IfAny>
+  </Card>
+);
+
+const LatestReport: FC<{ latest: DashboardData["latestReport"] }> = ({ latest }) => (
+  <Card label="Latest daily audit report" title="Latest daily audit report">
+    {latest === "forbidden" ? (
+      <p class="muted">Audit reports are for the auditor and admin roles.</p>
+    ) : latest === null ? (
+      <p class="muted">No report generated yet.</p>
+    ) : (
+      <ReportSummary {...latest} />
+    )}
+  </Card>
+);
 
 const ReportSummary: FC<{ date: string; generatedAt: string; report: DailyAuditReport }> = ({ date, generatedAt, report }) => (
   <>
     <p>
-      <a href={`/ops/audit/${date}`}>{date}</a>{" "}
-      <Status value={report.balanced ? "balanced" : "not_balanced"} tone={report.balanced ? "ok" : "bad"} />
+      <a href={`/ops/audit/${date}`}>{date}</a> <Balanced report={report} />
     </p>
     <dl>
-      <dt>Initiated</dt>
-      <dd>
+      <Fact term="Initiated">
         {report.initiated.count} · {formatPaise(report.initiated.amountPaise)}
-      </dd>
-      <dt>Debited at bank</dt>
-      <dd>{formatPaise(report.debitedAtBankPaise)}</dd>
-      <dt>Credited in ledger</dt>
-      <dd>{formatPaise(report.creditedInLedgerPaise)}</dd>
-      <dt>Mismatches</dt>
-      <dd>{report.mismatches.count}</dd>
-      <dt>Generated</dt>
-      <dd>
-        <Time iso={generatedAt} />
-      </dd>
+      </Fact>
+      <Fact term="Debited at bank">{formatPaise(report.debitedAtBankPaise)}</Fact>
+      <Fact term="Credited in ledger">{formatPaise(report.creditedInLedgerPaise)}</Fact>
+      <Fact term="Mismatches">{report.mismatches.count}</Fact>
+      <TimeFact term="Generated" iso={generatedAt} />
     </dl>
   </>
 );

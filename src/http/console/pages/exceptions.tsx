@@ -4,7 +4,8 @@
 import type { FC } from "hono/jsx";
 import type { ExceptionView } from "../../views/exceptions";
 import { statusLabel } from "../../pages/format";
-import { Id, Scroll, Status, Time } from "../../pages/layout";
+import { Id, Status, Time } from "../../pages/layout";
+import { Beneath, Card, Choice, CodeLink, Crumbs, Fact, Filters, IfAny, Pager, PostCard, RowLink, StatusCell, TableCard, TimeFact } from "./parts";
 import { canAddNotes, canMoveExceptions, OpsLayout, type Viewer } from "./shell";
 
 /** The list's status filter: "active" (the default) is open and in progress together. */
@@ -22,78 +23,41 @@ export interface ExceptionListProps {
 export const ExceptionListPage: FC<ExceptionListProps> = ({ viewer, filter, causes, rows, nextHref }) => (
   <OpsLayout title="Exceptions" viewer={viewer} section="exceptions">
     <h1>Exceptions</h1>
-    <form class="card filters" method="get" action="/ops/exceptions" aria-label="Filter exceptions">
-      <div>
-        <label for="status">Status</label>
-        <select id="status" name="status">
-          {EXCEPTION_FILTERS.map((s) => (
-            <option value={s} selected={filter.status === s}>
-              {s === "active" ? "open or in progress" : statusLabel(s)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="cause">Cause</label>
-        <select id="cause" name="cause">
-          <option value="">any</option>
-          {causes.map((c) => (
-            <option value={c} selected={filter.cause === c}>
-              {statusLabel(c)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <button class="secondary small" type="submit">
-        Filter
-      </button>
-    </form>
-    <section class="card" aria-label="Exception list">
-      {rows.length === 0 ? (
-        <p class="muted">No exceptions match.</p>
-      ) : (
-        <Scroll label="Exceptions">
-          <table data-testid="exceptions">
-            <thead>
-              <tr>
-                <th>Exception</th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr data-exception={e.id}>
-                  <td class="summary">
-                    <a href={`/ops/exceptions/${e.id}`}>
-                      <strong>{statusLabel(e.cause)}</strong>
-                    </a>
-                    <div class="small">{e.summary}</div>
-                    {e.payoutId && (
-                      <div class="small muted">
-                        Payout <Id value={e.payoutId} href={`/ops/payouts/${e.payoutId}`} />
-                      </div>
-                    )}
-                  </td>
-                  <td>
-                    <Status value={e.status} />
-                    <div class="small muted">
-                      <Time iso={e.createdAt} />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
-      )}
-      {nextHref && (
-        <p class="pager">
-          <span />
-          <a href={nextHref}>Older exceptions →</a>
-        </p>
-      )}
-    </section>
+    <Filters action="/ops/exceptions" label="Filter exceptions">
+      <Choice name="status" label="Status" options={EXCEPTION_FILTERS} selected={filter.status} optionLabel={filterLabel} />
+      <Choice name="cause" label="Cause" options={causes} selected={filter.cause} any />
+    </Filters>
+    <TableCard
+      label="Exception list"
+      count={rows.length}
+      none="No exceptions match."
+      table="Exceptions"
+      columns={["Exception", "Status"]}
+      testId="exceptions"
+      footer={<Pager href={nextHref} label="Older exceptions" />}
+    >
+      {rows.map((e) => (
+        <ExceptionRow exception={e} />
+      ))}
+    </TableCard>
   </OpsLayout>
+);
+
+const filterLabel = (s: string) => (s === "active" ? "open or in progress" : statusLabel(s));
+
+const ExceptionRow: FC<{ exception: ExceptionView }> = ({ exception: e }) => (
+  <tr data-exception={e.id}>
+    <td class="summary">
+      <RowLink href={`/ops/exceptions/${e.id}`}>{statusLabel(e.cause)}</RowLink>
+      <div class="small">{e.summary}</div>
+      {e.payoutId && (
+        <Beneath>
+          Payout <Id value={e.payoutId} href={`/ops/payouts/${e.payoutId}`} />
+        </Beneath>
+      )}
+    </td>
+    <StatusCell value={e.status} at={e.createdAt} />
+  </tr>
 );
 
 export interface ExceptionNote {
@@ -127,167 +91,146 @@ export interface ExceptionPageProps {
 
 export const ExceptionPage: FC<ExceptionPageProps> = ({ viewer, exception: e, payee, resolveEffect, outcome, draft }) => {
   const closed = e.status === "resolved" || e.status === "dismissed";
-  const action = `/ops/exceptions/${e.id}`;
   return (
     <OpsLayout title={`Exception ${statusLabel(e.cause)}`} viewer={viewer} section="exceptions">
-      <p class="muted small">
-        <a href="/ops/exceptions">Exceptions</a> /
-      </p>
+      <Crumbs trail={[["/ops/exceptions", "Exceptions"]]} />
       <h1>
         {statusLabel(e.cause)} <Status value={e.status} testId="exception-status" />
       </h1>
-      {outcome && (
-        <div class={`notice ${outcome.tone}`} role={outcome.tone === "bad" ? "alert" : "status"}>
-          <p>
-            {outcome.title && <strong>{outcome.title}: </strong>}
-            <span data-testid="outcome-message">{outcome.message}</span>
-          </p>
-        </div>
-      )}
+      {outcome && <Outcome {...outcome} />}
       {(e.retryResult || e.retryStatus === "pending") && <RetryResult exception={e} />}
-
-      <section class="card" aria-label="Summary">
-        <p data-testid="exception-summary">{e.summary}</p>
-        <dl>
-          <dt>Exception</dt>
-          <dd>
-            <code>{e.id}</code>
-          </dd>
-          {e.payoutId && (
-            <>
-              <dt>Payout</dt>
-              <dd>
-                <a href={`/ops/payouts/${e.payoutId}`} data-testid="payout-link">
-                  <code>{e.payoutId}</code>
-                </a>
-              </dd>
-            </>
-          )}
-          {e.batchId && (
-            <>
-              <dt>Batch</dt>
-              <dd>
-                <a href={`/ops/batches/${e.batchId}`}>
-                  <code>{e.batchId}</code>
-                </a>
-              </dd>
-            </>
-          )}
-          {payee && (
-            <>
-              <dt>Payee</dt>
-              <dd>
-                {payee.displayName} · <code>{payee.id}</code>
-              </dd>
-              <dt>Bank details now</dt>
-              <dd data-testid="payee-bank">
-                {payee.accountNumberMasked ? `${payee.accountNumberMasked} · ${payee.ifsc}` : "none"}{" "}
-                <Status value={payee.verificationStatus} tone={payee.verificationStatus === "verified" ? "ok" : "warn"} />
-              </dd>
-            </>
-          )}
-          <dt>Opened</dt>
-          <dd>
-            <Time iso={e.createdAt} />
-          </dd>
-          <dt>Updated</dt>
-          <dd>
-            <Time iso={e.updatedAt} />
-          </dd>
-          {e.resolvedAt && (
-            <>
-              <dt>Closed</dt>
-              <dd>
-                <Time iso={e.resolvedAt} /> by {e.resolvedBy}
-              </dd>
-            </>
-          )}
-        </dl>
-      </section>
-
-      <section class="card" aria-label="Details">
-        <h2>Details</h2>
-        {Object.keys(e.details).length === 0 ? (
-          <p class="muted">No details.</p>
-        ) : (
-          <dl>
-            {Object.entries(e.details).map(([k, v]) => (
-              <>
-                <dt>{k}</dt>
-                <dd>{detailValue(v)}</dd>
-              </>
-            ))}
-          </dl>
-        )}
-      </section>
-
-      <section class="card" aria-label="Notes">
-        <h2>Notes</h2>
-        {e.notes.length === 0 ? (
-          <p class="muted">No notes yet.</p>
-        ) : (
-          <ol class="timeline notes">
-            {e.notes.map((n) => (
-              <li data-kind={n.toStatus ? "state_change" : "note"} data-to={n.toStatus ?? undefined}>
-                <div class="small muted">
-                  <Time iso={n.at} /> · {n.actorId}
-                  {n.toStatus && (
-                    <>
-                      {" "}
-                      · {n.fromStatus && <Status value={n.fromStatus} />} → <Status value={n.toStatus} />
-                    </>
-                  )}
-                </div>
-                <div class="note">{n.note}</div>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
-
-      {!closed && canMoveExceptions(viewer) && (
-        <form class="card" method="post" action={`${action}/status`} aria-label="Work this exception">
-          <h2>Work this exception</h2>
-          <input type="hidden" name="csrf" value={viewer.csrfToken} />
-          <p class="muted small">{resolveEffect}</p>
-          <label for="status-note">Note (required)</label>
-          <textarea id="status-note" name="note" required maxlength={2000}>
-            {draft ?? ""}
-          </textarea>
-          <div class="actions spaced">
-            <button class="approve" type="submit" name="status" value="resolved">
-              Resolve
-            </button>
-            {e.status === "open" && (
-              <button class="secondary" type="submit" name="status" value="in_progress">
-                Move to in progress
-              </button>
-            )}
-            <button class="reject" type="submit" name="status" value="dismissed">
-              Dismiss
-            </button>
-          </div>
-        </form>
-      )}
-      {canAddNotes(viewer) && (
-        <form class="card" method="post" action={`${action}/notes`} aria-label="Add a note">
-          <h2>Add a note</h2>
-          <input type="hidden" name="csrf" value={viewer.csrfToken} />
-          <label for="note">Note</label>
-          <textarea id="note" name="note" required maxlength={2000}></textarea>
-          <div class="actions spaced">
-            <button class="secondary" type="submit">
-              Add note
-            </button>
-          </div>
-        </form>
-      )}
+      <ExceptionSummary exception={e} payee={payee} />
+      <Details details={e.details} />
+      <Notes notes={e.notes} />
+      {!closed && canMoveExceptions(viewer) && <StatusForm viewer={viewer} exception={e} resolveEffect={resolveEffect} draft={draft} />}
+      {canAddNotes(viewer) && <NoteForm viewer={viewer} exception={e} />}
       {!canMoveExceptions(viewer) && !closed && (
         <p class="muted small">Moving, resolving and dismissing exceptions needs the admin role.</p>
       )}
     </OpsLayout>
   );
 };
+
+const Outcome: FC<NonNullable<ExceptionPageProps["outcome"]>> = ({ tone, title, message }) => (
+  <div class={`notice ${tone}`} role={tone === "bad" ? "alert" : "status"}>
+    <p>
+      {title && <strong>{title}: </strong>}
+      <span data-testid="outcome-message">{message}</span>
+    </p>
+  </div>
+);
+
+const ExceptionSummary: FC<{ exception: ExceptionView; payee: PayeeFacts | null }> = ({ exception: e, payee }) => (
+  <Card label="Summary">
+    <p data-testid="exception-summary">{e.summary}</p>
+    <dl>
+      <Fact term="Exception">
+        <code>{e.id}</code>
+      </Fact>
+      {e.payoutId && (
+        <Fact term="Payout">
+          <CodeLink href={`/ops/payouts/${e.payoutId}`} value={e.payoutId} testId="payout-link" />
+        </Fact>
+      )}
+      {e.batchId && (
+        <Fact term="Batch">
+          <CodeLink href={`/ops/batches/${e.batchId}`} value={e.batchId} />
+        </Fact>
+      )}
+      {payee && <PayeeNow payee={payee} />}
+      <TimeFact term="Opened" iso={e.createdAt} />
+      <TimeFact term="Updated" iso={e.updatedAt} />
+      {e.resolvedAt && (
+        <Fact term="Closed">
+          <Time iso={e.resolvedAt} /> by {e.resolvedBy}
+        </Fact>
+      )}
+    </dl>
+  </Card>
+);
+
+/** The payee as they are now, which may differ from what the failed payout was sent to. */
+const PayeeNow: FC<{ payee: PayeeFacts }> = ({ payee }) => (
+  <>
+    <Fact term="Payee">
+      {payee.displayName} · <code>{payee.id}</code>
+    </Fact>
+    <Fact term="Bank details now" testId="payee-bank">
+      {payee.accountNumberMasked ? `${payee.accountNumberMasked} · ${payee.ifsc}` : "none"}{" "}
+      <Status value={payee.verificationStatus} tone={payee.verificationStatus === "verified" ? "ok" : "warn"} />
+    </Fact>
+  </>
+);
+
+const Details: FC<{ details: ExceptionView["details"] }> = ({ details }) => (
+  <Card label="Details" title="Details">
+    <IfAny count={Object.keys(details).length} none="No details.">
+      <dl>
+        {Object.entries(details).map(([k, v]) => (
+          <Fact term={k}>{detailValue(v)}</Fact>
+        ))}
+      </dl>
+    </IfAny>
+  </Card>
+);
+
+const Notes: FC<{ notes: ExceptionNote[] }> = ({ notes }) => (
+  <Card label="Notes" title="Notes">
+    <IfAny count={notes.length} none="No notes yet.">
+      <ol class="timeline notes">
+        {notes.map((n) => (
+          <li data-kind={n.toStatus ? "state_change" : "note"} data-to={n.toStatus ?? undefined}>
+            <Beneath>
+              <Time iso={n.at} /> · {n.actorId}
+              {n.toStatus && (
+                <>
+                  {" "}
+                  · {n.fromStatus && <Status value={n.fromStatus} />} → <Status value={n.toStatus} />
+                </>
+              )}
+            </Beneath>
+            <div class="note">{n.note}</div>
+          </li>
+        ))}
+      </ol>
+    </IfAny>
+  </Card>
+);
+
+const StatusForm: FC<{ viewer: Viewer; exception: ExceptionView; resolveEffect: string; draft: string | undefined }> = ({ viewer, exception: e, resolveEffect, draft }) => (
+  <PostCard action={`/ops/exceptions/${e.id}/status`} title="Work this exception" csrfToken={viewer.csrfToken}>
+    <p class="muted small">{resolveEffect}</p>
+    <label for="status-note">Note (required)</label>
+    <textarea id="status-note" name="note" required maxlength={2000}>
+      {draft ?? ""}
+    </textarea>
+    <div class="actions spaced">
+      <button class="approve" type="submit" name="status" value="resolved">
+        Resolve
+      </button>
+      {e.status === "open" && (
+        <button class="secondary" type="submit" name="status" value="in_progress">
+          Move to in progress
+        </button>
+      )}
+      <button class="reject" type="submit" name="status" value="dismissed">
+        Dismiss
+      </button>
+    </div>
+  </PostCard>
+);
+
+const NoteForm: FC<{ viewer: Viewer; exception: ExceptionView }> = ({ viewer, exception: e }) => (
+  <PostCard action={`/ops/exceptions/${e.id}/notes`} title="Add a note" csrfToken={viewer.csrfToken}>
+    <label for="note">Note</label>
+    <textarea id="note" name="note" required maxlength={2000}></textarea>
+    <div class="actions spaced">
+      <button class="secondary" type="submit">
+        Add note
+      </button>
+    </div>
+  </PostCard>
+);
 
 /** Words stay words; identifiers and structured values are shown as code. */
 function detailValue(v: unknown) {

@@ -3,6 +3,7 @@
 
 import type { FC } from "hono/jsx";
 import { Layout, Notice } from "../../pages/layout";
+import { Csrf } from "./parts";
 
 export interface LoginPageProps {
   csrfToken: string;
@@ -25,7 +26,7 @@ export const LoginPage: FC<LoginPageProps> = ({ csrfToken, next, error, info }) 
       </div>
     )}
     <form class="card" method="post" action="/ops/login">
-      <input type="hidden" name="csrf" value={csrfToken} />
+      <Csrf token={csrfToken} />
       <input type="hidden" name="next" value={next} />
       <label for="token">Your API token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required minlength={16} maxlength={512} class="full" />

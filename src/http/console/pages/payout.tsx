@@ -7,7 +7,8 @@ import type { payoutTimeline } from "../../../store/payouts";
 import type { payoutView } from "../../views/payouts";
 import { formatPaise } from "../../../domain/money";
 import { statusLabel } from "../../pages/format";
-import { Id, Scroll, Status, Time } from "../../pages/layout";
+import { Id, Status, Time } from "../../pages/layout";
+import { Beneath, Card, CodeLink, Crumbs, Fact, RowLink, StatusCell, TableCard, TimeFact } from "./parts";
 import { OpsLayout, type Viewer } from "./shell";
 
 type TimelineEvent = Awaited<ReturnType<typeof payoutTimeline>>[number];
@@ -24,9 +25,12 @@ export interface PayoutPageProps {
 
 export const PayoutPage: FC<PayoutPageProps> = ({ viewer, payout: p, payeeName, events, exceptions, attempts }) => (
   <OpsLayout title={`Payout ${p.id}`} viewer={viewer} section="payouts">
-    <p class="muted small">
-      <a href="/ops/batches">Batches</a> / <a href={`/ops/batches/${p.batchId}`}>{p.cycleId}</a> /
-    </p>
+    <Crumbs
+      trail={[
+        ["/ops/batches", "Batches"],
+        [`/ops/batches/${p.batchId}`, p.cycleId],
+      ]}
+    />
     <h1>
       Payout {formatPaise(p.amountPaise)} <Status value={p.status} testId="payout-status" />
     </h1>
@@ -38,123 +42,90 @@ export const PayoutPage: FC<PayoutPageProps> = ({ viewer, payout: p, payeeName, 
         </p>
       </div>
     )}
-    <section class="card" aria-label="Summary">
-      <dl>
-        <dt>Payout</dt>
-        <dd>
-          <code>{p.id}</code>
-        </dd>
-        <dt>Amount</dt>
-        <dd>{formatPaise(p.amountPaise)}</dd>
-        <dt>Payee</dt>
-        <dd>
-          {payeeName && <>{payeeName} · </>}
-          <code>{p.payeeId}</code>
-        </dd>
-        <dt>Bank account</dt>
-        <dd data-testid="bank-account">
-          {p.bankAccount.accountNumberMasked} · {p.bankAccount.ifsc}
-        </dd>
-        <dt>Bank reference</dt>
-        <dd>{p.bankReference ? <code>{p.bankReference}</code> : <span class="muted">none yet</span>}</dd>
-        <dt>Bank calls</dt>
-        <dd>{p.attempts}</dd>
-        <dt>Batch</dt>
-        <dd>
-          <a href={`/ops/batches/${p.batchId}`}>
-            <code>{p.batchId}</code>
-          </a>{" "}
-          · cycle {p.cycleId}
-        </dd>
-        {p.retryOf && (
-          <>
-            <dt>Retry of</dt>
-            <dd>
-              <a href={`/ops/payouts/${p.retryOf}`}>
-                <code>{p.retryOf}</code>
-              </a>
-            </dd>
-          </>
-        )}
-        <dt>Created</dt>
-        <dd>
-          <Time iso={p.createdAt} />
-        </dd>
-        <dt>Processed</dt>
-        <dd>
-          <Time iso={p.processedAt} />
-        </dd>
-        <dt>Idempotency key</dt>
-        <dd>
-          <code>{p.idempotencyKey}</code>
-        </dd>
-      </dl>
-    </section>
-
-    {attempts.length > 1 && (
-      <section class="card" aria-label="Attempts">
-        <h2>All attempts for this item</h2>
-        <ol class="attempts">
-          {attempts.map((a) => (
-            <li>
-              {a.id === p.id ? <code>{a.id}</code> : <a href={`/ops/payouts/${a.id}`}>{a.id}</a>} <Status value={a.status} />{" "}
-              <span class="muted small">
-                <Time iso={a.createdAt} />
-              </span>
-              {a.id === p.id && <span class="muted small"> (this one)</span>}
-            </li>
-          ))}
-        </ol>
-      </section>
-    )}
-
-    <section class="card" aria-label="Exceptions">
-      <h2>Exceptions</h2>
-      {exceptions.length === 0 ? (
-        <p class="muted">None raised for this payout.</p>
-      ) : (
-        <Scroll label="Exceptions for this payout">
-          <table>
-            <thead>
-              <tr>
-                <th>Exception</th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exceptions.map((e) => (
-                <tr>
-                  <td class="summary">
-                    <a href={`/ops/exceptions/${e.id}`}>
-                      <strong>{statusLabel(e.cause)}</strong>
-                    </a>
-                    <div class="small muted">
-                      <Id value={e.id} />
-                    </div>
-                  </td>
-                  <td>
-                    <Status value={e.status} />
-                    <div class="small muted">
-                      <Time iso={e.createdAt} />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
-      )}
-    </section>
-
-    <section class="card" aria-label="Timeline">
-      <h2>Timeline</h2>
+    <PayoutSummary payout={p} payeeName={payeeName} />
+    {attempts.length > 1 && <Attempts attempts={attempts} current={p.id} />}
+    <PayoutExceptions exceptions={exceptions} />
+    <Card label="Timeline" title="Timeline">
       <ol class="timeline" data-testid="timeline">
         {events.map((e) => (
           <TimelineItem event={e} />
         ))}
       </ol>
-    </section>
+    </Card>
   </OpsLayout>
+);
+
+const PayoutSummary: FC<{ payout: PayoutPageProps["payout"]; payeeName: string | null }> = ({ payout: p, payeeName }) => (
+  <Card label="Summary">
+    <dl>
+      <Fact term="Payout">
+        <code>{p.id}</code>
+      </Fact>
+      <Fact term="Amount">{formatPaise(p.amountPaise)}</Fact>
+      <Fact term="Payee">
+        {payeeName && <>{payeeName} · </>}
+        <code>{p.payeeId}</code>
+      </Fact>
+      <Fact term="Bank account" testId="bank-account">
+        {p.bankAccount.accountNumberMasked} · {p.bankAccount.ifsc}
+      </Fact>
+      <Fact term="Bank reference">{p.bankReference ? <code>{p.bankReference}</code> : <span class="muted">none yet</span>}</Fact>
+      <Fact term="Bank calls">{p.attempts}</Fact>
+      <Fact term="Batch">
+        <CodeLink href={`/ops/batches/${p.batchId}`} value={p.batchId} /> · cycle {p.cycleId}
+      </Fact>
+      {p.retryOf && (
+        <Fact term="Retry of">
+          <CodeLink href={`/ops/payouts/${p.retryOf}`} value={p.retryOf} />
+        </Fact>
+      )}
+      <TimeFact term="Created" iso={p.createdAt} />
+      <TimeFact term="Processed" iso={p.processedAt} />
+      <Fact term="Idempotency key">
+        <code>{p.idempotencyKey}</code>
+      </Fact>
+    </dl>
+  </Card>
+);
+
+/** Every payout made for the item, the one on this page unlinked. */
+const Attempts: FC<{ attempts: PayoutPageProps["attempts"]; current: string }> = ({ attempts, current }) => (
+  <Card label="Attempts" title="All attempts for this item">
+    <ol class="attempts">
+      {attempts.map((a) => (
+        <li>
+          {a.id === current ? <code>{a.id}</code> : <a href={`/ops/payouts/${a.id}`}>{a.id}</a>} <Status value={a.status} />{" "}
+          <span class="muted small">
+            <Time iso={a.createdAt} />
+          </span>
+          {a.id === current && <span class="muted small"> (this one)</span>}
+        </li>
+      ))}
+    </ol>
+  </Card>
+);
+
+const PayoutExceptions: FC<{ exceptions: ExceptionView[] }> = ({ exceptions }) => (
+  <TableCard
+    label="Exceptions"
+    title="Exceptions"
+    count={exceptions.length}
+    none="None raised for this payout."
+    table="Exceptions for this payout"
+    columns={["Exception", "Status"]}
+  >
+    {exceptions.map((e) => (
+      <tr>
+        <td class="summary">
+          <RowLink href={`/ops/exceptions/${e.id}`}>{statusLabel(e.cause)}</RowLink>
+          <Beneath>
+            <Id value={e.id} />
+          </Beneath>
+        </td>
+        <StatusCell value={e.status} at={e.createdAt} />
+      </tr>
+    ))}
+  </TableCard>
 );
 
 const CAUSES: Record<string, string> = {

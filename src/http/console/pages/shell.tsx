@@ -4,6 +4,7 @@
 import type { Child, FC } from "hono/jsx";
 import type { Role } from "../../../auth/actors";
 import { Layout, Notice } from "../../pages/layout";
+import { Csrf } from "./parts";
 
 /** Who is looking at a console page, and the CSRF token their forms carry. */
 export interface Viewer {
@@ -40,7 +41,7 @@ export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; c
             {viewer.actorId}
           </span>
           <form method="post" action="/ops/logout">
-            <input type="hidden" name="csrf" value={viewer.csrfToken} />
+            <Csrf token={viewer.csrfToken} />
             <button type="submit">Sign out</button>
           </form>
         </div>
