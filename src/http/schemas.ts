@@ -73,6 +73,9 @@ export const idempotencyHeader = z.object({
     .openapi({ description: "Repeat a request safely: the same key and body return the original result." }),
 });
 
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },

@@ -56,10 +56,6 @@ export async function listAuditEvents(
   if (filter.subjectType) conditions.push(eq(auditEvents.subjectType, filter.subjectType));
   if (filter.subjectId) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
   if (filter.before !== undefined) conditions.push(lt(auditEvents.id, filter.before));
-  const page = await keysetPage(
-    filter.limit,
-    (n) => db.select().from(auditEvents).where(allOf(conditions)).orderBy(desc(auditEvents.id)).limit(n),
-    (r) => String(r.id),
-  );
+  const page = await keysetPage(filter.limit, (n) => db.select().from(auditEvents).where(allOf(conditions)).orderBy(desc(auditEvents.id)).limit(n));
   return mapPage(page, (r) => ({ ...r, details: JSON.parse(r.details) as unknown }));
 }

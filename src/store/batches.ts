@@ -87,17 +87,7 @@ export async function listBatches(db: Db, filter: { cycleId?: string; status?: B
   if (filter.cycleId) conditions.push(eq(batches.cycleId, filter.cycleId));
   if (filter.status) conditions.push(eq(batches.status, filter.status));
   if (filter.before) conditions.push(lt(batches.id, filter.before));
-  return keysetPage(
-    filter.limit,
-    (rowsToRead) =>
-      db
-        .select()
-        .from(batches)
-        .where(allOf(conditions))
-        .orderBy(desc(batches.id))
-        .limit(rowsToRead),
-    (r) => r.id,
-  );
+  return keysetPage(filter.limit, (n) => db.select().from(batches).where(allOf(conditions)).orderBy(desc(batches.id)).limit(n));
 }
 
 export function payeesByIds(db: Db, ids: readonly string[]): Promise<PayeeRow[]> {

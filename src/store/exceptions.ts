@@ -85,11 +85,7 @@ export async function listExceptions(
   if (filter.cause) conditions.push(eq(exceptions.cause, filter.cause));
   if (filter.payoutId) conditions.push(eq(exceptions.payoutId, filter.payoutId));
   if (filter.before) conditions.push(lt(exceptions.id, filter.before));
-  return keysetPage(
-    filter.limit,
-    (n) => db.select().from(exceptions).where(allOf(conditions)).orderBy(desc(exceptions.id)).limit(n),
-    (r) => r.id,
-  );
+  return keysetPage(filter.limit, (n) => db.select().from(exceptions).where(allOf(conditions)).orderBy(desc(exceptions.id)).limit(n));
 }
 
 export async function addNote(db: Db, id: string, note: string, actorId: string) {

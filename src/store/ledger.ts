@@ -248,11 +248,7 @@ export async function listAccounts(db: Db, filter: { after?: string; type?: Acco
   const conditions: SQL[] = [];
   if (filter.after) conditions.push(gt(accounts.id, filter.after));
   if (filter.type) conditions.push(eq(accounts.type, filter.type));
-  return keysetPage(
-    filter.limit,
-    (n) => db.select().from(accounts).where(allOf(conditions)).orderBy(asc(accounts.id)).limit(n),
-    (r) => r.id,
-  );
+  return keysetPage(filter.limit, (n) => db.select().from(accounts).where(allOf(conditions)).orderBy(asc(accounts.id)).limit(n));
 }
 
 export async function listEntries(db: Db, accountId: string, filter: { after?: number; limit: number }) {
@@ -277,7 +273,7 @@ export async function listEntries(db: Db, accountId: string, filter: { after?: n
     .where(and(...conditions))
     .orderBy(asc(journalEntries.id))
     .limit(n);
-  return keysetPage(filter.limit, read, (r) => String(r.id));
+  return keysetPage(filter.limit, read);
 }
 
 /** Every account's posted totals; debits and credits over all accounts must be equal. */

@@ -8,8 +8,15 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Reads a page through `read(rowsToRead)`, which must apply that limit to a query ordered by the key. */
-export async function keysetPage<T>(limit: number, read: (rowsToRead: number) => PromiseLike<T[]>, keyOf: (row: T) => string): Promise<Page<T>> {
+/**
+ * Reads a page through `read(rowsToRead)`, which must apply that limit to a query ordered by the
+ * key; the key is the row's id unless `keyOf` says otherwise.
+ */
+export async function keysetPage<T extends { id: string | number }>(
+  limit: number,
+  read: (rowsToRead: number) => PromiseLike<T[]>,
+  keyOf: (row: T) => string = (row) => String(row.id),
+): Promise<Page<T>> {
   const rows = await read(limit + 1);
   const data = rows.slice(0, limit);
   return { data, nextCursor: rows.length > limit ? keyOf(data[data.length - 1]!) : null };

@@ -100,11 +100,7 @@ export async function listPayees(db: Db, filter: { after?: string; externalId?: 
   if (filter.after) conditions.push(gt(payees.id, filter.after));
   if (filter.externalId) conditions.push(eq(payees.externalId, filter.externalId));
   if (filter.type) conditions.push(eq(payees.type, filter.type));
-  return keysetPage(
-    filter.limit,
-    (n) => db.select().from(payees).where(allOf(conditions)).orderBy(asc(payees.id)).limit(n),
-    (r) => r.id,
-  );
+  return keysetPage(filter.limit, (n) => db.select().from(payees).where(allOf(conditions)).orderBy(asc(payees.id)).limit(n));
 }
 
 export interface PayeeChanges {

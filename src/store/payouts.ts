@@ -41,11 +41,7 @@ export function listPayouts(db: Db, q: { batchId?: string | undefined; payeeId?:
   if (q.payeeId) conditions.push(eq(payouts.payeeId, q.payeeId));
   if (q.status) conditions.push(eq(payouts.status, q.status));
   if (q.before) conditions.push(lt(payouts.id, q.before));
-  return keysetPage(
-    q.limit,
-    (n) => db.select().from(payouts).where(allOf(conditions)).orderBy(desc(payouts.id)).limit(n),
-    (row) => row.id,
-  );
+  return keysetPage(q.limit, (n) => db.select().from(payouts).where(allOf(conditions)).orderBy(desc(payouts.id)).limit(n));
 }
 
 /** Counts and totals by status, for a batch or a cycle (or everything). */

@@ -1,11 +1,13 @@
 // The audit trail, for auditors: who did what, and when.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { listAuditEvents } from "../../store/audit";
 import { database } from "../../store/client";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, jsonContent, limitQuery, pageOf } from "../schemas";
+import { jsonContent, limitQuery, pageOf } from "../schemas";
+
+const routeAudit = routeOf("Audit");
 
 const auditEventSchema = z
   .object({
@@ -19,11 +21,7 @@ const auditEventSchema = z
   })
   .openapi("AuditEvent");
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/",
-  tags: ["Audit"],
-  summary: "List audit events, newest first",
+const listRoute = routeAudit("get", "/", "List audit events, newest first", {
   middleware: [requireRole("auditor", "admin")] as const,
   request: {
     query: z.object({
@@ -33,10 +31,7 @@ const listRoute = createRoute({
       subjectId: z.string().max(140).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(auditEventSchema), "A page of events"),
-    ...errorResponses,
-  },
+  responses: { 200: jsonContent(pageOf(auditEventSchema), "A page of events") },
 });
 
 export const auditRouter = router().openapi(listRoute, async (c) => {

@@ -1,7 +1,7 @@
 // Payout batches: the maker creates, reconciles, excludes and submits; checkers approve or
 // reject. Amounts always come from the ledger, never from the caller.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { batchSettings, notifierSettings } from "../../config";
 import { getBatch, listBatches } from "../../store/batches";
 import { database } from "../../store/client";
@@ -10,25 +10,22 @@ import { servicesFor } from "../../deps";
 import { decide } from "../../services/approvals";
 import { cancelBatch, createBatch, excludeItem, reconcileBatch, submitBatch } from "../../services/batches";
 import { releaseApprovedBatch } from "../../services/release";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { currency, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, reference } from "../schemas";
+import { currency, humanText, idempotencyHeader, idParam, jsonBody, jsonContent, limitQuery, reference } from "../schemas";
 import { deliverNotifications } from "../../services/notifications";
 import { batchListSchema, batchListView, batchSchema, batchView, decisionSchema, decisionView } from "../views/batches";
 
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const routeBatches = routeOf("Batches");
+const routeApprovals = routeOf("Approvals");
 
-const createBatchRoute = createRoute({
-  method: "post",
-  path: "/",
-  tags: ["Batches"],
-  summary: "Create a payout batch for a cycle (maker)",
+const createBatchRoute = routeBatches("post", "/", "Create a payout batch for a cycle (maker)", {
   description:
     "One item per payee with an outstanding payable in the cycle (or per payee in `payeeIds`), computed from the ledger and checked by pre-payout reconciliation. The same cycle and payee set returns the existing live batch (200).",
   middleware: [requireRole("maker")] as const,
   request: {
     headers: idempotencyHeader,
-    body: body(
+    body: jsonBody(
       z
         .object({
           cycleId: reference(60),
@@ -39,40 +36,25 @@ const createBatchRoute = createRoute({
         .openapi("CreateBatch"),
     ),
   },
-  responses: { 201: jsonContent(batchSchema, "Created"), 200: jsonContent(batchSchema, "The existing live batch for this cycle and payee set"), ...errorResponses },
+  responses: { 201: jsonContent(batchSchema, "Created"), 200: jsonContent(batchSchema, "The existing live batch for this cycle and payee set") },
 });
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/",
-  tags: ["Batches"],
-  summary: "List batches, newest first",
+const listRoute = routeBatches("get", "/", "List batches, newest first", {
   request: { query: z.object({ limit: limitQuery, cursor: z.string().max(100).optional(), cycleId: z.string().max(60).optional(), status: z.enum(BATCH_STATUSES).optional() }) },
-  responses: {
-    200: jsonContent(batchListSchema, "A page of batches"),
-    ...errorResponses,
-  },
+  responses: { 200: jsonContent(batchListSchema, "A page of batches") },
 });
 
-const getRoute = createRoute({
-  method: "get",
-  path: "/{id}",
-  tags: ["Batches"],
-  summary: "Read a batch with its items and reconciliation results",
+const getRoute = routeBatches("get", "/{id}", "Read a batch with its items and reconciliation results", {
   request: { params: idParam },
-  responses: { 200: jsonContent(batchSchema, "The batch"), ...errorResponses },
+  responses: { 200: jsonContent(batchSchema, "The batch") },
 });
 
 const makerAction = (path: string, summary: string, description: string, bodySchema?: z.ZodType) =>
-  createRoute({
-    method: "post",
-    path,
-    tags: ["Batches"],
-    summary,
+  routeBatches("post", path, summary, {
     description,
     middleware: [requireRole("maker")] as const,
-    request: { params: path.includes("{itemId}") ? idParam.extend({ itemId: z.string().max(100).openapi({ param: { name: "itemId", in: "path" } }) }) : idParam, ...(bodySchema ? { body: body(bodySchema) } : {}) },
-    responses: { 200: jsonContent(batchSchema, "The batch"), ...errorResponses },
+    request: { params: path.includes("{itemId}") ? idParam.extend({ itemId: z.string().max(100).openapi({ param: { name: "itemId", in: "path" } }) }) : idParam, ...(bodySchema ? { body: jsonBody(bodySchema) } : {}) },
+    responses: { 200: jsonContent(batchSchema, "The batch") },
   });
 
 const reasonBody = z.object({ reason: humanText(500) }).strict();
@@ -86,27 +68,19 @@ const submitRoute = makerAction(
 );
 const cancelRoute = makerAction("/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch"));
 
-const approveRoute = createRoute({
-  method: "post",
-  path: "/{id}/approve",
-  tags: ["Approvals"],
-  summary: "Approve a batch (checker, not its maker)",
+const approveRoute = routeApprovals("post", "/{id}/approve", "Approve a batch (checker, not its maker)", {
   description: "Bound to the fingerprint you reviewed: if anything changed, the approval is refused. Repeating your own approval is a no-op.",
   middleware: [requireRole("checker")] as const,
-  request: { params: idParam, body: body(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch")) },
-  responses: { 200: jsonContent(decisionSchema, "The batch after your approval"), ...errorResponses },
+  request: { params: idParam, body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch")) },
+  responses: { 200: jsonContent(decisionSchema, "The batch after your approval") },
 });
-const rejectRoute = createRoute({
-  method: "post",
-  path: "/{id}/reject",
-  tags: ["Approvals"],
-  summary: "Reject a batch with a reason (checker, not its maker)",
+const rejectRoute = routeApprovals("post", "/{id}/reject", "Reject a batch with a reason (checker, not its maker)", {
   middleware: [requireRole("checker")] as const,
   request: {
     params: idParam,
-    body: body(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), reason: humanText(500) }).strict().openapi("RejectBatch")),
+    body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), reason: humanText(500) }).strict().openapi("RejectBatch")),
   },
-  responses: { 200: jsonContent(decisionSchema, "The rejected batch"), ...errorResponses },
+  responses: { 200: jsonContent(decisionSchema, "The rejected batch") },
 });
 
 export const batchesRouter = router()

@@ -2,7 +2,7 @@
 // lifecycle; resolving one whose cause retries the payout does so through the same idempotent
 // path (a new attempt, never a second payment of money already paid).
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { servicesFor } from "../../deps";
 import { EXCEPTION_STATUSES } from "../../domain/statuses";
 import { resolveException } from "../../services/exceptions";
@@ -10,17 +10,15 @@ import { database, type Db } from "../../store/client";
 import { mapPage } from "../../store/page";
 import { addNote, getException, listExceptions } from "../../store/exceptions";
 import { exceptionSchema, exceptionView, withNotes, withNotesView } from "../views/exceptions";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, humanText, idParam, jsonContent, limitQuery, pageOf } from "../schemas";
+import { humanText, idParam, jsonBody, jsonContent, limitQuery, pageOf } from "../schemas";
+
+const routeExceptions = routeOf("Exceptions");
 
 const OPS_ROLES = ["admin", "auditor", "maker", "checker"] as const;
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/",
-  tags: ["Exceptions"],
-  summary: "List exception tickets, newest first",
+const listRoute = routeExceptions("get", "/", "List exception tickets, newest first", {
   middleware: [requireRole(...OPS_ROLES)] as const,
   request: {
     query: z.object({
@@ -31,45 +29,30 @@ const listRoute = createRoute({
       payoutId: z.string().max(100).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(exceptionSchema), "A page of tickets"), ...errorResponses },
+  responses: { 200: jsonContent(pageOf(exceptionSchema), "A page of tickets") },
 });
 
-const getRoute = createRoute({
-  method: "get",
-  path: "/{id}",
-  tags: ["Exceptions"],
-  summary: "Read a ticket with its notes",
+const getRoute = routeExceptions("get", "/{id}", "Read a ticket with its notes", {
   middleware: [requireRole(...OPS_ROLES)] as const,
   request: { params: idParam },
-  responses: { 200: jsonContent(withNotes, "The ticket"), ...errorResponses },
+  responses: { 200: jsonContent(withNotes, "The ticket") },
 });
 
-const noteRoute = createRoute({
-  method: "post",
-  path: "/{id}/notes",
-  tags: ["Exceptions"],
-  summary: "Add a note to a ticket",
+const noteRoute = routeExceptions("post", "/{id}/notes", "Add a note to a ticket", {
   middleware: [requireRole("admin", "auditor")] as const,
-  request: { params: idParam, body: { required: true, content: { "application/json": { schema: z.object({ note: humanText(2000) }).strict().openapi("ExceptionNote") } } } },
-  responses: { 201: jsonContent(withNotes, "The ticket with the new note"), ...errorResponses },
+  request: { params: idParam, body: jsonBody(z.object({ note: humanText(2000) }).strict().openapi("ExceptionNote")) },
+  responses: { 201: jsonContent(withNotes, "The ticket with the new note") },
 });
 
-const statusRoute = createRoute({
-  method: "post",
-  path: "/{id}/status",
-  tags: ["Exceptions"],
-  summary: "Move a ticket: in_progress, resolved or dismissed, with a note",
+const statusRoute = routeExceptions("post", "/{id}/status", "Move a ticket: in_progress, resolved or dismissed, with a note", {
   description:
     "open → in_progress → resolved | dismissed. Resolving a ticket about a failed, returned or refused payout retries it; one about a payout stuck in flight hands it back to the consumer, which asks the bank before sending anything. Tickets about bank details need them corrected and verified first.",
   middleware: [requireRole("admin")] as const,
   request: {
     params: idParam,
-    body: {
-      required: true,
-      content: { "application/json": { schema: z.object({ status: z.enum(["in_progress", "resolved", "dismissed"]), note: humanText(2000) }).strict().openapi("ExceptionTransition") } },
-    },
+    body: jsonBody(z.object({ status: z.enum(["in_progress", "resolved", "dismissed"]), note: humanText(2000) }).strict().openapi("ExceptionTransition")),
   },
-  responses: { 200: jsonContent(withNotes, "The ticket after the change (and its retry's result)"), ...errorResponses },
+  responses: { 200: jsonContent(withNotes, "The ticket after the change (and its retry's result)") },
 });
 
 const view = async (db: Db, id: string) => withNotesView(await getException(db, id));

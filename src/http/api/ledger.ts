@@ -1,7 +1,7 @@
 // The double-entry ledger: post transactions, reverse them, read balances, entries and the
 // trial balance.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { TypedResponse } from "hono";
 import { database } from "../../store/client";
 import { getAccount, getTransaction, listAccounts, listEntries, postTransaction, reverseTransaction, trialBalance } from "../../store/ledger";
@@ -11,9 +11,11 @@ import { auditStatement } from "../../store/audit";
 import { accountPages, openingBalancePages, transactionPages } from "../../store/journal-export";
 import { isCalendarDate, journalText, startOfUtcDay } from "../../domain/journal-export";
 import { assertManualRef, MAX_ENTRIES_PER_TRANSACTION } from "../../domain/ledger";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { amountPaise, currency, cursorQuery, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, pageOf, reference } from "../schemas";
+import { amountPaise, currency, cursorQuery, humanText, idempotencyHeader, idParam, jsonBody, jsonContent, limitQuery, pageOf, reference } from "../schemas";
+
+const routeLedger = routeOf("Ledger");
 
 const entrySchema = z
   .object({
@@ -42,21 +44,13 @@ const transactionSchema = z
   })
   .openapi("Transaction");
 
-const postTransactionRoute = createRoute({
-  method: "post",
-  path: "/transactions",
-  tags: ["Ledger"],
-  summary: "Post a balanced journal transaction",
+const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanced journal transaction", {
   description:
     "Debits must equal credits per currency. The external reference is unique: posting it again with the same content returns the original (200); with different content it is a 409.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: z
+    body: jsonBody(z
             .object({
               externalRef: reference(200).openapi({ example: "adjustment:2026-11-26:1" }),
               description: humanText(500),
@@ -65,70 +59,37 @@ const postTransactionRoute = createRoute({
               entries: z.array(entrySchema).min(2).max(MAX_ENTRIES_PER_TRANSACTION),
             })
             .strict()
-            .openapi("PostTransaction"),
-        },
-      },
-    },
+            .openapi("PostTransaction")),
   },
-  responses: {
-    201: jsonContent(transactionSchema, "Posted"),
-    200: jsonContent(transactionSchema, "Already posted with this reference and content; nothing new was written"),
-    ...errorResponses,
-  },
+  responses: { 201: jsonContent(transactionSchema, "Posted"), 200: jsonContent(transactionSchema, "Already posted with this reference and content; nothing new was written") },
 });
 
-const getTransactionRoute = createRoute({
-  method: "get",
-  path: "/transactions/{id}",
-  tags: ["Ledger"],
-  summary: "Read a transaction with its entries",
+const getTransactionRoute = routeLedger("get", "/transactions/{id}", "Read a transaction with its entries", {
   request: { params: idParam },
-  responses: { 200: jsonContent(transactionSchema, "The transaction"), ...errorResponses },
+  responses: { 200: jsonContent(transactionSchema, "The transaction") },
 });
 
-const reverseRoute = createRoute({
-  method: "post",
-  path: "/transactions/{id}/reversal",
-  tags: ["Ledger"],
-  summary: "Reverse a transaction",
+const reverseRoute = routeLedger("post", "/transactions/{id}/reversal", "Reverse a transaction", {
   description: "Posts the mirror-image transaction linked to the original. Posted entries are never changed; a transaction is reversed at most once.",
   middleware: [requireRole("admin")] as const,
   request: {
     params: idParam,
     headers: idempotencyHeader,
-    body: {
-      required: true,
-      content: { "application/json": { schema: z.object({ reason: humanText(500) }).strict().openapi("ReverseTransaction") } },
-    },
+    body: jsonBody(z.object({ reason: humanText(500) }).strict().openapi("ReverseTransaction")),
   },
-  responses: {
-    201: jsonContent(transactionSchema, "The reversing transaction"),
-    200: jsonContent(transactionSchema, "Already reversed by this same request"),
-    ...errorResponses,
-  },
+  responses: { 201: jsonContent(transactionSchema, "The reversing transaction"), 200: jsonContent(transactionSchema, "Already reversed by this same request") },
 });
 
-const listAccountsRoute = createRoute({
-  method: "get",
-  path: "/accounts",
-  tags: ["Ledger"],
-  summary: "List accounts with balances",
+const listAccountsRoute = routeLedger("get", "/accounts", "List accounts with balances", {
   request: { query: z.object({ limit: limitQuery, cursor: cursorQuery, type: z.enum(ACCOUNT_TYPES).optional() }) },
-  responses: {
-    200: jsonContent(pageOf(accountSchema), "A page of accounts"),
-    ...errorResponses,
-  },
+  responses: { 200: jsonContent(pageOf(accountSchema), "A page of accounts") },
 });
 
 const accountIdParam = z.object({ id: z.string().max(140).openapi({ param: { name: "id", in: "path" }, example: "platform:bank" }) });
 
-const getAccountRoute = createRoute({
-  method: "get",
-  path: "/accounts/{id}",
-  tags: ["Ledger"],
-  summary: "Read an account's balance",
+const getAccountRoute = routeLedger("get", "/accounts/{id}", "Read an account's balance", {
   request: { params: accountIdParam },
-  responses: { 200: jsonContent(accountSchema, "The account"), ...errorResponses },
+  responses: { 200: jsonContent(accountSchema, "The account") },
 });
 
 const entryRowSchema = z
@@ -145,29 +106,17 @@ const entryRowSchema = z
   })
   .openapi("AccountEntry");
 
-const listEntriesRoute = createRoute({
-  method: "get",
-  path: "/accounts/{id}/entries",
-  tags: ["Ledger"],
-  summary: "List an account's entries, oldest first",
+const listEntriesRoute = routeLedger("get", "/accounts/{id}/entries", "List an account's entries, oldest first", {
   request: {
     params: accountIdParam,
     query: z.object({ limit: limitQuery, cursor: z.string().regex(/^\d{1,15}$/).optional() }),
   },
-  responses: {
-    200: jsonContent(pageOf(entryRowSchema), "A page of entries"),
-    ...errorResponses,
-  },
+  responses: { 200: jsonContent(pageOf(entryRowSchema), "A page of entries") },
 });
 
-const trialBalanceRoute = createRoute({
-  method: "get",
-  path: "/trial-balance",
-  tags: ["Ledger"],
-  summary: "Trial balance: total debits equal total credits",
+const trialBalanceRoute = routeLedger("get", "/trial-balance", "Trial balance: total debits equal total credits", {
   middleware: [requireRole("auditor", "admin")] as const,
-  responses: {
-    200: jsonContent(
+  responses: { 200: jsonContent(
       z
         .object({
           balanced: z.boolean(),
@@ -176,9 +125,7 @@ const trialBalanceRoute = createRoute({
         })
         .openapi("TrialBalance"),
       "The trial balance",
-    ),
-    ...errorResponses,
-  },
+    ) },
 });
 
 const exportDate = z
@@ -187,11 +134,7 @@ const exportDate = z
   .refine(isCalendarDate, "not a calendar date")
   .optional();
 
-const exportRoute = createRoute({
-  method: "get",
-  path: "/export",
-  tags: ["Ledger"],
-  summary: "Export the journal for hledger or ledger",
+const exportRoute = routeLedger("get", "/export", "Export the journal for hledger or ledger", {
   description: [
     "The journal as a plain-text accounting journal (hledger/ledger format), streamed, so an independent tool can check that every transaction balances and every balance agrees with Disburse's.",
     "Optionally only the transactions created in [from, to): days start at 00:00 UTC, and each transaction is dated by the UTC date of its created_at.",
@@ -208,14 +151,11 @@ const exportRoute = createRoute({
       })
       .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: "to must be after from", path: ["to"] }),
   },
-  responses: {
-    200: {
+  responses: { 200: {
       description: "The journal, as a file download",
       headers: z.object({ "content-disposition": z.string().openapi({ example: 'attachment; filename="disburse-2026-11-01-2026-12-01.journal"' }) }),
       content: { "text/plain": { schema: z.string().openapi({ example: "2026-11-26 (txn_01jd0x) Order ORD-1 settled\n    assets:bank  INR 1234.50\n    ..." }) } },
-    },
-    ...errorResponses,
-  },
+    } },
 });
 
 export const ledgerRouter = router()

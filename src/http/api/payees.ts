@@ -1,14 +1,16 @@
 // Payees: sellers and delivery partners, with bank details and their verification.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { database } from "../../store/client";
 import { createPayee, getPayeeRow, listPayees, setVerification, updatePayee } from "../../store/payees";
 import { mapPage } from "../../store/page";
 import { payeeSchema, payeeView } from "../views/payees";
 import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES } from "../../domain/payees";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { currency, cursorQuery, errorResponses, humanText, idempotencyHeader, idParam, jsonContent, limitQuery, pageOf, reference } from "../schemas";
+import { currency, cursorQuery, humanText, idempotencyHeader, idParam, jsonBody, jsonContent, limitQuery, pageOf, reference } from "../schemas";
+
+const routePayees = routeOf("Payees");
 
 const bankDetailsInput = z
   .object({
@@ -22,19 +24,11 @@ const bankDetailsInput = z
   .strict()
   .openapi("BankDetailsInput");
 
-const createPayeeRoute = createRoute({
-  method: "post",
-  path: "/",
-  tags: ["Payees"],
-  summary: "Create a payee",
+const createPayeeRoute = routePayees("post", "/", "Create a payee", {
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: z
+    body: jsonBody(z
             .object({
               type: z.enum(PAYEE_TYPES),
               displayName: humanText(200),
@@ -44,51 +38,29 @@ const createPayeeRoute = createRoute({
               bankDetails: bankDetailsInput.optional(),
             })
             .strict()
-            .openapi("CreatePayee"),
-        },
-      },
-    },
+            .openapi("CreatePayee")),
   },
-  responses: { 201: jsonContent(payeeSchema, "The payee, with bank details unverified"), ...errorResponses },
+  responses: { 201: jsonContent(payeeSchema, "The payee, with bank details unverified") },
 });
 
-const listPayeesRoute = createRoute({
-  method: "get",
-  path: "/",
-  tags: ["Payees"],
-  summary: "List payees",
+const listPayeesRoute = routePayees("get", "/", "List payees", {
   request: {
     query: z.object({ limit: limitQuery, cursor: cursorQuery, externalId: z.string().max(100).optional(), type: z.enum(PAYEE_TYPES).optional() }),
   },
-  responses: {
-    200: jsonContent(pageOf(payeeSchema), "A page of payees"),
-    ...errorResponses,
-  },
+  responses: { 200: jsonContent(pageOf(payeeSchema), "A page of payees") },
 });
 
-const getPayeeRoute = createRoute({
-  method: "get",
-  path: "/{id}",
-  tags: ["Payees"],
-  summary: "Read a payee",
+const getPayeeRoute = routePayees("get", "/{id}", "Read a payee", {
   request: { params: idParam },
-  responses: { 200: jsonContent(payeeSchema, "The payee"), ...errorResponses },
+  responses: { 200: jsonContent(payeeSchema, "The payee") },
 });
 
-const updatePayeeRoute = createRoute({
-  method: "patch",
-  path: "/{id}",
-  tags: ["Payees"],
-  summary: "Update a payee",
+const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
   description: "Changing bank details resets verification to `unverified` and is recorded in the audit trail.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     params: idParam,
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: z
+    body: jsonBody(z
             .object({
               displayName: humanText(200).optional(),
               email: z.email().max(254).nullable().optional(),
@@ -96,36 +68,22 @@ const updatePayeeRoute = createRoute({
             })
             .strict()
             .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
-            .openapi("UpdatePayee"),
-        },
-      },
-    },
+            .openapi("UpdatePayee")),
   },
-  responses: { 200: jsonContent(payeeSchema, "The updated payee"), ...errorResponses },
+  responses: { 200: jsonContent(payeeSchema, "The updated payee") },
 });
 
-const verifyRoute = createRoute({
-  method: "post",
-  path: "/{id}/verification",
-  tags: ["Payees"],
-  summary: "Record the result of verifying a payee's bank details",
+const verifyRoute = routePayees("post", "/{id}/verification", "Record the result of verifying a payee's bank details", {
   description: "Typically posted by the integration that runs a penny-drop or name-match check.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     params: idParam,
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: z
+    body: jsonBody(z
             .object({ status: z.enum(["verified", "invalid"]), note: humanText(500).optional() })
             .strict()
-            .openapi("SetVerification"),
-        },
-      },
-    },
+            .openapi("SetVerification")),
   },
-  responses: { 200: jsonContent(payeeSchema, "The payee"), ...errorResponses },
+  responses: { 200: jsonContent(payeeSchema, "The payee") },
 });
 
 export const payeesRouter = router()

@@ -1,19 +1,17 @@
 // Payouts: their status and their full timeline (state changes, bank calls, webhooks, polls,
 // ledger postings), for operators and integrations.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { PAYOUT_STATUSES } from "../../domain/statuses";
 import { database } from "../../store/client";
 import { getPayout, listPayouts, payoutSummary, payoutTimeline } from "../../store/payouts";
-import { router } from "../router";
-import { errorResponses, idParam, jsonContent, limitQuery, pageOf } from "../schemas";
+import { routeOf, router } from "../router";
+import { idParam, jsonContent, limitQuery, pageOf } from "../schemas";
 import { payoutEventSchema, payoutSchema, payoutView } from "../views/payouts";
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/",
-  tags: ["Payouts"],
-  summary: "List payouts, newest first",
+const routePayouts = routeOf("Payouts");
+
+const listRoute = routePayouts("get", "/", "List payouts, newest first", {
   request: {
     query: z.object({
       limit: limitQuery,
@@ -23,40 +21,25 @@ const listRoute = createRoute({
       status: z.enum(PAYOUT_STATUSES).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(payoutSchema), "A page of payouts"), ...errorResponses },
+  responses: { 200: jsonContent(pageOf(payoutSchema), "A page of payouts") },
 });
 
-const summaryRoute = createRoute({
-  method: "get",
-  path: "/summary",
-  tags: ["Payouts"],
-  summary: "Count payouts and their amounts by status, for a batch or a cycle",
+const summaryRoute = routePayouts("get", "/summary", "Count payouts and their amounts by status, for a batch or a cycle", {
   request: { query: z.object({ batchId: z.string().max(100).optional(), cycleId: z.string().max(60).optional() }) },
-  responses: {
-    200: jsonContent(
+  responses: { 200: jsonContent(
       z.object({ count: z.number().int(), amountPaise: z.number().int(), byStatus: z.record(z.string(), z.object({ count: z.number().int(), amountPaise: z.number().int() })) }).openapi("PayoutSummary"),
       "Counts and totals",
-    ),
-    ...errorResponses,
-  },
+    ) },
 });
 
-const getRoute = createRoute({
-  method: "get",
-  path: "/{id}",
-  tags: ["Payouts"],
-  summary: "Read a payout",
+const getRoute = routePayouts("get", "/{id}", "Read a payout", {
   request: { params: idParam },
-  responses: { 200: jsonContent(payoutSchema, "The payout"), ...errorResponses },
+  responses: { 200: jsonContent(payoutSchema, "The payout") },
 });
 
-const timelineRoute = createRoute({
-  method: "get",
-  path: "/{id}/timeline",
-  tags: ["Payouts"],
-  summary: "A payout's full timeline",
+const timelineRoute = routePayouts("get", "/{id}/timeline", "A payout's full timeline", {
   request: { params: idParam },
-  responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }), "The payout and its events, oldest first"), ...errorResponses },
+  responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }), "The payout and its events, oldest first") },
 });
 
 export const payoutsRouter = router()

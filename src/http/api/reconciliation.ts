@@ -1,6 +1,6 @@
 // Post-payout reconciliation, bank statement imports and the daily audit reports.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { bankGateway } from "../../deps";
 import { getDailyReport, listDailyReports, reportCsv } from "../../store/audit-report";
 import { database } from "../../store/client";
@@ -8,10 +8,13 @@ import { runReconciliation } from "../../services/reconciliation";
 import { getRun, importStatement, listRuns, listStatements } from "../../store/reconciliation";
 import { reconcileAndReport } from "../../services/daily-audit";
 import { STATEMENT_FORMATS } from "../../domain/statement";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, idempotencyHeader, idParam, jsonContent, reference } from "../schemas";
+import { idempotencyHeader, idParam, jsonBody, jsonContent, reference } from "../schemas";
 import { servicesFor } from "../../deps";
+
+const routeReconciliation = routeOf("Reconciliation");
+const routeAudit = routeOf("Audit");
 
 const date = z
   .string()
@@ -44,49 +47,30 @@ const runSchema = z
   })
   .openapi("ReconciliationRun");
 
-const runRoute = createRoute({
-  method: "post",
-  path: "/reconciliation/runs",
-  tags: ["Reconciliation"],
-  summary: "Reconcile a day or a cycle three ways (system, bank, ledger)",
+const runRoute = routeReconciliation("post", "/reconciliation/runs", "Reconcile a day or a cycle three ways (system, bank, ledger)", {
   description:
     "Matches every payout by reference and amount: System Initiated = Bank Debited = Ledger Credited. Each mismatch raises an exception ticket and an alert. Re-running gives the same result and no duplicate tickets.",
   middleware: [requireRole("auditor", "admin")] as const,
   request: {
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: z
+    body: jsonBody(z
             .object({ date: date.optional(), cycleId: reference(60).optional() })
             .strict()
             .refine((v) => (v.date === undefined) !== (v.cycleId === undefined), "send exactly one of date and cycleId")
-            .openapi("RunReconciliation"),
-        },
-      },
-    },
+            .openapi("RunReconciliation")),
   },
-  responses: { 200: jsonContent(runSchema, "The run's result"), ...errorResponses },
+  responses: { 200: jsonContent(runSchema, "The run's result") },
 });
 
-const listRunsRoute = createRoute({
-  method: "get",
-  path: "/reconciliation/runs",
-  tags: ["Reconciliation"],
-  summary: "List reconciliation runs, latest first",
+const listRunsRoute = routeReconciliation("get", "/reconciliation/runs", "List reconciliation runs, latest first", {
   middleware: [requireRole("auditor", "admin")] as const,
   request: { query: z.object({ scope: z.enum(["day", "cycle"]).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }) },
-  responses: { 200: jsonContent(z.object({ data: z.array(runSchema) }), "Runs"), ...errorResponses },
+  responses: { 200: jsonContent(z.object({ data: z.array(runSchema) }), "Runs") },
 });
 
-const getRunRoute = createRoute({
-  method: "get",
-  path: "/reconciliation/runs/{id}",
-  tags: ["Reconciliation"],
-  summary: "Read a reconciliation run",
+const getRunRoute = routeReconciliation("get", "/reconciliation/runs/{id}", "Read a reconciliation run", {
   middleware: [requireRole("auditor", "admin")] as const,
   request: { params: idParam },
-  responses: { 200: jsonContent(runSchema, "The run"), ...errorResponses },
+  responses: { 200: jsonContent(runSchema, "The run") },
 });
 
 const csvMapping = z
@@ -108,73 +92,43 @@ const statementSchema = z
   .object({ id: z.string(), format: z.string(), fileSha256: z.string(), lineCount: z.number().int(), fromAt: z.string().nullable(), toAt: z.string().nullable(), actorId: z.string(), createdAt: z.string() })
   .openapi("BankStatement");
 
-const importRoute = createRoute({
-  method: "post",
-  path: "/bank-statements",
-  tags: ["Reconciliation"],
-  summary: "Import a bank statement file",
+const importRoute = routeReconciliation("post", "/bank-statements", "Import a bank statement file", {
   description: "CSV with a column mapping (default: the layout in docs/reconciliation.md). The same file again is a no-op returning the first import.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: z
+    body: jsonBody(z
             .object({ format: z.enum(STATEMENT_FORMATS), content: z.string().min(1).max(1_000_000), mapping: csvMapping.optional() })
             .strict()
-            .openapi("ImportStatement"),
-        },
-      },
-    },
+            .openapi("ImportStatement")),
   },
-  responses: { 201: jsonContent(statementSchema, "Imported"), 200: jsonContent(statementSchema, "This file was already imported"), ...errorResponses },
+  responses: { 201: jsonContent(statementSchema, "Imported"), 200: jsonContent(statementSchema, "This file was already imported") },
 });
 
-const listStatementsRoute = createRoute({
-  method: "get",
-  path: "/bank-statements",
-  tags: ["Reconciliation"],
-  summary: "List imported bank statements",
+const listStatementsRoute = routeReconciliation("get", "/bank-statements", "List imported bank statements", {
   middleware: [requireRole("admin", "auditor", "system")] as const,
-  responses: { 200: jsonContent(z.object({ data: z.array(statementSchema) }), "Statements"), ...errorResponses },
+  responses: { 200: jsonContent(z.object({ data: z.array(statementSchema) }), "Statements") },
 });
 
 const reportSchema = z.object({ date: z.string(), generatedAt: z.string(), generatedBy: z.string(), generationCount: z.number().int(), report: z.record(z.string(), z.unknown()) }).openapi("DailyAuditReport");
 
-const generateReportRoute = createRoute({
-  method: "post",
-  path: "/audit-reports",
-  tags: ["Audit"],
-  summary: "Reconcile a day and (re)generate its audit report",
+const generateReportRoute = routeAudit("post", "/audit-reports", "Reconcile a day and (re)generate its audit report", {
   middleware: [requireRole("auditor", "admin")] as const,
-  request: { body: { required: true, content: { "application/json": { schema: z.object({ date }).strict().openapi("GenerateAuditReport") } } } },
-  responses: { 200: jsonContent(reportSchema, "The stored report"), ...errorResponses },
+  request: { body: jsonBody(z.object({ date }).strict().openapi("GenerateAuditReport")) },
+  responses: { 200: jsonContent(reportSchema, "The stored report") },
 });
 
-const listReportsRoute = createRoute({
-  method: "get",
-  path: "/audit-reports",
-  tags: ["Audit"],
-  summary: "List daily audit reports, newest first",
+const listReportsRoute = routeAudit("get", "/audit-reports", "List daily audit reports, newest first", {
   middleware: [requireRole("auditor", "admin")] as const,
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(31) }) },
-  responses: { 200: jsonContent(z.object({ data: z.array(reportSchema) }), "Reports"), ...errorResponses },
+  responses: { 200: jsonContent(z.object({ data: z.array(reportSchema) }), "Reports") },
 });
 
-const getReportRoute = createRoute({
-  method: "get",
-  path: "/audit-reports/{date}",
-  tags: ["Audit"],
-  summary: "Read a day's audit report as JSON or CSV",
+const getReportRoute = routeAudit("get", "/audit-reports/{date}", "Read a day's audit report as JSON or CSV", {
   description: "`?format=csv` (or `Accept: text/csv`) returns one metric per line. The HTML view is /ops/audit/{date}.",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { params: z.object({ date: date.openapi({ param: { name: "date", in: "path" } }) }), query: z.object({ format: z.enum(["json", "csv"]).optional() }) },
-  responses: {
-    200: { description: "The report", content: { "application/json": { schema: reportSchema }, "text/csv": { schema: z.string() } } },
-    ...errorResponses,
-  },
+  responses: { 200: { description: "The report", content: { "application/json": { schema: reportSchema }, "text/csv": { schema: z.string() } } } },
 });
 
 export const reconciliationRouter = router()

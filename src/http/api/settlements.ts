@@ -1,35 +1,25 @@
 // Order settlement ingestion: the marketplace reports each order's money breakdown once.
 
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { database } from "../../store/client";
 import { getSettlement, ingestSettlement } from "../../store/settlements";
 import { settlementInput, settlementSchema, settlementView } from "../views/settlements";
-import { router } from "../router";
+import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { errorResponses, idempotencyHeader, jsonContent } from "../schemas";
+import { idempotencyHeader, jsonBody, jsonContent } from "../schemas";
 
-const postSettlementRoute = createRoute({
-  method: "post",
-  path: "/",
-  tags: ["Settlements"],
-  summary: "Ingest one order's settlement breakdown",
+const routeSettlements = routeOf("Settlements");
+
+const postSettlementRoute = routeSettlements("post", "/", "Ingest one order's settlement breakdown", {
   description: "Posted as one balanced ledger transaction. Idempotent by orderId: the same breakdown again returns the original (200); a different one is a 409.",
   middleware: [requireRole("system")] as const,
-  request: { headers: idempotencyHeader, body: { required: true, content: { "application/json": { schema: settlementInput } } } },
-  responses: {
-    201: jsonContent(settlementSchema, "Settled and posted"),
-    200: jsonContent(settlementSchema, "Already settled with the same breakdown"),
-    ...errorResponses,
-  },
+  request: { headers: idempotencyHeader, body: jsonBody(settlementInput) },
+  responses: { 201: jsonContent(settlementSchema, "Settled and posted"), 200: jsonContent(settlementSchema, "Already settled with the same breakdown") },
 });
 
-const getSettlementRoute = createRoute({
-  method: "get",
-  path: "/{orderId}",
-  tags: ["Settlements"],
-  summary: "Read an order's settlement",
+const getSettlementRoute = routeSettlements("get", "/{orderId}", "Read an order's settlement", {
   request: { params: z.object({ orderId: z.string().max(100).openapi({ param: { name: "orderId", in: "path" } }) }) },
-  responses: { 200: jsonContent(settlementSchema, "The settlement"), ...errorResponses },
+  responses: { 200: jsonContent(settlementSchema, "The settlement") },
 });
 
 export const settlementsRouter = router()
