@@ -7,6 +7,8 @@ import { notFound } from "../domain/errors";
 import { type Db, nowIso } from "./client";
 import { dayStartMs, type RunView } from "./reconciliation";
 import { dailyAuditReports, exceptions, payouts } from "./schema";
+import { IN_FLIGHT_PAYOUT_STATUSES, OPEN_EXCEPTION_STATUSES, PAYOUT_STATUSES } from "../domain/statuses";
+import { sqlList } from "./sql-list";
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +33,6 @@ export interface DailyAuditReport {
   reconciliationRunId: string;
 }
 
-const PENDING = ["created", "queued", "processing", "unknown"];
 
 export async function buildDailyReport(db: Db, date: string, run: RunView): Promise<DailyAuditReport> {
   const start = new Date(dayStartMs(date)).toISOString();
@@ -41,26 +42,26 @@ export async function buildDailyReport(db: Db, date: string, run: RunView): Prom
     .from(payouts)
     .where(and(gte(payouts.createdAt, start), lt(payouts.createdAt, end)))
     .groupBy(payouts.status);
-  const total = (statuses: string[]): StatusTotal => {
+  const total = (statuses: readonly string[]): StatusTotal => {
     const matching = rows.filter((r) => statuses.includes(r.status));
     return { count: matching.reduce((s, r) => s + r.n, 0), amountPaise: matching.reduce((s, r) => s + Number(r.total ?? 0), 0) };
   };
   const open = await db
     .select({ cause: exceptions.cause, n: count() })
     .from(exceptions)
-    .where(sql`${exceptions.status} IN ('open', 'in_progress')`)
+    .where(sql`${exceptions.status} IN ${sqlList(OPEN_EXCEPTION_STATUSES)}`)
     .groupBy(exceptions.cause);
   const byClass: Record<string, number> = {};
   for (const m of run.mismatches) byClass[m.class] = (byClass[m.class] ?? 0) + 1;
   return {
     date,
     currency: "INR",
-    initiated: total(["created", "queued", "processing", "unknown", "processed", "failed", "reversed", "cancelled"]),
+    initiated: total(PAYOUT_STATUSES),
     byStatus: {
       processed: total(["processed"]),
       failed: total(["failed"]),
       reversed: total(["reversed"]),
-      pending: total(PENDING),
+      pending: total(IN_FLIGHT_PAYOUT_STATUSES),
       cancelled: total(["cancelled"]),
     },
     debitedAtBankPaise: run.totals.bankDebitedPaise,

@@ -4,6 +4,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, sum } from "drizzle-orm";
 import type { Db } from "./client";
 import { batches, exceptions, notifications, payouts } from "./schema";
+import { OPEN_EXCEPTION_STATUSES } from "../domain/statuses";
 
 export async function batchCountsByStatus(db: Db): Promise<Array<{ status: string; count: number }>> {
   return db.select({ status: batches.status, count: count() }).from(batches).groupBy(batches.status);
@@ -24,7 +25,7 @@ export async function activeExceptionCounts(db: Db): Promise<{ open: number; inP
   const rows = await db
     .select({ status: exceptions.status, count: count() })
     .from(exceptions)
-    .where(inArray(exceptions.status, ["open", "in_progress"]))
+    .where(inArray(exceptions.status, [...OPEN_EXCEPTION_STATUSES]))
     .groupBy(exceptions.status);
   return {
     open: rows.find((r) => r.status === "open")?.count ?? 0,

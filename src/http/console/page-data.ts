@@ -9,7 +9,7 @@ import { getException, listExceptions } from "../../store/exceptions";
 import { exceptionView } from "../views/exceptions";
 import { bankDetailsOf, getPayeeRow, payeeNames } from "../../store/payees";
 import { getPayout, listPayouts, payoutTimeline } from "../../store/payouts";
-import { BATCH_STATUSES, PAYOUT_STATUSES } from "../../domain/statuses";
+import { BATCH_STATUSES, OPEN_EXCEPTION_STATUSES, PAYOUT_STATUSES } from "../../domain/statuses";
 import { BANK_DETAIL_CAUSES, RETRY_ON_RESOLVE, retryKindFor } from "../../domain/exception-state";
 import { maskAccountNumber } from "../../domain/payees";
 import { MISMATCH_CLASSES } from "../../domain/three-way";
@@ -70,7 +70,7 @@ export async function payoutPageData(db: Db, id: string) {
 /** Open and in-progress tickets together, newest first: the top of both lists, merged. */
 export async function activeExceptions(db: Db, cause: string | undefined, before: string | undefined) {
   const [open, working] = await Promise.all(
-    (["open", "in_progress"] as const).map((status) => listExceptions(db, { status, cause, before, limit: PAGE_SIZE })),
+    OPEN_EXCEPTION_STATUSES.map((status) => listExceptions(db, { status, cause, before, limit: PAGE_SIZE })),
   );
   const merged = [...open!.data, ...working!.data].sort((a, b) => (a.id < b.id ? 1 : -1));
   const data = merged.slice(0, PAGE_SIZE).map(exceptionView);
