@@ -9,7 +9,7 @@
 // for exact tests) or from seeded random rates (for the simulation).
 
 import { DurableObject } from "cloudflare:workers";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { hmacSha256Hex } from "../domain/hash";
 import { hashRoll } from "../domain/random";
 import { z } from "zod";
@@ -396,50 +396,53 @@ export class SimulatedBank extends DurableObject<Env> {
 
   // ---- HTTP, shaped like a payouts API ----
 
+  /** POST /transfers: each call meets its scripted fault (if any), then is idempotent by key. */
+  private async createTransferCall(c: Context) {
+    const key = c.req.header("idempotency-key");
+    const body = (await c.req.json()) as { amountPaise: number; currency: string; accountNumber: string; ifsc: string; holder: string; reference: string };
+    if (!key) return c.json({ error: { code: "missing_idempotency_key" } }, 400);
+    const fault = this.nextCallFault(key);
+    // Every call waits latencyMs; a scripted "latency" fault makes this one call slow (1 s at least).
+    const latencyMs = fault === "latency" ? Math.max(1_000, this.config().latencyMs) : this.config().latencyMs;
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    if (fault === "rate_limit") {
+      this.record("create", key, fault, 429);
+      return c.json({ error: { code: "rate_limited" } }, 429, { "retry-after": "2" });
+    }
+    if (fault === "server_error") {
+      this.record("create", key, fault, 503);
+      return c.json({ error: { code: "unavailable" } }, 503);
+    }
+    const existing = this.transfer(key);
+    if (existing) {
+      if (existing.amount_paise !== body.amountPaise || existing.account_number !== body.accountNumber) {
+        this.record("create", key, "idempotency_mismatch", 422);
+        return c.json({ error: { code: "idempotency_key_mismatch" } }, 422);
+      }
+      this.record("create", key, "replay", 200);
+      return c.json(this.view(existing), 200);
+    }
+    if (fault === "invalid_account" || body.accountNumber.endsWith("0000")) {
+      this.record("create", key, "invalid_account", 422);
+      return c.json({ error: { code: "invalid_account", message: "Beneficiary account does not exist." } }, 422);
+    }
+    const created = this.create(key, body);
+    if (fault === "timeout_after_commit") {
+      this.record("create", key, fault, 0);
+      // The money moved but the caller never hears back: its adapter turns this into a timeout.
+      return c.body(null, 504, { "x-simulated-fault": "timeout" });
+    }
+    if (fault === "server_error_after_commit") {
+      this.record("create", key, fault, 500);
+      return c.json({ error: { code: "internal_error" } }, 500);
+    }
+    this.record("create", key, "none", 201);
+    return c.json(this.view(created), 201);
+  }
+
   private routes() {
     const app = this.app;
-    app.post("/transfers", async (c) => {
-      const key = c.req.header("idempotency-key");
-      const body = (await c.req.json()) as { amountPaise: number; currency: string; accountNumber: string; ifsc: string; holder: string; reference: string };
-      if (!key) return c.json({ error: { code: "missing_idempotency_key" } }, 400);
-      const fault = this.nextCallFault(key);
-      // Every call waits latencyMs; a scripted "latency" fault makes this one call slow (1 s at least).
-      const latencyMs = fault === "latency" ? Math.max(1_000, this.config().latencyMs) : this.config().latencyMs;
-      if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-      if (fault === "rate_limit") {
-        this.record("create", key, fault, 429);
-        return c.json({ error: { code: "rate_limited" } }, 429, { "retry-after": "2" });
-      }
-      if (fault === "server_error") {
-        this.record("create", key, fault, 503);
-        return c.json({ error: { code: "unavailable" } }, 503);
-      }
-      const existing = this.transfer(key);
-      if (existing) {
-        if (existing.amount_paise !== body.amountPaise || existing.account_number !== body.accountNumber) {
-          this.record("create", key, "idempotency_mismatch", 422);
-          return c.json({ error: { code: "idempotency_key_mismatch" } }, 422);
-        }
-        this.record("create", key, "replay", 200);
-        return c.json(this.view(existing), 200);
-      }
-      if (fault === "invalid_account" || body.accountNumber.endsWith("0000")) {
-        this.record("create", key, "invalid_account", 422);
-        return c.json({ error: { code: "invalid_account", message: "Beneficiary account does not exist." } }, 422);
-      }
-      const created = this.create(key, body);
-      if (fault === "timeout_after_commit") {
-        this.record("create", key, fault, 0);
-        // The money moved but the caller never hears back: its adapter turns this into a timeout.
-        return c.body(null, 504, { "x-simulated-fault": "timeout" });
-      }
-      if (fault === "server_error_after_commit") {
-        this.record("create", key, fault, 500);
-        return c.json({ error: { code: "internal_error" } }, 500);
-      }
-      this.record("create", key, "none", 201);
-      return c.json(this.view(created), 201);
-    });
+    app.post("/transfers", (c) => this.createTransferCall(c));
 
     app.get("/transfers/:key", (c) => {
       const t = this.transfer(c.req.param("key"));
@@ -471,6 +474,12 @@ export class SimulatedBank extends DurableObject<Env> {
       });
     });
 
+    this.adminRoutes();
+  }
+
+  /** Test and simulation controls: read the whole state, change the faults, move the clock, settle or reverse now. */
+  private adminRoutes() {
+    const app = this.app;
     app.get("/admin/state", (c) =>
       c.json({
         config: this.config(),
