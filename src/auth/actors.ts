@@ -6,7 +6,8 @@ import { z } from "zod";
 import { DomainError } from "../domain/errors";
 import { sha256Hex, timingSafeEqual } from "../domain/hash";
 
-export const ROLES = ["maker", "checker", "admin", "auditor", "system"] as const;
+/** `risk` places and releases payee holds (as does `admin`). */
+export const ROLES = ["maker", "checker", "admin", "auditor", "system", "risk"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Actor {

@@ -3,7 +3,7 @@
 
 import { canonicalJson } from "./canonical";
 import type { BankDetails } from "./payees";
-import { BATCH_STATUSES, type BatchStatus } from "./statuses";
+import { type BatchItemStatus, BATCH_STATUSES, type BatchStatus } from "./statuses";
 
 export const BATCH_TRANSITIONS: Record<BatchStatus, readonly BatchStatus[]> = {
   draft: ["pending_approval", "cancelled"],
@@ -35,7 +35,7 @@ export interface FingerprintItem {
   payeeId: string;
   amountPaise: number;
   currency: string;
-  status: "ok" | "blocked" | "excluded";
+  status: BatchItemStatus;
   exclusionReason: string | null;
   orderIds: string[];
   bank: BankDetails | null;

@@ -42,6 +42,8 @@ export interface PayeeCycleFacts {
   accountBalancePaise: number;
   bank: BankDetails | null;
   verificationStatus: VerificationStatus;
+  /** A hold in force on the payee: its items are held, not paid and not counted. */
+  hold?: { holdId: string; reason: string } | null | undefined;
 }
 
 export interface OrderShare {
@@ -62,7 +64,14 @@ export interface PrePayoutResult {
    * nothing wrong (bank details do not matter when there is nothing to send).
    */
   paidInFull: boolean;
+  /** The payee is on hold: the item is held whatever its checks say (a held item never blocks a batch). */
+  hold: { holdId: string; reason: string } | null;
 }
+
+/** Paid in this batch: the checks pass and no hold stands in the way. */
+export const isPayable = (r: PrePayoutResult) => r.ok && r.hold === null;
+/** Stops submission: a check failed on an item that would otherwise be paid. */
+export const isBlocking = (r: PrePayoutResult) => !r.ok && r.hold === null;
 
 /** This payee's share of each order: the seller's payable or the partner's delivery fee. */
 export function orderShares(payeeId: string, settlements: readonly SettlementBreakdown[]): OrderShare[] {
@@ -127,7 +136,7 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
 
   const ledgerAgrees = missing.length === 0 && doubled.length === 0 && mismatched.length === 0 && amountPaise === expectedOutstandingPaise;
   const paidInFull = amountPaise === 0 && ledgerAgrees;
-  return { payeeId: facts.payeeId, amountPaise, orders, checks, ok: checks.every((c) => c.ok), paidInFull };
+  return { payeeId: facts.payeeId, amountPaise, orders, checks, ok: checks.every((c) => c.ok), paidInFull, hold: facts.hold ?? null };
 }
 
 /** Describes the first difference between two multisets of entries, or null when equal. */

@@ -38,7 +38,8 @@ export const LIVE_BATCH_STATUSES = ["draft", "pending_approval", "approved", "ex
 /** Batches whose items the payee gates pay (a completed one only on an operator's retry). */
 export const PAYING_BATCH_STATUSES = ["approved", "executing"] as const satisfies readonly BatchStatus[];
 
-export const BATCH_ITEM_STATUSES = ["ok", "blocked", "excluded"] as const;
+/** ok: to be paid; blocked: failed a check; excluded: by the maker; held: its payee is on hold (not paid, not counted). */
+export const BATCH_ITEM_STATUSES = ["ok", "blocked", "excluded", "held"] as const;
 export type BatchItemStatus = (typeof BATCH_ITEM_STATUSES)[number];
 
 export const EXCEPTION_STATUSES = ["open", "in_progress", "resolved", "dismissed"] as const;

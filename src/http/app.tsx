@@ -22,6 +22,7 @@ import { usageRouter } from "./api/usage";
 import { webhooksRouter } from "./api/webhooks";
 import { ledgerRouter } from "./api/ledger";
 import { payeesRouter } from "./api/payees";
+import { holdsRouter } from "./api/holds";
 import { settlementsRouter } from "./api/settlements";
 
 const OPENAPI_INFO = {
@@ -54,6 +55,7 @@ export function createApp() {
   app.use("/v1/*", except(isBankWebhook, idempotency));
 
   app.route("/v1/payees", payeesRouter);
+  app.route("/v1/payees", holdsRouter);
   app.route("/v1/ledger", ledgerRouter);
   app.route("/v1/settlements", settlementsRouter);
   app.route("/v1/audit-events", auditRouter);

@@ -7,7 +7,7 @@ import { conflict, forbidden, invalid, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import { newId } from "../domain/ids";
 import type { Currency } from "../domain/money";
-import { type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
+import { isBlocking, isPayable, type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
 import type { BatchStatus } from "../domain/statuses";
 import { auditStatement } from "../store/audit";
 import {
@@ -67,7 +67,7 @@ async function factsFor(db: Db, cycleId: string, currency: Currency, scope: "all
 }
 
 const failedChecks = (r: PrePayoutResult) => r.checks.filter((c) => !c.ok).map((c) => ({ check: c.check, reasons: c.reasons }));
-const blockedSummary = (results: Iterable<PrePayoutResult>) => [...results].filter((r) => !r.ok).map((r) => ({ payeeId: r.payeeId, failed: failedChecks(r) }));
+const blockedSummary = (results: Iterable<PrePayoutResult>) => [...results].filter(isBlocking).map((r) => ({ payeeId: r.payeeId, failed: failedChecks(r) }));
 const livePayeeIds = (items: readonly ItemRow[]) => items.filter((i) => i.status !== "excluded").map((i) => i.payeeId);
 
 /** A blocked item is a ticket for a person: one per item while open, however often it is re-run. */
@@ -106,7 +106,6 @@ export async function createBatch(
     payeeId: r.payeeId,
     currency: input.currency,
     liveKey: liveKeyOf(input.cycleId, r.payeeId),
-    exclusionReason: null,
     bankSnapshot: null,
     ...reconciledItemFields(r, now),
   }));
@@ -195,9 +194,9 @@ async function reconcileStatements(db: Db, { row, items }: LoadedBatch, actorId:
     .filter((i) => i.status !== "excluded")
     .flatMap((item) => {
       const result = results.get(item.payeeId)!;
-      return [itemUpdate(db, item.id, reconciledItemFields(result, now)), ...(result.ok ? [] : blockedTicket(db, row.id, item.id, item.payeeId, result))];
+      return [itemUpdate(db, item.id, reconciledItemFields(result, now)), ...(isBlocking(result) ? blockedTicket(db, row.id, item.id, item.payeeId, result) : [])];
     });
-  const totalPaise = [...results.values()].filter((r) => r.ok).reduce((s, r) => s + r.amountPaise, 0);
+  const totalPaise = [...results.values()].filter(isPayable).reduce((s, r) => s + r.amountPaise, 0);
   return [
     auditStatement(db, {
       actorId,
@@ -284,7 +283,12 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
   const frozen = new Map(
     loaded.items
       .filter((i) => i.status !== "excluded")
-      .map((i) => [i.id, { ...reconciledItemFields(results.get(i.payeeId)!, now), bankSnapshot: bankSnapshotOf(payeeById.get(i.payeeId)!) }]),
+      .map((i) => {
+        const result = results.get(i.payeeId)!;
+        // A held payee is not paid by this batch, so it is free to be paid in a later one once released.
+        const release = result.hold ? { liveKey: null } : {};
+        return [i.id, { ...reconciledItemFields(result, now), bankSnapshot: bankSnapshotOf(payeeById.get(i.payeeId)!), ...release }];
+      }),
   );
   const frozenItems = loaded.items.map((i) => ({ ...i, ...frozen.get(i.id) }));
   const plan = await planSubmission(loaded.row, frozenItems, settings, now);
@@ -314,7 +318,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
 /** What submitting the frozen content entails: its total, approvals needed, fingerprint and links. */
 async function planSubmission(row: BatchRow, frozenItems: readonly ItemRow[], settings: BatchSettings, now: string) {
   const payable = frozenItems.filter((i) => i.status === "ok");
-  if (payable.length === 0) throw invalid("batch_empty", "Every item is excluded; there is nothing to submit.");
+  if (payable.length === 0) throw invalid("batch_empty", "Every item is excluded or held; there is nothing to submit.");
   const totalPaise = payable.reduce((s, i) => s + i.amountPaise, 0);
   const needed = requiredApprovals(totalPaise, settings.twoCheckerThresholdPaise);
   const eligible = settings.checkers.filter((c) => c.actorId !== row.makerId);

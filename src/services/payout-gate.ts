@@ -13,6 +13,8 @@ import { bankDetailsOf } from "../store/payees";
 import { createPayoutRecord, latestPayoutForItem } from "../store/payouts";
 import type { Deps, GateResult, GateRetry } from "./deps";
 import { changeStatus } from "./payouts";
+import { nowIso } from "../store/client";
+import { activeHolds } from "../store/holds";
 
 /** What the gate remembers of its own decisions (the Durable Object's storage). */
 export interface GateMemory {
@@ -61,6 +63,8 @@ export async function createPayoutForItem(deps: Deps, memory: GateMemory, payeeI
 async function precheck({ db }: Deps, item: BatchItemRow, isRetry: boolean): Promise<PayeeRow | string> {
   const payee = await findPayee(db, item.payeeId);
   if (!payee) return "payee_not_found";
+  // A hold placed after approval still stops the payout (one already at the bank is not affected).
+  if ((await activeHolds(db, [payee.id], nowIso())).size > 0) return "payee_on_hold";
   const problem = bankDetailsProblem(bankDetailsOf(payee), payee.bankVerificationStatus);
   if (problem) return problem;
   if (!isRetry && JSON.stringify(bankDetailsOf(payee)) !== item.bankSnapshot) return "bank_details_changed";

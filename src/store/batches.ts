@@ -14,7 +14,7 @@ import type { CheckResult, OrderShare, PayeeCycleFacts, PrePayoutResult } from "
 import type { SettlementBreakdown } from "../domain/settlement";
 import { type BatchStatus, HOLDING_PAYOUT_STATUSES } from "../domain/statuses";
 import { type AuditInput, conditionalAuditStatement } from "./audit";
-import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, type Statements } from "./client";
+import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso, type Statements } from "./client";
 import { allOf, keysetPage, type Page } from "./page";
 import { bankDetailsOf } from "./payees";
 import { breakdownOf } from "./settlements";
@@ -32,6 +32,8 @@ import {
   payouts,
   settlements,
 } from "./schema";
+import { heldReason } from "../domain/holds";
+import { activeHolds } from "./holds";
 
 export type BatchRow = typeof batches.$inferSelect;
 export type ItemRow = typeof batchItems.$inferSelect;
@@ -62,7 +64,8 @@ export function reconciledItemFields(result: PrePayoutResult, now: string) {
   return {
     amountPaise: result.amountPaise,
     orders: JSON.stringify(result.orders),
-    status: result.ok ? ("ok" as const) : ("blocked" as const),
+    status: result.hold ? ("held" as const) : result.ok ? ("ok" as const) : ("blocked" as const),
+    exclusionReason: result.hold ? heldReason(result.hold.reason) : null,
     reconciliation: JSON.stringify(result.checks),
     reconciledAt: now,
   };
@@ -213,6 +216,7 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
   const accountRows = await inChunks(payeeIds.map(payableAccountId), (chunk) => db.select().from(accounts).where(inArray(accounts.id, chunk)));
   const accountById = new Map(accountRows.map((a) => [a.id, a]));
   const committed = await committedByPayee(db, cycleId, payeeIds);
+  const holds = await activeHolds(db, payeeIds, nowIso());
 
   const facts = payeeIds.map((payeeId): PayeeCycleFacts => {
     const payee = payeeById.get(payeeId)!;
@@ -230,6 +234,7 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
       accountBalancePaise: account ? account.creditsPostedPaise - account.debitsPostedPaise : 0,
       bank: bankDetailsOf(payee),
       verificationStatus: payee.bankVerificationStatus,
+      hold: holds.has(payeeId) ? { holdId: holds.get(payeeId)!.id, reason: holds.get(payeeId)!.reason } : null,
     };
   });
   return { ok: true, facts, payeeById };

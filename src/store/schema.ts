@@ -40,6 +40,25 @@ export const payees = sqliteTable(
   (t) => [uniqueIndex("payees_external_id_unique").on(t.externalId)],
 );
 
+/** Holds on a payee's payouts (risk): placed with a reason, released by a second person. */
+export const payeeHolds = sqliteTable(
+  "payee_holds",
+  {
+    id: text("id").primaryKey(),
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    reason: text("reason").notNull(),
+    placedBy: text("placed_by").notNull(),
+    placedAt: text("placed_at").notNull(),
+    endsAt: text("ends_at"),
+    releasedBy: text("released_by"),
+    releasedAt: text("released_at"),
+    releaseNote: text("release_note"),
+  },
+  (t) => [index("payee_holds_payee_idx").on(t.payeeId, t.releasedAt)],
+);
+
 export const accounts = sqliteTable(
   "accounts",
   {

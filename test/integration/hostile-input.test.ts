@@ -119,10 +119,11 @@ describe("the attack surface", () => {
   });
 
   it("finds the roles each operation refuses by asking it", () => {
-    expect(forbidden.get("POST /v1/payees")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "auditor"]);
-    expect(forbidden.get("POST /v1/settlements")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "admin", "auditor"]);
-    expect(forbidden.get("POST /v1/batches/{id}/approve")).toEqual(["maker", "maker2", "admin", "auditor", "system"]);
-    expect(forbidden.get("GET /v1/ledger/trial-balance")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "system"]);
+    expect(forbidden.get("POST /v1/payees")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "auditor", "risk", "risk2"]);
+    expect(forbidden.get("POST /v1/settlements")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "admin", "auditor", "risk", "risk2"]);
+    expect(forbidden.get("POST /v1/batches/{id}/approve")).toEqual(["maker", "maker2", "admin", "auditor", "system", "risk", "risk2"]);
+    expect(forbidden.get("GET /v1/ledger/trial-balance")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "system", "risk", "risk2"]);
+    expect(forbidden.get("POST /v1/payees/{id}/holds")).toEqual(["maker", "maker2", "checker", "checker2", "makerChecker", "auditor", "system"]);
     expect(forbidden.get("GET /v1/payees")).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ export const TEST_ACTORS = {
   admin: { actorId: "admin-ada", roles: ["admin"], token: "test-token-admin-ada-0006" },
   auditor: { actorId: "auditor-abe", roles: ["auditor"], token: "test-token-auditor-abe-0007" },
   system: { actorId: "marketplace", roles: ["system"], token: "test-token-system-mkt-0008" },
+  risk: { actorId: "risk-rhea", roles: ["risk"], token: "test-token-risk-rhea-0009" },
+  risk2: { actorId: "risk-ravi", roles: ["risk"], token: "test-token-risk-ravi-0010" },
 } as const;
 
 export type TestActor = keyof typeof TEST_ACTORS;

@@ -3,7 +3,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { maskedBankDetails } from "../../domain/payees";
-import { BATCH_STATUSES } from "../../domain/statuses";
+import { BATCH_ITEM_STATUSES, BATCH_STATUSES } from "../../domain/statuses";
 import { type BatchRow, itemBank, itemChecks, itemOrders, type ItemRow, type LoadedBatch } from "../../store/batches";
 import type { Page } from "../../store/page";
 
@@ -15,7 +15,7 @@ export const itemSchema = z
     payeeId: z.string(),
     amountPaise: z.number().int(),
     currency: z.string(),
-    status: z.enum(["ok", "blocked", "excluded"]),
+    status: z.enum(BATCH_ITEM_STATUSES),
     orders: z.array(z.object({ orderId: z.string(), role: z.string(), amountPaise: z.number().int() })),
     reconciliation: z.array(checkSchema),
     reconciledAt: z.string(),
@@ -37,6 +37,7 @@ export const batchSchema = z
     itemCount: z.number().int(),
     blockedCount: z.number().int(),
     excludedCount: z.number().int(),
+    heldCount: z.number().int().openapi({ description: "Items whose payee is on hold: not paid, not in the total." }),
     requiredApprovals: z.number().int(),
     approvalCount: z.number().int(),
     decisions: z.array(z.object({ checkerId: z.string(), decision: z.string(), reason: z.string().nullable(), via: z.string(), at: z.string() })),
@@ -89,6 +90,7 @@ export function batchView({ row, items, decisions }: LoadedBatch): BatchView {
     itemCount: row.itemCount,
     blockedCount: items.filter((i) => i.status === "blocked").length,
     excludedCount: items.filter((i) => i.status === "excluded").length,
+    heldCount: items.filter((i) => i.status === "held").length,
     requiredApprovals: row.requiredApprovals,
     approvalCount: decisions.filter((d) => d.decision === "approve").length,
     decisions: decisions.map((d) => ({ checkerId: d.checkerId, decision: d.decision, reason: d.reason, via: d.via, at: d.createdAt })),

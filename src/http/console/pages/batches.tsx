@@ -113,7 +113,7 @@ const BatchSummary: FC<{ batch: BatchView }> = ({ batch }) => (
         <strong data-testid="batch-total">{formatPaise(batch.totalPaise)}</strong>
       </Fact>
       <Fact term="Items">
-        {batch.itemCount} ({batch.blockedCount} blocked, {batch.excludedCount} excluded)
+        {batch.itemCount} ({batch.blockedCount} blocked, {batch.excludedCount} excluded{batch.heldCount > 0 ? `, ${batch.heldCount} held` : ""})
       </Fact>
       <Fact term="Maker">{batch.makerId}</Fact>
       <Fact term="Approvals">
@@ -182,7 +182,7 @@ const ItemRow: FC<{ item: Item; payeeNames: Record<string, string>; latest: Payo
         )}
       </td>
       <td class="small reasons">
-        {i.exclusionReason && <div>Excluded: {i.exclusionReason}</div>}
+        {i.exclusionReason && <div>{i.status === "held" ? i.exclusionReason : `Excluded: ${i.exclusionReason}`}</div>}
         {failed.length === 0 ? (
           <span class="muted">{i.reconciliation.length} checks passed</span>
         ) : (
