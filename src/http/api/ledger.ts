@@ -50,16 +50,18 @@ const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanc
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
-    body: jsonBody(z
-            .object({
-              externalRef: reference(200).openapi({ example: "adjustment:2026-11-26:1" }),
-              description: humanText(500),
-              cycleId: reference(60).optional(),
-              metadata: z.record(reference(60), z.string().max(500)).refine((m) => Object.keys(m).length <= 20, "at most 20 keys").optional(),
-              entries: z.array(entrySchema).min(2).max(MAX_ENTRIES_PER_TRANSACTION),
-            })
-            .strict()
-            .openapi("PostTransaction")),
+    body: jsonBody(
+      z
+        .object({
+          externalRef: reference(200).openapi({ example: "adjustment:2026-11-26:1" }),
+          description: humanText(500),
+          cycleId: reference(60).optional(),
+          metadata: z.record(reference(60), z.string().max(500)).refine((m) => Object.keys(m).length <= 20, "at most 20 keys").optional(),
+          entries: z.array(entrySchema).min(2).max(MAX_ENTRIES_PER_TRANSACTION),
+        })
+        .strict()
+        .openapi("PostTransaction"),
+    ),
   },
   responses: { 201: jsonContent(transactionSchema, "Posted"), 200: jsonContent(transactionSchema, "Already posted with this reference and content; nothing new was written") },
 });

@@ -28,17 +28,19 @@ const createPayeeRoute = routePayees("post", "/", "Create a payee", {
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
-    body: jsonBody(z
-            .object({
-              type: z.enum(PAYEE_TYPES),
-              displayName: humanText(200),
-              email: z.email().max(254).optional(),
-              externalId: reference(100).optional().openapi({ description: "Your own id for this payee; unique." }),
-              currency: currency.default("INR"),
-              bankDetails: bankDetailsInput.optional(),
-            })
-            .strict()
-            .openapi("CreatePayee")),
+    body: jsonBody(
+      z
+        .object({
+          type: z.enum(PAYEE_TYPES),
+          displayName: humanText(200),
+          email: z.email().max(254).optional(),
+          externalId: reference(100).optional().openapi({ description: "Your own id for this payee; unique." }),
+          currency: currency.default("INR"),
+          bankDetails: bankDetailsInput.optional(),
+        })
+        .strict()
+        .openapi("CreatePayee"),
+    ),
   },
   responses: { 201: jsonContent(payeeSchema, "The payee, with bank details unverified") },
 });
@@ -60,15 +62,17 @@ const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
   middleware: [requireRole("admin", "system")] as const,
   request: {
     params: idParam,
-    body: jsonBody(z
-            .object({
-              displayName: humanText(200).optional(),
-              email: z.email().max(254).nullable().optional(),
-              bankDetails: bankDetailsInput.nullable().optional(),
-            })
-            .strict()
-            .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
-            .openapi("UpdatePayee")),
+    body: jsonBody(
+      z
+        .object({
+          displayName: humanText(200).optional(),
+          email: z.email().max(254).nullable().optional(),
+          bankDetails: bankDetailsInput.nullable().optional(),
+        })
+        .strict()
+        .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
+        .openapi("UpdatePayee"),
+    ),
   },
   responses: { 200: jsonContent(payeeSchema, "The updated payee") },
 });
@@ -78,10 +82,12 @@ const verifyRoute = routePayees("post", "/{id}/verification", "Record the result
   middleware: [requireRole("admin", "system")] as const,
   request: {
     params: idParam,
-    body: jsonBody(z
-            .object({ status: z.enum(["verified", "invalid"]), note: humanText(500).optional() })
-            .strict()
-            .openapi("SetVerification")),
+    body: jsonBody(
+      z
+        .object({ status: z.enum(["verified", "invalid"]), note: humanText(500).optional() })
+        .strict()
+        .openapi("SetVerification"),
+    ),
   },
   responses: { 200: jsonContent(payeeSchema, "The payee") },
 });

@@ -52,11 +52,13 @@ const runRoute = routeReconciliation("post", "/reconciliation/runs", "Reconcile 
     "Matches every payout by reference and amount: System Initiated = Bank Debited = Ledger Credited. Each mismatch raises an exception ticket and an alert. Re-running gives the same result and no duplicate tickets.",
   middleware: [requireRole("auditor", "admin")] as const,
   request: {
-    body: jsonBody(z
-            .object({ date: date.optional(), cycleId: reference(60).optional() })
-            .strict()
-            .refine((v) => (v.date === undefined) !== (v.cycleId === undefined), "send exactly one of date and cycleId")
-            .openapi("RunReconciliation")),
+    body: jsonBody(
+      z
+        .object({ date: date.optional(), cycleId: reference(60).optional() })
+        .strict()
+        .refine((v) => (v.date === undefined) !== (v.cycleId === undefined), "send exactly one of date and cycleId")
+        .openapi("RunReconciliation"),
+    ),
   },
   responses: { 200: jsonContent(runSchema, "The run's result") },
 });
@@ -97,10 +99,12 @@ const importRoute = routeReconciliation("post", "/bank-statements", "Import a ba
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
-    body: jsonBody(z
-            .object({ format: z.enum(STATEMENT_FORMATS), content: z.string().min(1).max(1_000_000), mapping: csvMapping.optional() })
-            .strict()
-            .openapi("ImportStatement")),
+    body: jsonBody(
+      z
+        .object({ format: z.enum(STATEMENT_FORMATS), content: z.string().min(1).max(1_000_000), mapping: csvMapping.optional() })
+        .strict()
+        .openapi("ImportStatement"),
+    ),
   },
   responses: { 201: jsonContent(statementSchema, "Imported"), 200: jsonContent(statementSchema, "This file was already imported") },
 });
