@@ -184,6 +184,10 @@ describe("deciding through an approval link", () => {
     const { batch, token } = await pendingWithToken();
     const opened = await openLink(token);
     expectPage(await postLink(token, { csrf: opened.csrfField!, action: "reject", reason: "  " }, { csrfCookie: opened.csrfCookie }), 400, /reason is needed/);
+    // A control character at either end is refused, not trimmed away (FC_SEED=-1772426908 found "…\u000b").
+    for (const reason of ["odd totals\u000b", "\u001bodd totals"]) {
+      expectPage(await postLink(token, { csrf: opened.csrfField!, action: "reject", reason }, { csrfCookie: opened.csrfCookie }), 400, /reason is needed/);
+    }
     expectPage(await postLink(token, { csrf: opened.csrfField!, action: "delete" }, { csrfCookie: opened.csrfCookie }), 400, /Choose Approve or Reject/);
     await expectNothingChanged(batch.id, batch.version);
 

@@ -119,7 +119,8 @@ async function decideByLink(c: Context<ApprovalEnv, "/:token">) {
   const { action, reason: rawReason } = c.get("form");
   const reason = rawReason?.trim() ?? "";
   if (action !== "approve" && action !== "reject") return refusalPage(c, { status: 400, title: "Request refused", message: "Choose Approve or Reject." });
-  if (action === "reject" && (reason.length === 0 || reason.length > MAX_REASON_CHARS || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(reason))) {
+  // Control characters are refused as sent, before trimming could hide one at either end.
+  if (action === "reject" && (reason.length === 0 || reason.length > MAX_REASON_CHARS || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(rawReason ?? ""))) {
     return refusalPage(c, { status: 400, title: "A reason is needed", message: "Say why you reject the batch (up to 500 characters); nothing was changed." });
   }
   const claims = c.get("claims");
