@@ -5,7 +5,7 @@
 
 import type { ExceptionInput } from "./exception-state";
 import type { PayoutPosting } from "./payout-ledger";
-import { type BankTransferStatus, isIn, type PayoutStatus, RELEASING_PAYOUT_STATUSES, TERMINAL_PAYOUT_STATUSES } from "./statuses";
+import { type BankTransferStatus, isIn, type PayoutStatus, TERMINAL_PAYOUT_STATUSES } from "./statuses";
 
 export const PAYOUT_TRANSITIONS: Record<PayoutStatus, readonly PayoutStatus[]> = {
   created: ["queued", "processing", "unknown", "processed", "failed", "cancelled"],
@@ -130,7 +130,8 @@ export function planChange(current: PayoutState, change: PayoutChange, now: stri
       },
       posting: postingFor(change.to),
       exception: exceptionFor(current, change, { failureCode, bankReference }),
-      freesItem: isIn(RELEASING_PAYOUT_STATUSES, change.to),
+      // A payout that ends without paying (or was returned) frees its payee for another batch of the cycle.
+      freesItem: isTerminal(change.to),
     },
   };
 }

@@ -23,8 +23,6 @@ export const IN_FLIGHT_PAYOUT_STATUSES = ["created", "queued", "processing", "un
 export const AWAITING_BANK_PAYOUT_STATUSES = ["queued", "processing", "unknown"] as const satisfies readonly PayoutStatus[];
 /** Payouts the bank has confirmed paid (and possibly returned since). */
 export const PAID_PAYOUT_STATUSES = ["processed", "reversed"] as const satisfies readonly PayoutStatus[];
-/** Statuses whose move frees the payee for another batch of the cycle. */
-export const RELEASING_PAYOUT_STATUSES = ["failed", "cancelled", "reversed"] as const satisfies readonly PayoutStatus[];
 
 /** The bank's view of a transfer, as every gateway normalises it. */
 export const BANK_TRANSFER_STATUSES = ["pending", "processed", "failed", "reversed"] as const;

@@ -4,13 +4,12 @@
 import { conflict, invalid, notFound } from "../domain/errors";
 import { assertMayRelease } from "../domain/holds";
 import { newId } from "../domain/ids";
-import type { Db } from "../store/client";
-import { nowIso } from "../store/client";
+import { type Db, nowIso } from "../store/client";
 import { getHold, type HoldRow, holdsOfPayee, insertHold, markHoldReleased } from "../store/holds";
-import { findPayee } from "../store/payee-gate";
+import { getPayeeRow } from "../store/payees";
 
 export async function placeHold(db: Db, payeeId: string, input: { reason: string; endsAt?: string | undefined }, actorId: string): Promise<HoldRow> {
-  if (!(await findPayee(db, payeeId))) throw notFound("payee_not_found", `Payee ${payeeId} does not exist.`);
+  await getPayeeRow(db, payeeId); // 404 payee_not_found
   const now = nowIso();
   if (input.endsAt !== undefined && input.endsAt <= now) {
     throw invalid("hold_end_in_past", "A hold's end must be in the future; omit endsAt for a hold until released.", { field: "endsAt", endsAt: input.endsAt });
@@ -31,7 +30,7 @@ export async function placeHold(db: Db, payeeId: string, input: { reason: string
 }
 
 export async function listHolds(db: Db, payeeId: string): Promise<HoldRow[]> {
-  if (!(await findPayee(db, payeeId))) throw notFound("payee_not_found", `Payee ${payeeId} does not exist.`);
+  await getPayeeRow(db, payeeId); // 404 payee_not_found
   return holdsOfPayee(db, payeeId);
 }
 

@@ -1,7 +1,8 @@
 // Payee holds: placing and releasing one (each with its audit event, in one write), and which
 // payees are held now.
 
-import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { isHoldActive } from "../domain/holds";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { commit, type Db, inChunks } from "./client";
 import { payeeHolds } from "./schema";
@@ -43,15 +44,17 @@ export async function markHoldReleased(db: Db, hold: HoldRow, release: { actorId
   return (updated as { meta: { changes: number } }).meta.changes === 1;
 }
 
-/** The oldest hold in force at `now` for each of these payees (payees with none are absent). */
+/**
+ * The oldest hold in force at `now` for each of these payees (payees with none are absent). The
+ * index finds the unreleased ones; whether one has ended is the domain's rule (isHoldActive).
+ */
 export async function activeHolds(db: Db, payeeIds: readonly string[], now: string): Promise<Map<string, HoldRow>> {
-  const rows = await inChunks(payeeIds, (chunk) =>
-    db
-      .select()
-      .from(payeeHolds)
-      .where(and(inArray(payeeHolds.payeeId, chunk), isNull(payeeHolds.releasedAt), or(isNull(payeeHolds.endsAt), gt(payeeHolds.endsAt, now)))),
+  const unreleased = await inChunks(payeeIds, (chunk) =>
+    db.select().from(payeeHolds).where(and(inArray(payeeHolds.payeeId, chunk), isNull(payeeHolds.releasedAt))),
   );
   const byPayee = new Map<string, HoldRow>();
-  for (const h of rows.sort((a, b) => (a.placedAt < b.placedAt ? -1 : 1))) if (!byPayee.has(h.payeeId)) byPayee.set(h.payeeId, h);
+  for (const h of unreleased.filter((h) => isHoldActive(h, now)).sort((a, b) => (a.placedAt < b.placedAt ? -1 : 1))) {
+    if (!byPayee.has(h.payeeId)) byPayee.set(h.payeeId, h);
+  }
   return byPayee;
 }
