@@ -5,6 +5,8 @@ import type { Env } from "./env";
 import type { NotifierSettings } from "./services/notifications";
 import type { PollingSettings } from "./services/polling";
 import { actorsWithRole } from "./auth/actors";
+import { assertReserveTerms, MAX_RESERVE_BASIS_POINTS, MAX_RESERVE_DAYS, type ReserveTerms } from "./domain/balances";
+import type { PayeeType } from "./domain/payees";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value === "" ? fallback : Number(value);
@@ -36,6 +38,19 @@ export function notifierSettings(env: Env): NotifierSettings {
     publicBaseUrl: publicBaseUrl(env),
     approvalSecret: () => approvalSecret(env),
     checkerEmail: (actorId) => actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === actorId)?.email ?? null,
+  };
+}
+
+/** The rolling reserve a payee type gets unless the payee has its own terms. */
+export function reserveDefaults(env: Env): Record<PayeeType, ReserveTerms> {
+  const terms = (bps: string | undefined, days: string | undefined): ReserveTerms => {
+    const t = { basisPoints: intVar(bps, 0, 0, MAX_RESERVE_BASIS_POINTS), days: intVar(days, 0, 0, MAX_RESERVE_DAYS) };
+    assertReserveTerms(t);
+    return t;
+  };
+  return {
+    seller: terms(env.RESERVE_SELLER_BASIS_POINTS, env.RESERVE_SELLER_DAYS),
+    delivery_partner: terms(env.RESERVE_DELIVERY_PARTNER_BASIS_POINTS, env.RESERVE_DELIVERY_PARTNER_DAYS),
   };
 }
 

@@ -61,6 +61,37 @@ export const PLATFORM_ACCOUNTS = [
     description: "Balances held in customers' wallets; using a wallet on an order reduces it.",
   },
   {
+    id: "platform:refunds_payable",
+    name: "Refunds payable to customers",
+    type: "liability",
+    description: "Refunds owed to customers after a return or cancellation, until the payment gateway pays them back.",
+  },
+  {
+    id: "platform:refunds_expense",
+    name: "Refunds expense",
+    type: "expense",
+    description: "The platform's share of refunds, cancellations and chargebacks it bears instead of the seller.",
+  },
+  {
+    id: "platform:goodwill_expense",
+    name: "Goodwill expense",
+    type: "expense",
+    description: "Goodwill credits to customers that the platform funds.",
+  },
+  {
+    id: "platform:chargeback_fees_expense",
+    name: "Chargeback fees expense",
+    type: "expense",
+    description: "Card-network fees on chargebacks that the platform bears.",
+  },
+  {
+    id: "platform:cycle_carry_clearing",
+    name: "Cycle carry-forward clearing",
+    type: "liability",
+    description:
+      "Clearing account for a payee's balance carried from one payout cycle to another (a deficit netted, a released reserve). Always zero: both legs post together.",
+  },
+  {
     id: "platform:owner_equity",
     name: "Owner's equity",
     type: "equity",
@@ -71,6 +102,8 @@ export const PLATFORM_ACCOUNTS = [
 export type PlatformAccountId = (typeof PLATFORM_ACCOUNTS)[number]["id"];
 
 export const payableAccountId = (payeeId: string) => `payee:${payeeId}:payable`;
+/** A payee's rolling reserve: earnings held back against future refunds, released after a number of days. */
+export const reserveAccountId = (payeeId: string) => `payee:${payeeId}:reserve`;
 
 /** Signed balance on the account's normal side from its posted totals. */
 export function normalBalancePaise(type: AccountType, debitsPaise: number, creditsPaise: number): number {

@@ -107,6 +107,11 @@ export const PLATFORM_HLEDGER_NAMES: Record<PlatformAccountId, string> = {
   "platform:discounts_expense": "expenses:discounts",
   "platform:vouchers_expense": "expenses:vouchers",
   "platform:customer_wallet": "liabilities:customer wallet",
+  "platform:refunds_payable": "liabilities:refunds payable",
+  "platform:refunds_expense": "expenses:refunds",
+  "platform:goodwill_expense": "expenses:goodwill",
+  "platform:chargeback_fees_expense": "expenses:chargeback fees",
+  "platform:cycle_carry_clearing": "liabilities:cycle carry clearing",
   "platform:owner_equity": "equity:owner",
 };
 
@@ -116,7 +121,7 @@ const OTHER_NAME = /^(assets|liabilities|equity|revenue|expenses):other:([^:]+)$
 
 /**
  * The hledger name of a Disburse account:
- * - the seven platform accounts have fixed names (PLATFORM_HLEDGER_NAMES);
+ * - the platform accounts have fixed names (PLATFORM_HLEDGER_NAMES);
  * - a payee's payable account `payee:<payeeId>:payable` is `liabilities:payable:<payeeId>`;
  * - any other account is `<type root>:other:<account id>`.
  * Ids are escaped (escapeNameComponent) so they never contain a colon, a space or anything

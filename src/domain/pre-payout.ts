@@ -44,6 +44,57 @@ export interface PayeeCycleFacts {
   verificationStatus: VerificationStatus;
   /** A hold in force on the payee: its items are held, not paid and not counted. */
   hold?: { holdId: string; reason: string } | null | undefined;
+  /** Each order's settlement transaction, for the remittance lines. */
+  settlementTransactionIds?: ReadonlyMap<string, string> | undefined;
+  /** Adjustments landing in the cycle, each with its signed effect on this payee's payable. */
+  adjustments?: readonly AdjustmentFact[] | undefined;
+  /** Shares of this cycle's settlements held back in the payee's rolling reserve. */
+  reserveHolds?: readonly ReserveFact[] | undefined;
+  /** Balances carried into or out of this cycle, each with its signed effect on the cycle. */
+  carries?: readonly CarryFact[] | undefined;
+  /** The payouts behind committedPaise, for the remittance lines. */
+  earlierPayouts?: ReadonlyArray<{ payoutId: string; amountPaise: number }> | undefined;
+}
+
+export interface AdjustmentFact {
+  adjustmentId: string;
+  orderId: string;
+  kind: string;
+  transactionId: string;
+  /** Signed effect on this payee's payable. */
+  amountPaise: number;
+}
+
+export interface ReserveFact {
+  orderId: string;
+  transactionId: string;
+  /** Held back (positive). */
+  amountPaise: number;
+}
+
+export interface CarryFact {
+  carryId: string;
+  fromCycleId: string | null;
+  toCycleId: string;
+  /** in: this cycle is the target; out: this cycle is the source. */
+  direction: "in" | "out";
+  /** The leg posted in this cycle. */
+  transactionId: string;
+  /** Signed effect on this cycle: a deficit carried in is negative, one carried out positive. */
+  amountPaise: number;
+}
+
+/**
+ * One line of a remittance advice: something that makes up the amount paid, with the ledger
+ * transaction that recorded it. A batch item's lines always sum to its net for the cycle.
+ */
+export interface RemittanceLine {
+  type: "order" | "adjustment" | "reserve_hold" | "carried_in" | "carried_out" | "earlier_payout";
+  description: string;
+  orderId: string | null;
+  reference: string | null;
+  transactionId: string | null;
+  amountPaise: number;
 }
 
 export interface OrderShare {
@@ -66,12 +117,21 @@ export interface PrePayoutResult {
   paidInFull: boolean;
   /** The payee is on hold: the item is held whatever its checks say (a held item never blocks a batch). */
   hold: { holdId: string; reason: string } | null;
+  /** Signed: what was carried into this cycle from other cycles and the released reserve. */
+  carriedInPaise: number;
+  /**
+   * The ledger agrees with the records and the cycle nets below zero: nothing is paid and this
+   * much is carried into the payee's next batch.
+   */
+  deficitPaise: number;
+  /** What makes up the net: sums to amountPaise, or to −deficitPaise. */
+  lines: RemittanceLine[];
 }
 
-/** Paid in this batch: the checks pass and no hold stands in the way. */
-export const isPayable = (r: PrePayoutResult) => r.ok && r.hold === null;
+/** Paid in this batch: the checks pass and no hold or deficit stands in the way. */
+export const isPayable = (r: PrePayoutResult) => r.ok && r.hold === null && r.deficitPaise === 0;
 /** Stops submission: a check failed on an item that would otherwise be paid. */
-export const isBlocking = (r: PrePayoutResult) => !r.ok && r.hold === null;
+export const isBlocking = (r: PrePayoutResult) => !r.ok && r.hold === null && r.deficitPaise === 0;
 
 /** This payee's share of each order: the seller's payable or the partner's delivery fee. */
 export function orderShares(payeeId: string, settlements: readonly SettlementBreakdown[]): OrderShare[] {
@@ -111,17 +171,22 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
   record("no_double_count", doubled);
   record("components_match", mismatched);
 
-  // Two independent sources must agree: the ledger's outstanding for the cycle, and the orders
-  // earned less what the payout records say is already reserved, in flight or paid.
-  const earnedPaise = orders.reduce((sum, o) => sum + o.amountPaise, 0);
-  const expectedOutstandingPaise = earnedPaise - facts.committedPaise;
+  // Two independent sources must agree: the ledger's outstanding for the cycle, and what the
+  // records behind it add up to: orders earned, adjustments, reserve held back, balances carried
+  // in or out, less what the payout records say is already reserved, in flight or paid.
+  const lines = remittanceLines(facts, orders);
+  const sum = (type: RemittanceLine["type"][]) => lines.filter((l) => type.includes(l.type)).reduce((s, l) => s + l.amountPaise, 0);
+  const earnedPaise = sum(["order"]);
+  const expectedOutstandingPaise = lines.reduce((s, l) => s + l.amountPaise, 0);
   const outstandingReasons: string[] = [];
   if (amountPaise !== expectedOutstandingPaise) {
     outstandingReasons.push(
-      `the ledger shows ${amountPaise} paise outstanding for this payee in the cycle, but its orders (${earnedPaise}) less payouts already made or in flight (${facts.committedPaise}) leave ${expectedOutstandingPaise}`,
+      `the ledger shows ${amountPaise} paise outstanding for this payee in the cycle, but its orders (${earnedPaise}), adjustments (${sum(["adjustment"])}), reserve held (${sum(["reserve_hold"])}) and balances carried (${sum(["carried_in", "carried_out"])}) less payouts already made or in flight (${facts.committedPaise}) leave ${expectedOutstandingPaise}`,
     );
   }
-  if (amountPaise <= 0) outstandingReasons.push("nothing is outstanding for this payee in the cycle");
+  const ledgerRecordsAgree = missing.length === 0 && doubled.length === 0 && mismatched.length === 0 && amountPaise === expectedOutstandingPaise;
+  const deficitPaise = amountPaise < 0 && ledgerRecordsAgree ? -amountPaise : 0;
+  if (amountPaise === 0 || (amountPaise < 0 && deficitPaise === 0)) outstandingReasons.push("nothing is outstanding for this payee in the cycle");
   record("amount_matches_outstanding", outstandingReasons);
 
   record(
@@ -131,13 +196,69 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
       : [],
   );
 
-  const bankProblem = bankDetailsProblem(facts.bank, facts.verificationStatus);
+  // Nothing is sent for a deficit, so the bank details cannot stop it being recorded.
+  const bankProblem = deficitPaise > 0 ? null : bankDetailsProblem(facts.bank, facts.verificationStatus);
   record("bank_details", bankProblem ? [bankProblem] : []);
 
-  const ledgerAgrees = missing.length === 0 && doubled.length === 0 && mismatched.length === 0 && amountPaise === expectedOutstandingPaise;
-  const paidInFull = amountPaise === 0 && ledgerAgrees;
-  return { payeeId: facts.payeeId, amountPaise, orders, checks, ok: checks.every((c) => c.ok), paidInFull, hold: facts.hold ?? null };
+  const paidInFull = amountPaise === 0 && ledgerRecordsAgree;
+  const carriedInPaise = lines.filter((l) => l.type === "carried_in").reduce((s, l) => s + l.amountPaise, 0);
+  return {
+    payeeId: facts.payeeId,
+    amountPaise: Math.max(0, amountPaise),
+    orders,
+    checks,
+    ok: checks.every((c) => c.ok),
+    paidInFull,
+    hold: facts.hold ?? null,
+    carriedInPaise,
+    deficitPaise,
+    lines,
+  };
 }
+
+/** Everything that makes up the payee's net for the cycle, each with its ledger transaction. */
+export function remittanceLines(facts: PayeeCycleFacts, orders: readonly OrderShare[]): RemittanceLine[] {
+  const lines: RemittanceLine[] = orders.map((o) => ({
+    type: "order",
+    description: o.role === "seller" ? `Order ${o.orderId}: sale less platform fee` : `Order ${o.orderId}: delivery fee`,
+    orderId: o.orderId,
+    reference: null,
+    transactionId: facts.settlementTransactionIds?.get(o.orderId) ?? null,
+    amountPaise: o.amountPaise,
+  }));
+  for (const a of facts.adjustments ?? []) {
+    if (a.amountPaise === 0) continue;
+    lines.push({ type: "adjustment", description: `${a.kind} ${a.adjustmentId} on order ${a.orderId}`, orderId: a.orderId, reference: a.adjustmentId, transactionId: a.transactionId, amountPaise: a.amountPaise });
+  }
+  for (const r of facts.reserveHolds ?? []) {
+    lines.push({ type: "reserve_hold", description: `Rolling reserve held from order ${r.orderId}`, orderId: r.orderId, reference: null, transactionId: r.transactionId, amountPaise: -r.amountPaise });
+  }
+  for (const c of facts.carries ?? []) {
+    const incoming = c.direction === "in";
+    lines.push({
+      type: incoming ? "carried_in" : "carried_out",
+      description: incoming
+        ? c.fromCycleId === null
+          ? "Rolling reserve released"
+          : c.amountPaise < 0
+            ? `Deficit carried from cycle ${c.fromCycleId}`
+            : `Balance carried from cycle ${c.fromCycleId}`
+        : `Deficit carried to cycle ${c.toCycleId}`,
+      orderId: null,
+      reference: c.carryId,
+      transactionId: c.transactionId,
+      amountPaise: c.amountPaise,
+    });
+  }
+  for (const p of facts.earlierPayouts ?? []) {
+    lines.push({ type: "earlier_payout", description: `Payout ${p.payoutId} already made for this cycle`, orderId: null, reference: p.payoutId, transactionId: null, amountPaise: -p.amountPaise });
+  }
+  if (!facts.earlierPayouts && facts.committedPaise !== 0) {
+    lines.push({ type: "earlier_payout", description: "Payouts already made for this cycle", orderId: null, reference: null, transactionId: null, amountPaise: -facts.committedPaise });
+  }
+  return lines;
+}
+
 
 /** Describes the first difference between two multisets of entries, or null when equal. */
 export function entriesDifference(expected: readonly EntryInput[], actual: readonly EntryInput[]): string | null {

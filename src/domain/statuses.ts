@@ -36,8 +36,12 @@ export const LIVE_BATCH_STATUSES = ["draft", "pending_approval", "approved", "ex
 /** Batches whose items the payee gates pay (a completed one only on an operator's retry). */
 export const PAYING_BATCH_STATUSES = ["approved", "executing"] as const satisfies readonly BatchStatus[];
 
-/** ok: to be paid; blocked: failed a check; excluded: by the maker; held: its payee is on hold (not paid, not counted). */
-export const BATCH_ITEM_STATUSES = ["ok", "blocked", "excluded", "held"] as const;
+/**
+ * ok: to be paid; blocked: failed a check; excluded: by the maker; held: its payee is on hold;
+ * deficit: the cycle nets below zero, so nothing is paid and the deficit is carried forward.
+ * Held and deficit items are not paid and not counted.
+ */
+export const BATCH_ITEM_STATUSES = ["ok", "blocked", "excluded", "held", "deficit"] as const;
 export type BatchItemStatus = (typeof BATCH_ITEM_STATUSES)[number];
 
 export const EXCEPTION_STATUSES = ["open", "in_progress", "resolved", "dismissed"] as const;

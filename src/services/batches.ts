@@ -57,8 +57,8 @@ export interface BatchSettings {
 
 // ---- reconciliation ----
 
-async function factsFor(db: Db, cycleId: string, currency: Currency, scope: "all" | readonly string[]) {
-  const gathered = await gatherFacts(db, cycleId, currency, scope);
+async function factsFor(db: Db, cycleId: string, currency: Currency, scope: "all" | readonly string[], carry: { actorId: string; batchId: string | null }) {
+  const gathered = await gatherFacts(db, cycleId, currency, scope, carry);
   if (!gathered.ok) {
     const { unknownPayeeIds } = gathered;
     throw invalid("payee_not_found", `Unknown payees: ${unknownPayeeIds.join(", ")}.`, { field: "payeeIds", payeeIds: unknownPayeeIds });
@@ -96,7 +96,7 @@ export async function createBatch(
   const existing = await findLiveBatch(db, liveScopeKey);
   if (existing) return { batch: await getBatch(db, existing.id), existing: true };
 
-  const results = await outstandingResults(db, input.cycleId, input.currency, scopeIds);
+  const results = await outstandingResults(db, input.cycleId, input.currency, scopeIds, makerId);
   const id = newId("bat");
   const now = nowIso();
   const items = results.map((r) => ({
@@ -141,8 +141,8 @@ export async function createBatch(
 }
 
 /** The reconciled payees a new batch would pay: none already in a live batch, within the size limit. */
-async function outstandingResults(db: Db, cycleId: string, currency: Currency, scopeIds: string[] | null) {
-  const { facts } = await factsFor(db, cycleId, currency, scopeIds ?? "all");
+async function outstandingResults(db: Db, cycleId: string, currency: Currency, scopeIds: string[] | null, makerId: string) {
+  const { facts } = await factsFor(db, cycleId, currency, scopeIds ?? "all", { actorId: makerId, batchId: null });
   const liveElsewhere = await payeesInLiveBatches(db, cycleId, facts.map((f) => f.payeeId));
   const taken = (scopeIds ?? []).filter((id) => liveElsewhere.has(id));
   if (taken.length > 0) {
@@ -188,7 +188,7 @@ export async function reconcileBatch(db: Db, id: string, actorId: string): Promi
 }
 
 async function reconcileStatements(db: Db, { row, items }: LoadedBatch, actorId: string, now: string): Promise<Statements> {
-  const { facts } = await factsFor(db, row.cycleId, row.currency as Currency, livePayeeIds(items));
+  const { facts } = await factsFor(db, row.cycleId, row.currency as Currency, livePayeeIds(items), { actorId, batchId: row.id });
   const results = new Map(facts.map((f) => [f.payeeId, reconcilePayee(f)]));
   const itemStatements = items
     .filter((i) => i.status !== "excluded")
@@ -272,7 +272,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
   const loaded = await loadForChange(db, id, actorId, batchStatusesInto("pending_approval"));
   const now = nowIso();
   const reconcile = await reconcileStatements(db, loaded, actorId, now);
-  const { facts, payeeById } = await factsFor(db, loaded.row.cycleId, loaded.row.currency as Currency, livePayeeIds(loaded.items));
+  const { facts, payeeById } = await factsFor(db, loaded.row.cycleId, loaded.row.currency as Currency, livePayeeIds(loaded.items), { actorId, batchId: id });
   const results = new Map(facts.map((f) => [f.payeeId, reconcilePayee(f)]));
   const blocked = blockedSummary(results.values());
   if (blocked.length > 0) {
@@ -285,8 +285,9 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
       .filter((i) => i.status !== "excluded")
       .map((i) => {
         const result = results.get(i.payeeId)!;
-        // A held payee is not paid by this batch, so it is free to be paid in a later one once released.
-        const release = result.hold ? { liveKey: null } : {};
+        // A held payee (or one in deficit) is not paid by this batch, so it is free to be paid in a
+        // later one once released (or back above zero).
+        const release = result.hold || result.deficitPaise > 0 ? { liveKey: null } : {};
         return [i.id, { ...reconciledItemFields(result, now), bankSnapshot: bankSnapshotOf(payeeById.get(i.payeeId)!), ...release }];
       }),
   );
@@ -318,7 +319,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
 /** What submitting the frozen content entails: its total, approvals needed, fingerprint and links. */
 async function planSubmission(row: BatchRow, frozenItems: readonly ItemRow[], settings: BatchSettings, now: string) {
   const payable = frozenItems.filter((i) => i.status === "ok");
-  if (payable.length === 0) throw invalid("batch_empty", "Every item is excluded or held; there is nothing to submit.");
+  if (payable.length === 0) throw invalid("batch_empty", "Every item is excluded, held or in deficit; there is nothing to submit.");
   const totalPaise = payable.reduce((s, i) => s + i.amountPaise, 0);
   const needed = requiredApprovals(totalPaise, settings.twoCheckerThresholdPaise);
   const eligible = settings.checkers.filter((c) => c.actorId !== row.makerId);

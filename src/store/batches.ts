@@ -10,7 +10,10 @@ import { newId } from "../domain/ids";
 import type { EntryInput } from "../domain/ledger";
 import type { Currency } from "../domain/money";
 import type { BankDetails } from "../domain/payees";
-import type { CheckResult, OrderShare, PayeeCycleFacts, PrePayoutResult } from "../domain/pre-payout";
+import type { CheckResult, OrderShare, PayeeCycleFacts, PrePayoutResult, RemittanceLine } from "../domain/pre-payout";
+import { deficitReason } from "../domain/balances";
+import { cycleAdjustments, payableEffectFor } from "./adjustments";
+import { carryIntoCycle, cycleCarries, cycleReserveHolds, payeesWithReleasedReserve } from "./balances";
 import type { SettlementBreakdown } from "../domain/settlement";
 import { type BatchStatus, HOLDING_PAYOUT_STATUSES } from "../domain/statuses";
 import { type AuditInput, conditionalAuditStatement } from "./audit";
@@ -64,12 +67,17 @@ export function reconciledItemFields(result: PrePayoutResult, now: string) {
   return {
     amountPaise: result.amountPaise,
     orders: JSON.stringify(result.orders),
-    status: result.hold ? ("held" as const) : result.ok ? ("ok" as const) : ("blocked" as const),
-    exclusionReason: result.hold ? heldReason(result.hold.reason) : null,
+    status: result.hold ? ("held" as const) : result.deficitPaise > 0 ? ("deficit" as const) : result.ok ? ("ok" as const) : ("blocked" as const),
+    exclusionReason: result.hold ? heldReason(result.hold.reason) : result.deficitPaise > 0 ? deficitReason(result.deficitPaise) : null,
     reconciliation: JSON.stringify(result.checks),
     reconciledAt: now,
+    carriedInPaise: result.carriedInPaise,
+    deficitPaise: result.deficitPaise,
+    lines: JSON.stringify(result.lines),
   };
 }
+
+export const itemLines = (item: ItemRow) => JSON.parse(item.lines) as RemittanceLine[];
 
 // ---- reading ----
 
@@ -112,7 +120,7 @@ export async function payeesInLiveBatches(db: Db, cycleId: string, payeeIds: rea
 
 type Scope = "all" | readonly string[];
 
-async function cycleSettlements(db: Db, cycleId: string, scoped: string[] | null) {
+async function cycleSettlements(db: Db, cycleId: string, scoped: string[] | null, into: Map<string, string>) {
   const rows = scoped
     ? await inChunks(
         scoped,
@@ -125,6 +133,7 @@ async function cycleSettlements(db: Db, cycleId: string, scoped: string[] | null
         IN_CHUNK / 2,
       )
     : await db.select().from(settlements).where(eq(settlements.cycleId, cycleId));
+  for (const r of rows) into.set(r.orderId, r.transactionId);
   return [...new Map(rows.map(breakdownOf).map((s) => [s.orderId, s])).values()];
 }
 
@@ -191,32 +200,45 @@ function payeesOfCycle(cycleOrders: readonly SettlementBreakdown[], totalsAccoun
 async function committedByPayee(db: Db, cycleId: string, payeeIds: readonly string[]) {
   const rows = await inChunks(payeeIds, (chunk) =>
     db
-      .select({ payeeId: payouts.payeeId, amountPaise: payouts.amountPaise })
+      .select({ payeeId: payouts.payeeId, payoutId: payouts.id, amountPaise: payouts.amountPaise })
       .from(payouts)
       .where(and(eq(payouts.cycleId, cycleId), inArray(payouts.payeeId, chunk), inArray(payouts.status, [...HOLDING_PAYOUT_STATUSES]))),
   );
-  const committed = new Map<string, number>();
-  for (const p of rows) committed.set(p.payeeId, (committed.get(p.payeeId) ?? 0) + p.amountPaise);
+  const committed = new Map<string, Array<{ payoutId: string; amountPaise: number }>>();
+  for (const p of rows.sort((a, b) => (a.payoutId < b.payoutId ? -1 : 1))) committed.set(p.payeeId, [...(committed.get(p.payeeId) ?? []), { payoutId: p.payoutId, amountPaise: p.amountPaise }]);
   return committed;
 }
 
 export type GatheredFacts = { ok: true; facts: PayeeCycleFacts[]; payeeById: Map<string, PayeeRow> } | { ok: false; unknownPayeeIds: string[] };
 
-/** Reads everything the checks need for one cycle, in a fixed number of queries per 90 payees. */
-export async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: Scope): Promise<GatheredFacts> {
+/**
+ * Reads everything the checks need for one cycle, in a fixed number of queries per 90 payees.
+ * With `carry`, first carries each payee's deficits from other cycles and its released reserve
+ * into this cycle (store/balances.ts), skipping payees a live batch of another maker's holds.
+ */
+export async function gatherFacts(db: Db, cycleId: string, currency: Currency, scope: Scope, carry?: { actorId: string; batchId: string | null }): Promise<GatheredFacts> {
   const scoped = scope === "all" ? null : [...scope];
-  const cycleOrders = await cycleSettlements(db, cycleId, scoped);
+  const settlementTransactionIds = new Map<string, string>();
+  const cycleOrders = await cycleSettlements(db, cycleId, scoped, settlementTransactionIds);
   const ledger = await ledgerByOrder(db, cycleId, scoped, cycleOrders);
-  const cycleTotals = await cycleTotalsByAccount(db, cycleId, scoped);
-  const payeeIds = scoped ?? payeesOfCycle(cycleOrders, cycleTotals.keys());
+  let cycleTotals = await cycleTotalsByAccount(db, cycleId, scoped);
+  const payeeIds = scoped ?? payeesOfCycle(cycleOrders, [...cycleTotals.keys(), ...(await payeesWithReleasedReserve(db)).map(payableAccountId)]);
 
   const payeeById = new Map((await payeesByIds(db, payeeIds)).map((p) => [p.id, p]));
   const unknownPayeeIds = payeeIds.filter((id) => !payeeById.has(id));
   if (unknownPayeeIds.length > 0) return { ok: false, unknownPayeeIds };
+  if (carry) {
+    const live = await payeesInLiveBatches(db, cycleId, payeeIds);
+    const free = payeeIds.filter((id) => !live.has(id) || live.get(id) === carry.batchId);
+    if ((await carryIntoCycle(db, cycleId, free, carry.actorId)) > 0) cycleTotals = await cycleTotalsByAccount(db, cycleId, scoped ?? payeeIds);
+  }
   const accountRows = await inChunks(payeeIds.map(payableAccountId), (chunk) => db.select().from(accounts).where(inArray(accounts.id, chunk)));
   const accountById = new Map(accountRows.map((a) => [a.id, a]));
   const committed = await committedByPayee(db, cycleId, payeeIds);
   const holds = await activeHolds(db, payeeIds, nowIso());
+  const adjustments = await cycleAdjustments(db, cycleId, payeeIds);
+  const reserves = await cycleReserveHolds(db, cycleId, payeeIds);
+  const carries = await cycleCarries(db, cycleId, payeeIds);
 
   const facts = payeeIds.map((payeeId): PayeeCycleFacts => {
     const payee = payeeById.get(payeeId)!;
@@ -230,7 +252,14 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
       ledgerByOrder: new Map(mine.map((s) => [s.orderId, ledger.get(s.orderId) ?? []])),
       cycleCreditsPaise: totals?.creditsPaise ?? 0,
       cycleDebitsPaise: totals?.debitsPaise ?? 0,
-      committedPaise: committed.get(payeeId) ?? 0,
+      committedPaise: (committed.get(payeeId) ?? []).reduce((sum, p) => sum + p.amountPaise, 0),
+      earlierPayouts: committed.get(payeeId) ?? [],
+      settlementTransactionIds,
+      adjustments: adjustments
+        .filter((a) => a.sellerPayeeId === payeeId || a.deliveryPartnerPayeeId === payeeId)
+        .map((a) => ({ adjustmentId: a.id, orderId: a.orderId, kind: a.kind, transactionId: a.transactionId, amountPaise: payableEffectFor(a, payeeId) })),
+      reserveHolds: reserves.get(payeeId) ?? [],
+      carries: carries.get(payeeId) ?? [],
       accountBalancePaise: account ? account.creditsPostedPaise - account.debitsPostedPaise : 0,
       bank: bankDetailsOf(payee),
       verificationStatus: payee.bankVerificationStatus,

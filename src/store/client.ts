@@ -36,6 +36,12 @@ export function isUniqueViolation(error: unknown, indexOrColumn?: string): boole
   return /UNIQUE constraint failed|PRIMARY KEY/i.test(message) && (!indexOrColumn || message.includes(indexOrColumn));
 }
 
+/** A CHECK constraint refused the write (e.g. a running total went past its cap). */
+export const isCheckViolation = (error: unknown, name?: string) => {
+  const message = errorMessage(error);
+  return /CHECK constraint failed/i.test(message) && (!name || message.includes(name));
+};
+
 function errorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: unknown }).cause;

@@ -67,20 +67,7 @@ export async function postTransaction(
     .where(inArray(accounts.id, accountIds));
   assertAccountsMatch(input.entries, new Map(found.map((a) => [a.id, a as AccountRef])));
 
-  const transaction: PostedTransaction = {
-    id: newId("txn"),
-    externalRef: input.externalRef,
-    kind: input.kind,
-    description: input.description,
-    cycleId: input.cycleId ?? null,
-    orderId: input.orderId ?? null,
-    payeeId: input.payeeId ?? null,
-    reversesTransactionId: input.reversesTransactionId ?? null,
-    metadata: input.metadata ?? {},
-    actorId,
-    createdAt: nowIso(),
-    entries: input.entries,
-  };
+  const transaction = newPosted(input, actorId);
   const statements = [...postingStatements(db, transaction, contentHash), ...extra(transaction.id)];
   try {
     await commit(db, statements);
@@ -96,6 +83,41 @@ export async function postTransaction(
     throw error;
   }
   return { transaction, replayed: false };
+}
+
+/**
+ * A checked posting's statements, for a caller that commits several transactions together (a
+ * settlement and its reserve hold; the two legs of a balance carried between cycles). Nothing is
+ * replayed here: the unique external reference still refuses a second posting.
+ */
+export async function preparePosting(db: Db, input: TransactionInput, actorId: string): Promise<{ transaction: PostedTransaction; statements: Statements }> {
+  assertPostable(input);
+  const contentHash = await sha256Hex(canonicalTransaction(input));
+  const accountIds = [...new Set(input.entries.map((e) => e.accountId))];
+  const found = await db
+    .select({ id: accounts.id, type: accounts.type, currency: accounts.currency })
+    .from(accounts)
+    .where(inArray(accounts.id, accountIds));
+  assertAccountsMatch(input.entries, new Map(found.map((a) => [a.id, a as AccountRef])));
+  const transaction = newPosted(input, actorId);
+  return { transaction, statements: postingStatements(db, transaction, contentHash) };
+}
+
+function newPosted(input: TransactionInput, actorId: string): PostedTransaction {
+  return {
+    id: newId("txn"),
+    externalRef: input.externalRef,
+    kind: input.kind,
+    description: input.description,
+    cycleId: input.cycleId ?? null,
+    orderId: input.orderId ?? null,
+    payeeId: input.payeeId ?? null,
+    reversesTransactionId: input.reversesTransactionId ?? null,
+    metadata: input.metadata ?? {},
+    actorId,
+    createdAt: nowIso(),
+    entries: input.entries,
+  };
 }
 
 /** The rows a posting writes: the transaction, its entries, the running balances and the per-cycle totals. */
@@ -130,7 +152,7 @@ function balanceStatements(db: Db, accountId: string, cycleId: string | null, t:
       .where(eq(accounts.id, accountId)),
   ];
   // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
-  if (cycleId && accountId.startsWith("payee:")) {
+  if (cycleId && accountId.startsWith("payee:") && accountId.endsWith(":payable")) {
     statements.push(
       db
         .insert(accountCycleTotals)

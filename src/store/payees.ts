@@ -1,7 +1,7 @@
 // Payees and their bank details. A payee and its payable account are created together.
 
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
-import { payableAccountId } from "../domain/accounts";
+import { payableAccountId, reserveAccountId } from "../domain/accounts";
 import { conflict, notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
 import type { Currency } from "../domain/money";
@@ -61,6 +61,14 @@ export async function createPayee(db: Db, input: NewPayee, actorId: string): Pro
       db.insert(accounts).values({
         id: row.payableAccountId,
         name: `Payable to ${input.displayName}`,
+        type: "liability",
+        currency: input.currency,
+        payeeId: id,
+        createdAt: now,
+      }),
+      db.insert(accounts).values({
+        id: reserveAccountId(id),
+        name: `Rolling reserve of ${input.displayName}`,
         type: "liability",
         currency: input.currency,
         payeeId: id,

@@ -14,6 +14,7 @@ import {
   PAYOUT_STATUSES,
 } from "../domain/statuses";
 import { sqlList } from "./sql-list";
+import { ADJUSTMENT_KINDS, BEARERS } from "../domain/adjustments";
 
 const createdAt = () => text("created_at").notNull();
 
@@ -176,6 +177,139 @@ export const settlements = sqliteTable(
   ],
 );
 
+/** Refunds, cancellations, chargebacks and goodwill credits on settled orders, as received. */
+export const orderAdjustments = sqliteTable(
+  "order_adjustments",
+  {
+    /** The caller's adjustment id: the idempotency key. */
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => settlements.orderId),
+    cycleId: text("cycle_id").notNull(),
+    kind: text("kind", { enum: ADJUSTMENT_KINDS }).notNull(),
+    currency: text("currency").notNull(),
+    reason: text("reason").notNull(),
+    goodsPaise: integer("goods_paise").notNull(),
+    deliveryPaise: integer("delivery_paise").notNull(),
+    goodwillPaise: integer("goodwill_paise").notNull(),
+    sellerBearsPaise: integer("seller_bears_paise").notNull(),
+    deliveryPartnerBearsPaise: integer("delivery_partner_bears_paise").notNull(),
+    feeReturnedPaise: integer("fee_returned_paise").notNull(),
+    chargebackFeePaise: integer("chargeback_fee_paise").notNull(),
+    chargebackFeeBorneBy: text("chargeback_fee_borne_by", { enum: BEARERS }).notNull(),
+    drawOnReserve: integer("draw_on_reserve", { mode: "boolean" }).notNull(),
+    /** Signed effect on the seller's payable, what came from its reserve, and on the partner's payable. */
+    sellerPayablePaise: integer("seller_payable_paise").notNull(),
+    sellerReservePaise: integer("seller_reserve_paise").notNull(),
+    deliveryPartnerPayablePaise: integer("delivery_partner_payable_paise").notNull(),
+    sellerPayeeId: text("seller_payee_id").notNull(),
+    deliveryPartnerPayeeId: text("delivery_partner_payee_id"),
+    transactionId: text("transaction_id")
+      .notNull()
+      .references(() => journalTransactions.id),
+    contentHash: text("content_hash").notNull(),
+    actorId: text("actor_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("order_adjustments_order_idx").on(t.orderId),
+    index("order_adjustments_cycle_seller_idx").on(t.cycleId, t.sellerPayeeId),
+    index("order_adjustments_cycle_partner_idx").on(t.cycleId, t.deliveryPartnerPayeeId),
+  ],
+);
+
+/**
+ * What an order's adjustments have given back so far, beside what it had: the CHECKs make a
+ * refund beyond what the customer paid impossible even when two arrive at the same moment.
+ */
+export const orderRefundTotals = sqliteTable(
+  "order_refund_totals",
+  {
+    orderId: text("order_id")
+      .primaryKey()
+      .references(() => settlements.orderId),
+    goodsCapPaise: integer("goods_cap_paise").notNull(),
+    deliveryCapPaise: integer("delivery_cap_paise").notNull(),
+    feeCapPaise: integer("fee_cap_paise").notNull(),
+    customerCapPaise: integer("customer_cap_paise").notNull(),
+    goodsPaise: integer("goods_paise").notNull(),
+    deliveryPaise: integer("delivery_paise").notNull(),
+    feeReturnedPaise: integer("fee_returned_paise").notNull(),
+    customerPaise: integer("customer_paise").notNull(),
+  },
+  (t) => [
+    check("order_refund_totals_goods", sql`${t.goodsPaise} <= ${t.goodsCapPaise}`),
+    check("order_refund_totals_delivery", sql`${t.deliveryPaise} <= ${t.deliveryCapPaise}`),
+    check("order_refund_totals_fee", sql`${t.feeReturnedPaise} <= ${t.feeCapPaise}`),
+    check("order_refund_totals_customer", sql`${t.customerPaise} <= ${t.customerCapPaise}`),
+  ],
+);
+
+/** A payee's own rolling-reserve terms; payees without a row use their type's default. */
+export const reservePolicies = sqliteTable("reserve_policies", {
+  payeeId: text("payee_id")
+    .primaryKey()
+    .references(() => payees.id),
+  basisPoints: integer("basis_points").notNull(),
+  days: integer("days").notNull(),
+  setBy: text("set_by").notNull(),
+  setAt: text("set_at").notNull(),
+});
+
+/** Each share of a settlement held back in a payee's reserve, and its release. */
+export const reserveHolds = sqliteTable(
+  "reserve_holds",
+  {
+    id: text("id").primaryKey(),
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    orderId: text("order_id").notNull(),
+    cycleId: text("cycle_id").notNull(),
+    currency: text("currency").notNull(),
+    amountPaise: integer("amount_paise").notNull(),
+    basisPoints: integer("basis_points").notNull(),
+    releaseAt: text("release_at").notNull(),
+    holdTransactionId: text("hold_transaction_id").notNull(),
+    releaseTransactionId: text("release_transaction_id"),
+    releasedAt: text("released_at"),
+    /** The amount released (a clawback may have drawn part of the hold). */
+    releasedPaise: integer("released_paise"),
+    /** The cycle whose batch took the released amount in (see balance_carries). */
+    carriedToCycleId: text("carried_to_cycle_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("reserve_holds_due_idx").on(t.releaseAt).where(sql`released_at IS NULL`),
+    index("reserve_holds_payee_idx").on(t.payeeId, t.cycleId),
+    index("reserve_holds_uncarried_idx").on(t.payeeId).where(sql`released_at IS NOT NULL AND carried_to_cycle_id IS NULL`),
+  ],
+);
+
+/**
+ * A payee's balance moved from one payout cycle to another: a deficit netted in a later cycle,
+ * or a released reserve (from no cycle) paid in the next one. Two postings, one per cycle.
+ */
+export const balanceCarries = sqliteTable(
+  "balance_carries",
+  {
+    id: text("id").primaryKey(),
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    /** null: the balance released from the reserve, which belongs to no cycle. */
+    fromCycleId: text("from_cycle_id"),
+    toCycleId: text("to_cycle_id").notNull(),
+    /** Signed: negative carries a deficit, positive carries money owed. */
+    amountPaise: integer("amount_paise").notNull(),
+    outTransactionId: text("out_transaction_id").notNull(),
+    inTransactionId: text("in_transaction_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("balance_carries_to_idx").on(t.payeeId, t.toCycleId), index("balance_carries_from_idx").on(t.payeeId, t.fromCycleId)],
+);
+
 /** Stripe-style idempotency records: the first response to a key is replayed for its repeats. */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
@@ -278,6 +412,12 @@ export const batchItems = sqliteTable(
     payoutId: text("payout_id"),
     /** Why the payee's gate refused to create the payout (an exception is raised too). */
     releaseRefusal: text("release_refusal"),
+    /** Signed: the balance carried into this cycle from others (deficits netted, reserves released). */
+    carriedInPaise: integer("carried_in_paise").notNull().default(0),
+    /** The cycle's net is negative: nothing is paid and this much is carried to the next cycle. */
+    deficitPaise: integer("deficit_paise").notNull().default(0),
+    /** JSON: the remittance lines (orders, adjustments, reserve, carries, earlier payouts) summing to amountPaise. */
+    lines: text("lines").notNull().default("[]"),
   },
   (t) => [
     index("batch_items_batch_idx").on(t.batchId, t.id),

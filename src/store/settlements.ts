@@ -13,7 +13,9 @@ import {
 } from "../domain/settlement";
 import type { Currency } from "../domain/money";
 import { auditStatement } from "./audit";
-import { type Db, nowIso } from "./client";
+import { type Db, nowIso, type Statements } from "./client";
+import { NO_RESERVE, type ReserveTerms } from "../domain/balances";
+import { reserveHoldStatements, reserveTermsOf } from "./balances";
 import { postTransaction } from "./ledger";
 import { accounts, settlements } from "./schema";
 
@@ -39,7 +41,11 @@ export function breakdownOf(row: SettlementRow): SettlementBreakdown {
 const canonical = (s: SettlementBreakdown) =>
   JSON.stringify(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: string) {
+/**
+ * Ingests one order. Each party's share is held back in its rolling reserve per its terms, in the
+ * same batch as the settlement (see store/balances.ts).
+ */
+export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: string, reserveDefaults: Readonly<Record<PayeeType, ReserveTerms>> = NO_RESERVES) {
   assertSettlementAddsUp(s);
   const contentHash = await sha256Hex(canonical(s));
 
@@ -52,6 +58,7 @@ export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: 
   }
 
   const createdAt = nowIso();
+  const reserveStatements = await reservesFor(db, s, actorId, reserveDefaults, createdAt);
   const posted = await postTransaction(db, settlementTransaction(s), actorId, (transactionId) => [
     db.insert(settlements).values({ ...s, transactionId, contentHash, actorId, createdAt }),
     auditStatement(db, {
@@ -61,6 +68,7 @@ export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: 
       subjectId: s.orderId,
       details: { cycleId: s.cycleId, transactionId, sellerPayablePaise: sellerPayablePaise(s), deliveryFeePaise: s.deliveryFeePaise },
     }),
+    ...reserveStatements,
   ]).catch(async (error: unknown) => {
     // A different breakdown for this order won a race with this one: that is a settlement conflict.
     if (error instanceof DomainError && error.code === "external_ref_conflict") {
@@ -77,6 +85,21 @@ export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: 
   }
   const row = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
   return { settlement: row!, replayed: false };
+}
+
+const NO_RESERVES: Record<PayeeType, ReserveTerms> = { seller: NO_RESERVE, delivery_partner: NO_RESERVE };
+
+async function reservesFor(db: Db, s: SettlementBreakdown, actorId: string, defaults: Readonly<Record<PayeeType, ReserveTerms>>, settledAt: string): Promise<Statements> {
+  const parties: Array<[string, PayeeType, number]> = [[s.sellerPayeeId, "seller", sellerPayablePaise(s)]];
+  if (s.deliveryPartnerPayeeId !== null) parties.push([s.deliveryPartnerPayeeId, "delivery_partner", s.deliveryFeePaise]);
+  const statements: Statements = [];
+  for (const [payeeId, type, sharePaise] of parties) {
+    if (sharePaise <= 0) continue;
+    const terms = await reserveTermsOf(db, payeeId, type, defaults);
+    if (terms.basisPoints === 0) continue;
+    statements.push(...(await reserveHoldStatements(db, { orderId: s.orderId, payeeId, cycleId: s.cycleId, sharePaise, currency: s.currency, terms, settledAt }, actorId)));
+  }
+  return statements;
 }
 
 function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow {

@@ -103,6 +103,11 @@ describe("hledgerAccountName", () => {
       "platform:discounts_expense": "expenses:discounts",
       "platform:vouchers_expense": "expenses:vouchers",
       "platform:customer_wallet": "liabilities:customer wallet",
+      "platform:refunds_payable": "liabilities:refunds payable",
+      "platform:refunds_expense": "expenses:refunds",
+      "platform:goodwill_expense": "expenses:goodwill",
+      "platform:chargeback_fees_expense": "expenses:chargeback fees",
+      "platform:cycle_carry_clearing": "liabilities:cycle carry clearing",
       "platform:owner_equity": "equity:owner",
     });
   });

@@ -49,6 +49,14 @@ const Summary: FC<{ batch: BatchView; payableCount: number }> = ({ batch, payabl
       <dd data-testid="item-count">{payableCount}</dd>
       <dt>Total</dt>
       <dd data-testid="total"><strong>{formatPaise(batch.totalPaise)}</strong></dd>
+      {batch.carriedDeficitPaise > 0 && (
+        <>
+          <dt>Deficits carried forward</dt>
+          <dd data-testid="carried-deficit">
+            {formatPaise(batch.carriedDeficitPaise)} ({batch.deficitCount} payee{batch.deficitCount === 1 ? "" : "s"} not paid; netted in their next cycle)
+          </dd>
+        </>
+      )}
       <dt>Maker</dt>
       <dd>{batch.makerId}</dd>
       <dt>Approvals</dt>
@@ -77,7 +85,10 @@ const LargestItems: FC<{ payable: Item[]; name: (payeeId: string) => string }> =
                   <div class="muted small">{i.bankDetails ? `${i.bankDetails.accountNumberMasked} · ${i.bankDetails.ifsc}` : "—"}</div>
                 </td>
                 <td class="num">{i.orders.length}</td>
-                <td class="num">{formatPaise(i.amountPaise)}</td>
+                <td class="num">
+                  {formatPaise(i.amountPaise)}
+                  {i.carriedInPaise !== 0 && <div class="muted small">incl. {formatPaise(i.carriedInPaise)} carried from other cycles</div>}
+                </td>
               </tr>
             ))}
           </tbody>

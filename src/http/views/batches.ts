@@ -4,8 +4,19 @@
 import { z } from "@hono/zod-openapi";
 import { maskedBankDetails } from "../../domain/payees";
 import { BATCH_ITEM_STATUSES, BATCH_STATUSES } from "../../domain/statuses";
-import { type BatchRow, itemBank, itemChecks, itemOrders, type ItemRow, type LoadedBatch } from "../../store/batches";
+import { type BatchRow, itemBank, itemChecks, itemLines, itemOrders, type ItemRow, type LoadedBatch } from "../../store/batches";
 import type { Page } from "../../store/page";
+
+export const remittanceLineSchema = z
+  .object({
+    type: z.enum(["order", "adjustment", "reserve_hold", "carried_in", "carried_out", "earlier_payout"]),
+    description: z.string(),
+    orderId: z.string().nullable(),
+    reference: z.string().nullable(),
+    transactionId: z.string().nullable(),
+    amountPaise: z.number().int(),
+  })
+  .openapi("RemittanceLine");
 
 const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
 
@@ -21,6 +32,11 @@ export const itemSchema = z
     reconciledAt: z.string(),
     exclusionReason: z.string().nullable(),
     bankDetails: z.object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() }).nullable(),
+    carriedInPaise: z.number().int().openapi({ description: "Signed: balance carried into this cycle (a deficit from an earlier cycle is negative, a released reserve positive)." }),
+    deficitPaise: z.number().int().openapi({ description: "Status deficit: the cycle nets below zero by this much; nothing is paid and it is carried to the payee's next batch." }),
+    lines: z
+      .array(remittanceLineSchema)
+      .openapi({ description: "What makes up the amount: orders, adjustments, reserve held, balances carried, earlier payouts. Sums to amountPaise (or to −deficitPaise)." }),
   })
   .openapi("BatchItem");
 export type ItemView = z.infer<typeof itemSchema>;
@@ -38,6 +54,8 @@ export const batchSchema = z
     blockedCount: z.number().int(),
     excludedCount: z.number().int(),
     heldCount: z.number().int().openapi({ description: "Items whose payee is on hold: not paid, not in the total." }),
+    deficitCount: z.number().int().openapi({ description: "Items whose cycle nets below zero: not paid, not in the total, carried forward." }),
+    carriedDeficitPaise: z.number().int().openapi({ description: "Sum of the deficits this batch carries forward." }),
     requiredApprovals: z.number().int(),
     approvalCount: z.number().int(),
     decisions: z.array(z.object({ checkerId: z.string(), decision: z.string(), reason: z.string().nullable(), via: z.string(), at: z.string() })),
@@ -75,6 +93,9 @@ export function itemView(row: ItemRow): ItemView {
     reconciledAt: row.reconciledAt,
     exclusionReason: row.exclusionReason,
     bankDetails: maskedBankDetails(bank),
+    carriedInPaise: row.carriedInPaise,
+    deficitPaise: row.deficitPaise,
+    lines: itemLines(row),
   };
 }
 
@@ -91,6 +112,8 @@ export function batchView({ row, items, decisions }: LoadedBatch): BatchView {
     blockedCount: items.filter((i) => i.status === "blocked").length,
     excludedCount: items.filter((i) => i.status === "excluded").length,
     heldCount: items.filter((i) => i.status === "held").length,
+    deficitCount: items.filter((i) => i.status === "deficit").length,
+    carriedDeficitPaise: items.filter((i) => i.status === "deficit").reduce((s, i) => s + i.deficitPaise, 0),
     requiredApprovals: row.requiredApprovals,
     approvalCount: decisions.filter((d) => d.decision === "approve").length,
     decisions: decisions.map((d) => ({ checkerId: d.checkerId, decision: d.decision, reason: d.reason, via: d.via, at: d.createdAt })),

@@ -113,7 +113,8 @@ const BatchSummary: FC<{ batch: BatchView }> = ({ batch }) => (
         <strong data-testid="batch-total">{formatPaise(batch.totalPaise)}</strong>
       </Fact>
       <Fact term="Items">
-        {batch.itemCount} ({batch.blockedCount} blocked, {batch.excludedCount} excluded{batch.heldCount > 0 ? `, ${batch.heldCount} held` : ""})
+        {batch.itemCount} ({batch.blockedCount} blocked, {batch.excludedCount} excluded{batch.heldCount > 0 ? `, ${batch.heldCount} held` : ""}
+        {batch.deficitCount > 0 ? `, ${batch.deficitCount} in deficit carrying ${formatPaise(batch.carriedDeficitPaise)} forward` : ""})
       </Fact>
       <Fact term="Maker">{batch.makerId}</Fact>
       <Fact term="Approvals">
@@ -182,7 +183,8 @@ const ItemRow: FC<{ item: Item; payeeNames: Record<string, string>; latest: Payo
         )}
       </td>
       <td class="small reasons">
-        {i.exclusionReason && <div>{i.status === "held" ? i.exclusionReason : `Excluded: ${i.exclusionReason}`}</div>}
+        {i.exclusionReason && <div>{i.status === "held" || i.status === "deficit" ? i.exclusionReason : `Excluded: ${i.exclusionReason}`}</div>}
+        {i.carriedInPaise !== 0 && <div>Carried in from other cycles: {formatPaise(i.carriedInPaise)}</div>}
         {failed.length === 0 ? (
           <span class="muted">{i.reconciliation.length} checks passed</span>
         ) : (
