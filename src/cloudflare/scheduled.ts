@@ -8,6 +8,7 @@ import { runEach } from "../observability/run-each";
 import { deliverNotifications } from "../services/notifications";
 import { DAILY_ACTOR, previousDay, reconcileAndReport } from "../services/daily-audit";
 import { pollAndRedrive } from "../services/polling";
+import { releaseReserves } from "../services/reserves";
 
 export const FREQUENT_CRON = "*/5 * * * *";
 export const DAILY_CRON = "30 0 * * *";
@@ -18,6 +19,7 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
     await runJobs([
       ["status polling", () => pollAndRedrive(deps, pollingSettings(env), controller.scheduledTime)],
       ["pending retries", () => redrivePendingRetries(deps)],
+      ["reserve releases", () => releaseReserves(deps, controller.scheduledTime)],
       ["notifications", () => deliverNotifications(deps.db, notifierSettings(env))],
     ]);
   } else if (controller.cron === DAILY_CRON) {

@@ -24,6 +24,7 @@ import { ledgerRouter } from "./api/ledger";
 import { payeesRouter } from "./api/payees";
 import { holdsRouter } from "./api/holds";
 import { settlementsRouter } from "./api/settlements";
+import { balancesRouter } from "./api/balances";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -56,6 +57,7 @@ export function createApp() {
 
   app.route("/v1/payees", payeesRouter);
   app.route("/v1/payees", holdsRouter);
+  app.route("/v1/payees", balancesRouter);
   app.route("/v1/ledger", ledgerRouter);
   app.route("/v1/settlements", settlementsRouter);
   app.route("/v1/audit-events", auditRouter);

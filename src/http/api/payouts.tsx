@@ -8,6 +8,25 @@ import { getPayout, listPayouts, payoutSummary, payoutTimeline } from "../../sto
 import { routeOf, router } from "../router";
 import { idParam, jsonContent, limitQuery, pageOf } from "../schemas";
 import { payoutEventSchema, payoutSchema, payoutView } from "../views/payouts";
+import { remittanceLineSchema } from "../views/batches";
+import { remittanceCsv } from "../../domain/remittance";
+import { remittanceFor } from "../../store/remittance";
+import { RemittancePage } from "../pages/remittance";
+
+const remittanceSchema = z
+  .object({
+    payoutId: z.string(),
+    payeeId: z.string(),
+    payeeName: z.string(),
+    cycleId: z.string(),
+    currency: z.string(),
+    amountPaise: z.number().int(),
+    status: z.string(),
+    bankReference: z.string().nullable(),
+    processedAt: z.string().nullable(),
+    lines: z.array(remittanceLineSchema),
+  })
+  .openapi("RemittanceAdvice");
 
 const routePayouts = routeOf("Payouts");
 
@@ -37,6 +56,15 @@ const getRoute = routePayouts("get", "/{id}", "Read a payout", {
   responses: { 200: jsonContent(payoutSchema, "The payout") },
 });
 
+const remittanceRoute = routePayouts("get", "/{id}/remittance", "A payout's remittance advice", {
+  description:
+    "Every order, adjustment, reserve movement and carried balance that makes up the payout, each with its ledger transaction; the lines sum exactly to the amount paid. `?format=csv` or `?format=html` (a printable page); `Accept: text/csv` or `text/html` work too.",
+  request: { params: idParam, query: z.object({ format: z.enum(["json", "csv", "html"]).optional() }) },
+  responses: {
+    200: { description: "The advice", content: { "application/json": { schema: remittanceSchema }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } } },
+  },
+});
+
 const timelineRoute = routePayouts("get", "/{id}/timeline", "A payout's full timeline", {
   request: { params: idParam },
   responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }), "The payout and its events, oldest first") },
@@ -54,4 +82,17 @@ export const payoutsRouter = router()
     const db = database(c.env.DB);
     const payout = await getPayout(db, c.req.valid("param").id);
     return c.json({ payout: payoutView(payout), events: await payoutTimeline(db, payout.id) }, 200);
+  })
+  .openapi(remittanceRoute, async (c) => {
+    const advice = await remittanceFor(database(c.env.DB), c.req.valid("param").id);
+    const accept = c.req.header("accept") ?? "";
+    const wanted = c.req.valid("query").format ?? (/text\/csv/.test(accept) ? "csv" : /text\/html/.test(accept) ? "html" : "json");
+    if (wanted === "csv") {
+      return c.body(remittanceCsv(advice), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="remittance-${advice.payoutId}.csv"`,
+      });
+    }
+    if (wanted === "html") return c.html(<RemittancePage advice={advice} />);
+    return c.json(advice, 200);
   });
