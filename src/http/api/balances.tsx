@@ -16,6 +16,7 @@ import { routeOf, router } from "../router";
 import { idempotencyHeader, idParam, jsonBody, jsonContent } from "../schemas";
 
 const routeBalances = routeOf("Payees");
+const STATEMENT_DEFAULT_DAYS = 30;
 
 const termsSchema = z.object({
   basisPoints: z.number().int().min(0).max(10_000).openapi({ description: "Share of each settlement held back, in basis points (100 = 1 %)." }),
@@ -52,8 +53,8 @@ const statementRoute = routeBalances("get", "/{id}/statement", "A payee's statem
   request: {
     params: idParam,
     query: z.object({
-      from: z.iso.datetime({ offset: true }).openapi({ description: "Start, inclusive (ISO 8601)." }),
-      to: z.iso.datetime({ offset: true }).openapi({ description: "End, exclusive (ISO 8601)." }),
+      from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Start, inclusive (ISO 8601); 30 days before `to` if omitted." }),
+      to: z.iso.datetime({ offset: true }).optional().openapi({ description: "End, exclusive (ISO 8601); now if omitted." }),
       format: z.enum(["json", "csv", "html"]).optional(),
     }),
   },
@@ -91,8 +92,8 @@ export const balancesRouter = router()
   })
   .openapi(statementRoute, async (c) => {
     const { from, to, format } = c.req.valid("query");
-    const fromIso = new Date(from).toISOString();
-    const toIso = new Date(to).toISOString();
+    const toIso = new Date(to ?? Date.now()).toISOString();
+    const fromIso = from ? new Date(from).toISOString() : new Date(Date.parse(toIso) - STATEMENT_DEFAULT_DAYS * 86_400_000).toISOString();
     if (toIso <= fromIso) throw invalid("invalid_range", "to must be after from.", { field: "to" });
     const statement = await statementFor(database(c.env.DB), c.req.valid("param").id, fromIso, toIso);
     const accept = c.req.header("accept") ?? "";
