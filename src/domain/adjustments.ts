@@ -143,9 +143,10 @@ export function adjustmentEffect(a: AdjustmentInput, reserveBalancePaise: number
   const sellerOwesPaise = a.sellerBearsPaise - a.feeReturnedPaise + (a.chargebackFeeBorneBy === "seller" ? a.chargebackFeePaise : 0);
   const fromReserve = a.drawOnReserve ? Math.max(0, Math.min(sellerOwesPaise, reserveBalancePaise)) : 0;
   return {
-    sellerPayablePaise: -(sellerOwesPaise - fromReserve),
+    // Subtractions from zero, never negation: -0 is not a paisa amount.
+    sellerPayablePaise: fromReserve - sellerOwesPaise,
     sellerReservePaise: fromReserve,
-    deliveryPartnerPayablePaise: -a.deliveryPartnerBearsPaise,
+    deliveryPartnerPayablePaise: 0 - a.deliveryPartnerBearsPaise,
   };
 }
 
