@@ -421,7 +421,7 @@ describe("resolving retries the payout", () => {
       .bind(broken, longAgo, longAgo)
       .run();
     try {
-      await expect(runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env)).rejects.toThrow("1 of 3 cron jobs failed");
+      await expect(runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env)).rejects.toThrow("1 of 4 cron jobs failed");
       expect((await getException(db(), ticket)).row.retryStatus).toBe("done");
       expect((await payoutsOfItem(failed.itemId)).map((p) => p.retry_of)).toEqual([null, failed.id]);
       expect((await getException(db(), broken)).row.retryStatus).toBe("pending");

@@ -282,3 +282,30 @@ describe("remittance lines", () => {
     expect(csv).not.toMatch(/(^|,)[=+@]/m);
   });
 });
+
+describe("the worked examples in docs/money-after-the-order.md", () => {
+  // The order of README's Try it: goods ₹1,000, fee ₹120, discount ₹50, voucher ₹25, wallet ₹100, delivery ₹40.
+  const tryIt: SettlementBreakdown = (() => {
+    const s: SettlementBreakdown = { orderId: "ORD-10001", cycleId: "W48", sellerPayeeId: SELLER, deliveryPartnerPayeeId: PARTNER, currency: "INR", grossAmountPaise: 100_000, platformFeePaise: 12_000, discountPaise: 5_000, voucherPaise: 2_500, walletAmountPaise: 10_000, deliveryFeePaise: 4_000, amountCollectedPaise: 0 };
+    return { ...s, amountCollectedPaise: expectedCollectedPaise(s) };
+  })();
+  const entriesOf = (over: Partial<AdjustmentInput>) => {
+    const a = { ...baseAdjustment(tryIt), ...over };
+    assertAdjustmentFits(a, tryIt, NOTHING_REFUNDED);
+    return adjustmentEntries(a, tryIt, adjustmentEffect(a, 0)).map((e) => `${e.direction} ${e.accountId} ${e.amountPaise}`).sort();
+  };
+
+  it("posts each example exactly as the tables say", () => {
+    expect(refundCaps(tryIt).customerPaise).toBe(96_500);
+    expect(entriesOf({ goodsPaise: 50_000, sellerBearsPaise: 50_000, feeReturnedPaise: 6_000 })).toEqual(
+      [`debit payee:${SELLER}:payable 44000`, "debit platform:fee_revenue 6000", "credit platform:refunds_payable 50000"].sort(),
+    );
+    expect(entriesOf({ goodsPaise: 20_000, deliveryPaise: 4_000, sellerBearsPaise: 10_000 })).toEqual(
+      [`debit payee:${SELLER}:payable 10000`, "debit platform:refunds_expense 14000", "credit platform:refunds_payable 24000"].sort(),
+    );
+    expect(
+      entriesOf({ kind: "chargeback", goodsPaise: 82_500, deliveryPaise: 4_000, sellerBearsPaise: 82_500, deliveryPartnerBearsPaise: 4_000, chargebackFeePaise: 2_500, chargebackFeeBorneBy: "seller" }),
+    ).toEqual([`debit payee:${SELLER}:payable 85000`, `debit payee:${PARTNER}:payable 4000`, "credit platform:bank 89000"].sort());
+    expect(entriesOf({ kind: "goodwill", goodwillPaise: 10_000 })).toEqual(["debit platform:goodwill_expense 10000", "credit platform:customer_wallet 10000"].sort());
+  });
+});
