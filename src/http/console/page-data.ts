@@ -1,19 +1,25 @@
 // What each console page shows, put together from the store's reads: the dashboard's counts, a
-// batch with its payouts, a payout with its story, exception lists and one exception in context.
+// batch with its payouts, a payout with its story, exception lists and one exception in context,
+// and one payee with its balances, reserve and holds.
 
 import { listDailyReports } from "../../store/audit-report";
 import { getBatch } from "../../store/batches";
 import { activeExceptionCounts, attemptsOfItem, batchCountsByStatus, payoutTotalsByStatus } from "../../store/console-reads";
 import type { Db } from "../../store/client";
+import { holdsOfPayee } from "../../store/holds";
 import { getException, listExceptions } from "../../store/exceptions";
 import { exceptionView } from "../views/exceptions";
 import { bankDetailsOf, getPayeeRow, payeeNames } from "../../store/payees";
 import { getPayout, listPayouts, payoutTimeline } from "../../store/payouts";
+import type { ReserveTerms } from "../../domain/balances";
 import { BATCH_STATUSES, OPEN_EXCEPTION_STATUSES, PAYOUT_STATUSES } from "../../domain/statuses";
 import { BANK_DETAIL_CAUSES, RETRY_ON_RESOLVE, retryKindFor } from "../../domain/exception-state";
-import { maskAccountNumber } from "../../domain/payees";
+import { maskAccountNumber, type PayeeType } from "../../domain/payees";
 import { MISMATCH_CLASSES } from "../../domain/three-way";
+import { balancesView } from "../views/balances";
 import { batchView } from "../views/batches";
+import { holdView } from "../views/holds";
+import { payeeView } from "../views/payees";
 import { payoutView } from "../views/payouts";
 import type { DashboardData } from "./pages/dashboard";
 import type { ExceptionPageProps } from "./pages/exceptions";
@@ -64,6 +70,17 @@ export async function payoutPageData(db: Db, id: string) {
     events: await payoutTimeline(db, row.id),
     exceptions: (await listExceptions(db, { payoutId: row.id, limit: PAGE_SIZE })).data.map(exceptionView),
     attempts,
+  };
+}
+
+/** A payee as the API shows it, with its balances, reserve terms and holds (the ones in force first, then newest first). */
+export async function payeePageData(db: Db, id: string, reserveDefaults: Readonly<Record<PayeeType, ReserveTerms>>, now: string) {
+  const row = await getPayeeRow(db, id);
+  const holds = (await holdsOfPayee(db, row.id)).map((h) => holdView(h, now));
+  return {
+    payee: payeeView(row),
+    balances: await balancesView(db, row, reserveDefaults),
+    holds: [...holds.filter((h) => h.active), ...holds.filter((h) => !h.active)],
   };
 }
 

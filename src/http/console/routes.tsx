@@ -2,13 +2,17 @@
 // form posts the session's CSRF token and is refused from a foreign Origin; pages are never
 // cached or framed. Handlers read through page-data.ts and change things through the use cases.
 
+import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { reserveDefaults } from "../../config";
+import { statementCsv } from "../../domain/remittance";
 import { getDailyReport, listDailyReports, reportCsv } from "../../store/audit-report";
 import { listBatches } from "../../store/batches";
 import { database } from "../../store/client";
 import { addNote, listExceptions } from "../../store/exceptions";
 import { mapPage } from "../../store/page";
+import { statementFor } from "../../store/remittance";
 import { BATCH_STATUSES } from "../../domain/statuses";
 import { DomainError } from "../../domain/errors";
 import { servicesFor } from "../../deps";
@@ -16,15 +20,18 @@ import { resolveException } from "../../services/exceptions";
 import { httpErrorOf } from "../errors";
 import { type FormRefusal, formPost } from "../middleware/forms";
 import { consoleHeaders, noStore } from "../middleware/page-headers";
+import { StatementPage } from "../pages/remittance";
 import { humanText } from "../schemas";
+import { statementCsvHeaders, statementRange } from "../views/balances";
 import { batchListView } from "../views/batches";
 import { exceptionView } from "../views/exceptions";
 import { signInPages } from "./login";
-import { activeExceptions, batchPageData, dashboardData, exceptionPageData, KNOWN_CAUSES, PAGE_SIZE, payoutPageData } from "./page-data";
+import { activeExceptions, batchPageData, dashboardData, exceptionPageData, KNOWN_CAUSES, PAGE_SIZE, payeePageData, payoutPageData } from "./page-data";
 import { AuditListPage, AuditReportPage } from "./pages/audit";
 import { BatchListPage, BatchPage } from "./pages/batches";
 import { DashboardPage } from "./pages/dashboard";
 import { EXCEPTION_FILTERS, type ExceptionFilter, ExceptionListPage, ExceptionPage } from "./pages/exceptions";
+import { PayeePage } from "./pages/payee";
 import { PayoutPage } from "./pages/payout";
 import { canAddNotes, canMoveExceptions, canReadAudit, OpsMessage } from "./pages/shell";
 import { CONSOLE_FORM_TYPES, endSession, MAX_FORM_BYTES, type OpsContext, type OpsEnv, requireSession } from "./session";
@@ -42,6 +49,17 @@ const DONE_MESSAGES: Record<string, string> = {
 function refuse(c: OpsContext, status: ContentfulStatusCode, title: string, message: string) {
   return c.html(<OpsMessage viewer={c.get("viewer") ?? null} tone="bad" title={title} message={message} back={{ href: "/ops", label: "Back to the dashboard" }} />, status);
 }
+
+/** A statement's period from the query string (the last 30 days by default), or null when it is not one. */
+function statementPeriod(c: OpsContext) {
+  const instant = z.iso.datetime({ offset: true }).optional();
+  const from = instant.safeParse(c.req.query("from") || undefined);
+  const to = instant.safeParse(c.req.query("to") || undefined);
+  return from.success && to.success ? statementRange(from.data, to.data, Date.now()) : null;
+}
+
+const badPeriod = (c: OpsContext) =>
+  refuse(c, 422, "Not a statement period", "from and to must be ISO 8601 times such as 2026-11-01T00:00:00Z, with to after from (to is excluded).");
 
 const needsAuditRole = (c: OpsContext) => refuse(c, 403, "Not for your role", "Audit reports are for the auditor and admin roles.");
 
@@ -82,6 +100,20 @@ const consolePages = new Hono<OpsEnv>()
   })
   .get("/batches/:id", async (c) => c.html(<BatchPage viewer={c.get("viewer")} {...await batchPageData(database(c.env.DB), c.req.param("id").slice(0, 100))} />))
   .get("/payouts/:id", async (c) => c.html(<PayoutPage viewer={c.get("viewer")} {...await payoutPageData(database(c.env.DB), c.req.param("id").slice(0, 100))} />))
+  .get("/payees/:id", async (c) =>
+    c.html(<PayeePage viewer={c.get("viewer")} {...await payeePageData(database(c.env.DB), c.req.param("id").slice(0, 100), reserveDefaults(c.env), new Date().toISOString())} />),
+  )
+  .get("/payees/:id/statement", async (c) => {
+    const period = statementPeriod(c);
+    if (!period) return badPeriod(c);
+    return c.html(<StatementPage statement={await statementFor(database(c.env.DB), c.req.param("id").slice(0, 100), period.from, period.to)} />);
+  })
+  .get("/payees/:id/statement.csv", async (c) => {
+    const period = statementPeriod(c);
+    if (!period) return badPeriod(c);
+    const statement = await statementFor(database(c.env.DB), c.req.param("id").slice(0, 100), period.from, period.to);
+    return c.body(statementCsv(statement), 200, statementCsvHeaders(statement.payeeId, period.from));
+  })
   .get("/exceptions", async (c) => {
     const db = database(c.env.DB);
     const status: ExceptionFilter = (EXCEPTION_FILTERS as readonly string[]).includes(c.req.query("status") ?? "") ? (c.req.query("status") as ExceptionFilter) : "active";

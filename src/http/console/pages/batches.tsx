@@ -129,12 +129,12 @@ const BatchSummary: FC<{ batch: BatchView }> = ({ batch }) => (
   </Card>
 );
 
-/** A payee by name, with the id beneath (the name alone may not be unique). */
+/** A payee by name, linking to the payee's page, with the id beneath (the name alone may not be unique). */
 const Payee: FC<{ id: string; names: Record<string, string> }> = ({ id, names }) => (
   <>
-    {names[id] ?? ""}
+    {names[id] !== undefined && <a href={`/ops/payees/${id}`}>{names[id]}</a>}
     <Beneath>
-      <Id value={id} />
+      <Id value={id} href={names[id] === undefined ? `/ops/payees/${id}` : undefined} />
     </Beneath>
   </>
 );

@@ -1,0 +1,65 @@
+// A payee's balances as the API and the console show them, written once: the zod schema is the
+// OpenAPI description and the type the view returns; and the date range a statement covers.
+
+import { z } from "@hono/zod-openapi";
+import type { ReserveTerms } from "../../domain/balances";
+import type { PayeeType } from "../../domain/payees";
+import { payeeBalances, reserveTermsOf } from "../../store/balances";
+import type { Db } from "../../store/client";
+
+/** How far back a statement reaches when no `from` is given. */
+export const STATEMENT_DEFAULT_DAYS = 30;
+
+export const reserveTermsSchema = z.object({
+  basisPoints: z.number().int().min(0).max(10_000).openapi({ description: "Share of each settlement held back, in basis points (100 = 1 %)." }),
+  days: z.number().int().min(0).max(365).openapi({ description: "Days after the settlement when the held share is released." }),
+});
+
+export const reserveTermsInForceSchema = reserveTermsSchema.extend({ source: z.enum(["payee", "default"]) });
+
+export const balancesSchema = z
+  .object({
+    payeeId: z.string(),
+    currency: z.string(),
+    availablePaise: z.number().int().openapi({ description: "The payable balance not yet paid or reserved for a payout (below zero when the payee owes money back)." }),
+    reservedPaise: z.number().int().openapi({ description: "Held in the rolling reserve." }),
+    owedPaise: z.number().int().openapi({ description: "What the payee owes back (a deficit to be netted), or 0." }),
+    byCycle: z.array(z.object({ cycleId: z.string(), netPaise: z.number().int() })).openapi({ description: "Cycles whose net is not zero: owed in that cycle (positive) or a deficit not yet carried (negative)." }),
+    reserveTerms: reserveTermsInForceSchema,
+    reserveHolds: z.array(z.object({ id: z.string(), orderId: z.string(), cycleId: z.string(), amountPaise: z.number().int(), releaseAt: z.string(), releasedAt: z.string().nullable(), releasedPaise: z.number().int().nullable() })),
+  })
+  .openapi("PayeeBalances");
+
+export type BalancesView = z.infer<typeof balancesSchema>;
+
+/** A payee's available, reserved and owed amounts, its non-zero cycle nets, reserve terms and reserve holds. */
+export async function balancesView(db: Db, payee: { id: string; type: PayeeType }, defaults: Readonly<Record<PayeeType, ReserveTerms>>): Promise<BalancesView> {
+  const { payable, reserve, holds, cycles } = await payeeBalances(db, payee.id);
+  const available = payable ? payable.creditsPostedPaise - payable.debitsPostedPaise : 0;
+  return {
+    payeeId: payee.id,
+    currency: payable?.currency ?? "INR",
+    availablePaise: available,
+    reservedPaise: reserve ? reserve.creditsPostedPaise - reserve.debitsPostedPaise : 0,
+    owedPaise: Math.max(0, -available),
+    byCycle: cycles.map((t) => ({ cycleId: t.cycleId, netPaise: t.creditsPaise - t.debitsPaise })).filter((t) => t.netPaise !== 0),
+    reserveTerms: await reserveTermsOf(db, payee.id, payee.type, defaults),
+    reserveHolds: holds.map((h) => ({ id: h.id, orderId: h.orderId, cycleId: h.cycleId, amountPaise: h.amountPaise, releaseAt: h.releaseAt, releasedAt: h.releasedAt, releasedPaise: h.releasedPaise })),
+  };
+}
+
+/**
+ * The [from, to) a statement covers, as ISO instants: `to` is now when omitted, `from` is
+ * STATEMENT_DEFAULT_DAYS before `to`. Null when `to` is not after `from`.
+ */
+export function statementRange(from: string | undefined, to: string | undefined, nowMs: number): { from: string; to: string } | null {
+  const toIso = new Date(to ?? nowMs).toISOString();
+  const fromIso = from ? new Date(from).toISOString() : new Date(Date.parse(toIso) - STATEMENT_DEFAULT_DAYS * 86_400_000).toISOString();
+  return toIso > fromIso ? { from: fromIso, to: toIso } : null;
+}
+
+/** The headers a statement's CSV download is answered with, by the API and the console alike. */
+export const statementCsvHeaders = (payeeId: string, from: string) => ({
+  "content-type": "text/csv; charset=utf-8",
+  "content-disposition": `attachment; filename="statement-${payeeId}-${from.slice(0, 10)}.csv"`,
+});
