@@ -79,10 +79,15 @@ async function precheck({ db }: Deps, item: BatchItemRow, isRetry: boolean): Pro
 /** A refusal that will not clear by itself is recorded on the item and becomes a ticket for a person. */
 async function refuse({ db }: Deps, item: BatchItemRow, refusal: string): Promise<GateResult> {
   if (TRANSIENT_REFUSALS.includes(refusal)) return { outcome: "deferred", reason: refusal };
-  await setReleaseRefusal(db, item.id, refusal);
+  // The payee is owed less than the approved amount now (a refund landed after approval, or
+  // after the payout failed): the item will not be paid as approved, so the payee is freed for a
+  // new batch of the cycle, which nets what is owed now. `already_paid_for_cycle` and the cycle's
+  // outstanding keep the two from both paying.
+  const shortfall = refusal === "insufficient_payable";
+  await setReleaseRefusal(db, item.id, refusal, { freeItem: shortfall });
   await raiseException(db, {
     cause: causeForRefusal(refusal),
-    summary: `Payout for payee ${item.payeeId} in batch ${item.batchId} was not created: ${refusal}`,
+    summary: `Payout for payee ${item.payeeId} in batch ${item.batchId} was not created: ${refusal}${shortfall ? "; the payee is owed less than approved now, so a new batch for the cycle can pay what is owed" : ""}`,
     batchId: item.batchId,
     itemId: item.id,
     payeeId: item.payeeId,

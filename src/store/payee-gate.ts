@@ -2,7 +2,7 @@
 // payee's payouts, and the payable balances (overall and for the item's cycle).
 
 import { and, eq } from "drizzle-orm";
-import type { Db } from "./client";
+import { commit, type Db } from "./client";
 import { accountCycleTotals, accounts, batches, batchItems, payees, payouts } from "./schema";
 
 export type BatchItemRow = typeof batchItems.$inferSelect;
@@ -32,7 +32,20 @@ export async function outstandingPayable(db: Db, accountId: string, cycleId: str
   };
 }
 
-/** Records (or clears) why the gate would not create the item's payout. */
-export async function setReleaseRefusal(db: Db, itemId: string, refusal: string | null) {
-  await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
+/**
+ * Records (or clears) why the gate would not create the item's payout. With `freeItem`, the payee
+ * is also let go from the batch, and the batch no longer answers for its scope, so the same
+ * request for a batch makes a new one that can pay the payee.
+ */
+export async function setReleaseRefusal(db: Db, itemId: string, refusal: string | null, options: { freeItem?: boolean } = {}) {
+  if (!options.freeItem) {
+    await db.update(batchItems).set({ releaseRefusal: refusal }).where(eq(batchItems.id, itemId));
+    return;
+  }
+  const item = await getBatchItem(db, itemId);
+  if (!item) return;
+  await commit(db, [
+    db.update(batchItems).set({ releaseRefusal: refusal, liveKey: null }).where(eq(batchItems.id, itemId)),
+    db.update(batches).set({ liveScopeKey: null }).where(eq(batches.id, item.batchId)),
+  ]);
 }

@@ -239,3 +239,32 @@ describe("payee statements", () => {
     expectError(await api("auditor", "GET", `/v1/payees/pe_none/statement?from=${from}&to=${to}`), 404, "payee_not_found");
   });
 });
+
+describe("a refund while a failed payout waits for its retry", () => {
+  it("refuses to pay the approved amount, frees the payee, and a new batch for the cycle pays what is owed", async () => {
+    const seller = await createPayee();
+    await api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: { accountNumber: "123456780000", ifsc: "HDFC0001234", accountHolderName: "Holder" } });
+    await api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" });
+    const c1 = newCycle();
+    const order = await settle(seller.id, c1);
+    const { payouts } = await payCycle(c1, [seller.id]);
+    const failed = (await api("auditor", "GET", `/v1/payouts/${payouts[0].id}`)).body;
+    expect(failed.status).toBe("failed"); // the bank refused the account
+
+    // A ₹300 refund lands in the next cycle: the seller now nets ₹600 in all.
+    expectStatus(await adjust(order.orderId, { kind: "refund", cycleId: newCycle(), goodsPaise: 30_000, sellerBearsPaise: 30_000 }), 201);
+    await api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: { accountNumber: "987654321012", ifsc: "ICIC0004321", accountHolderName: "Holder" } });
+    await api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" });
+    const ticket = await env.DB.prepare("SELECT id FROM exceptions WHERE payout_id = ? AND cause = 'invalid_bank_details'").bind(failed.id).first<{ id: string }>();
+    const resolved = await api("admin", "POST", `/v1/exceptions/${ticket!.id}/status`, { status: "resolved", note: "details corrected" });
+    expectStatus(resolved, 200);
+    expect(resolved.body.retryResult).toMatchObject({ outcome: "refused", reason: "insufficient_payable" });
+    const refusal = await api("auditor", "GET", `/v1/exceptions?cause=payout_refused`);
+    expect(refusal.body.data.find((t: any) => t.payeeId === seller.id).summary).toMatch(/a new batch for the cycle can pay what is owed/);
+
+    // The new batch carries the deficit into the cycle and pays ₹600, never the approved ₹900.
+    const { batch } = await payCycle(c1, [seller.id]);
+    expect(itemOf(batch, seller.id)).toMatchObject({ status: "ok", amountPaise: 60_000, carriedInPaise: -30_000 });
+    expect((await api("auditor", "GET", `/v1/payees/${seller.id}/balances`)).body).toMatchObject({ availablePaise: 0, owedPaise: 0 });
+  });
+});
