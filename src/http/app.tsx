@@ -25,6 +25,7 @@ import { payeesRouter } from "./api/payees";
 import { holdsRouter } from "./api/holds";
 import { settlementsRouter } from "./api/settlements";
 import { balancesRouter } from "./api/balances";
+import { statutoryRouter } from "./api/statutory";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -60,6 +61,7 @@ export function createApp() {
   app.route("/v1/payees", balancesRouter);
   app.route("/v1/ledger", ledgerRouter);
   app.route("/v1/settlements", settlementsRouter);
+  app.route("/v1/statutory", statutoryRouter);
   app.route("/v1/audit-events", auditRouter);
   app.route("/v1/batches", batchesRouter);
   app.route("/v1/payouts", payoutsRouter);

@@ -13,6 +13,7 @@ import {
   type PayeeType,
   type VerificationStatus,
 } from "../domain/payees";
+import { assertTaxIdentity } from "../domain/tax-ids";
 import { auditStatement } from "./audit";
 import { commit, type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { accounts, payees } from "./schema";
@@ -34,9 +35,13 @@ export interface NewPayee {
   externalId?: string | undefined;
   currency: Currency;
   bankDetails?: BankDetails | undefined;
+  legalName?: string | undefined;
+  pan?: string | undefined;
+  gstin?: string | undefined;
 }
 
 export async function createPayee(db: Db, input: NewPayee, actorId: string): Promise<PayeeRow> {
+  assertTaxIdentity({ legalName: input.legalName ?? null, pan: input.pan ?? null, gstin: input.gstin ?? null });
   const id = newId("pe");
   const now = nowIso();
   const row: PayeeRow = {
@@ -50,6 +55,9 @@ export async function createPayee(db: Db, input: NewPayee, actorId: string): Pro
     bankAccountHolderName: input.bankDetails?.accountHolderName ?? null,
     bankVerificationStatus: "unverified",
     bankDetailsUpdatedAt: input.bankDetails ? now : null,
+    legalName: input.legalName ?? null,
+    pan: input.pan ?? null,
+    gstin: input.gstin ?? null,
     payableAccountId: payableAccountId(id),
     version: 1,
     createdAt: now,
@@ -115,6 +123,9 @@ export interface PayeeChanges {
   displayName?: string | undefined;
   email?: string | null | undefined;
   bankDetails?: BankDetails | null | undefined;
+  legalName?: string | null | undefined;
+  pan?: string | null | undefined;
+  gstin?: string | null | undefined;
 }
 
 /**
@@ -130,6 +141,9 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
     ...before,
     displayName: changes.displayName ?? before.displayName,
     email: changes.email === undefined ? before.email : changes.email,
+    legalName: changes.legalName === undefined ? before.legalName : changes.legalName,
+    pan: changes.pan === undefined ? before.pan : changes.pan,
+    gstin: changes.gstin === undefined ? before.gstin : changes.gstin,
     ...(bankChanged
       ? {
           bankAccountNumber: changes.bankDetails?.accountNumber ?? null,
@@ -145,6 +159,10 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
   const changed: Record<string, unknown> = {};
   if (after.displayName !== before.displayName) changed.displayName = { from: before.displayName, to: after.displayName };
   if (after.email !== before.email) changed.email = { from: before.email, to: after.email };
+  for (const field of ["legalName", "pan", "gstin"] as const) {
+    if (after[field] !== before[field]) changed[field] = { from: before[field], to: after[field] };
+  }
+  if (changed.legalName || changed.pan || changed.gstin) assertTaxIdentity({ legalName: after.legalName, pan: after.pan, gstin: after.gstin });
   if (bankChanged) {
     changed.bankDetails = { from: auditBank(oldBank), to: auditBank(bankDetailsOf(after)) };
     changed.verificationStatus = { from: before.bankVerificationStatus, to: "unverified" };

@@ -15,6 +15,7 @@ import {
 } from "../domain/statuses";
 import { sqlList } from "./sql-list";
 import { ADJUSTMENT_KINDS, BEARERS } from "../domain/adjustments";
+import { DEDUCTION_BASES, DEDUCTION_KINDS } from "../domain/statutory";
 
 const createdAt = () => text("created_at").notNull();
 
@@ -33,6 +34,10 @@ export const payees = sqliteTable(
       .notNull()
       .default("unverified"),
     bankDetailsUpdatedAt: text("bank_details_updated_at"),
+    /** Tax identity (docs/statutory.md): the name as registered, PAN and GSTIN, format-checked. */
+    legalName: text("legal_name"),
+    pan: text("pan"),
+    gstin: text("gstin"),
     payableAccountId: text("payable_account_id").notNull(),
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
@@ -308,6 +313,36 @@ export const balanceCarries = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("balance_carries_to_idx").on(t.payeeId, t.toCycleId), index("balance_carries_from_idx").on(t.payeeId, t.fromCycleId)],
+);
+
+/**
+ * Statutory deduction rules (domain/statutory.ts), one row per rate in force over a date range.
+ * Seeded with DEFAULT_DEDUCTION_RULES; a change of law is a new row that ends the one it replaces.
+ */
+export const deductionRules = sqliteTable(
+  "deduction_rules",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: DEDUCTION_KINDS }).notNull(),
+    section: text("section").notNull(),
+    /** JSON list of payee types. */
+    payeeTypes: text("payee_types").notNull(),
+    pan: text("pan", { enum: ["present", "absent", "any"] }).notNull(),
+    gstin: text("gstin", { enum: ["present", "any"] }).notNull(),
+    base: text("base", { enum: DEDUCTION_BASES }).notNull(),
+    rateBasisPoints: integer("rate_basis_points").notNull(),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to"),
+    /** JSON { grossPaise, holderTypes } or null. */
+    annualThreshold: text("annual_threshold"),
+    source: text("source").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("deduction_rules_kind_idx").on(t.kind, t.validFrom),
+    check("deduction_rules_rate", sql`${t.rateBasisPoints} >= 0 AND ${t.rateBasisPoints} <= 10000`),
+  ],
 );
 
 /** Stripe-style idempotency records: the first response to a key is replayed for its repeats. */

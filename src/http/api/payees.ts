@@ -24,6 +24,13 @@ const bankDetailsInput = z
   .strict()
   .openapi("BankDetailsInput");
 
+/** Checked by the domain (src/domain/tax-ids.ts), so a malformed PAN or GSTIN is a 422 that names its rule. */
+const taxIdentityInput = {
+  legalName: humanText(200).optional().openapi({ description: "The name as registered for tax (required with a PAN or GSTIN)." }),
+  pan: z.string().max(20).optional().openapi({ description: "Permanent Account Number: 5 letters (the 4th the holder's status), 4 digits, a letter.", example: "AAPFU0939F" }),
+  gstin: z.string().max(20).optional().openapi({ description: "GSTIN: state code, PAN, entity number, Z, check character; must carry the payee's PAN.", example: "27AAPFU0939F1ZV" }),
+};
+
 const createPayeeRoute = routePayees("post", "/", "Create a payee", {
   middleware: [requireRole("admin", "system")] as const,
   request: {
@@ -37,6 +44,7 @@ const createPayeeRoute = routePayees("post", "/", "Create a payee", {
           externalId: reference(100).optional().openapi({ description: "Your own id for this payee; unique." }),
           currency: currency.default("INR"),
           bankDetails: bankDetailsInput.optional(),
+          ...taxIdentityInput,
         })
         .strict()
         .openapi("CreatePayee"),
@@ -68,6 +76,9 @@ const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
           displayName: humanText(200).optional(),
           email: z.email().max(254).nullable().optional(),
           bankDetails: bankDetailsInput.nullable().optional(),
+          legalName: taxIdentityInput.legalName.nullable(),
+          pan: taxIdentityInput.pan.nullable(),
+          gstin: taxIdentityInput.gstin.nullable(),
         })
         .strict()
         .refine((v) => Object.keys(v).length > 0, "send at least one field to change")

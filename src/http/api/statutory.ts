@@ -1,0 +1,57 @@
+// Statutory deduction rules (TDS under s.194-O, GST TCS under s.52, GST on the platform fee) as
+// data: read the rules with their date ranges and sources, and record a change of law as a new rule.
+
+import { z } from "@hono/zod-openapi";
+import { DEDUCTION_BASES, DEDUCTION_KINDS, type DeductionRule } from "../../domain/statutory";
+import { PAYEE_TYPES } from "../../domain/payees";
+import { invalid } from "../../domain/errors";
+import { database } from "../../store/client";
+import { addDeductionRule, listDeductionRules } from "../../store/statutory";
+import { requireRole } from "../middleware/auth";
+import { routeOf, router } from "../router";
+import { humanText, idempotencyHeader, jsonBody, jsonContent } from "../schemas";
+
+const routeStatutory = routeOf("Statutory");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD");
+
+const ruleFields = {
+  kind: z.enum(DEDUCTION_KINDS),
+  section: humanText(200).openapi({ example: "Income-tax Act 1961, s.194-O" }),
+  payeeTypes: z.array(z.enum(PAYEE_TYPES)).min(1),
+  pan: z.enum(["present", "absent", "any"]).openapi({ description: "Applies to payees with a PAN, without one, or either." }),
+  gstin: z.enum(["present", "any"]),
+  base: z.enum(DEDUCTION_BASES).openapi({ description: "gross_sale, net_taxable_value or platform_fee." }),
+  rateBasisPoints: z.number().int().min(0).max(10_000).openapi({ description: "10 = 0.1 %." }),
+  from: isoDate.openapi({ description: "In force from this date (inclusive)." }),
+  annualThreshold: z
+    .object({ grossPaise: z.number().int().min(0), holderTypes: z.array(z.string().max(40)).min(1) })
+    .strict()
+    .nullable()
+    .openapi({ description: "No deduction while these PAN holder types' gross sales in the financial year stay within grossPaise." }),
+  source: humanText(500).openapi({ description: "Where the rule comes from: the act, notification or circular, and its date." }),
+};
+
+const ruleSchema = z.object({ id: z.string(), ...ruleFields, to: isoDate.nullable() }).openapi("DeductionRule");
+
+const listRoute = routeStatutory("get", "/rules", "The statutory deduction rules, with their date ranges and sources", {
+  responses: { 200: jsonContent(z.object({ data: z.array(ruleSchema) }), "Every rule, by kind and start date") },
+});
+
+const addRoute = routeStatutory("post", "/rules", "Record a change of law as a new deduction rule", {
+  description: "With `supersedes`, that rule (still in force) ends the day this one starts: orders dated before keep the old rate. Audited as `statutory.rule_added`.",
+  middleware: [requireRole("admin")] as const,
+  request: { headers: idempotencyHeader, body: jsonBody(z.object({ ...ruleFields, supersedes: z.string().max(100).nullable().default(null) }).strict().openapi("NewDeductionRule")) },
+  responses: { 201: jsonContent(ruleSchema, "The rule") },
+});
+
+const ruleView = (r: DeductionRule) => ({ ...r, payeeTypes: [...r.payeeTypes], annualThreshold: r.annualThreshold && { ...r.annualThreshold, holderTypes: [...r.annualThreshold.holderTypes] } });
+
+export const statutoryRouter = router()
+  .openapi(listRoute, async (c) => c.json({ data: (await listDeductionRules(database(c.env.DB))).map(ruleView) }, 200))
+  .openapi(addRoute, async (c) => {
+    const { supersedes, ...rule } = c.req.valid("json");
+    if (Number.isNaN(Date.parse(`${rule.from}T00:00:00Z`)) || new Date(`${rule.from}T00:00:00Z`).toISOString().slice(0, 10) !== rule.from) {
+      throw invalid("invalid_date", `${rule.from} is not a calendar date.`, { field: "from" });
+    }
+    return c.json(ruleView(await addDeductionRule(database(c.env.DB), rule, supersedes, c.get("actor").actorId)), 201);
+  });
