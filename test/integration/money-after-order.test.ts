@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createPayee, getAccount, unique } from "../support/api";
-import { approve, createBatch, expectError, expectStatus, newCycle, settle, submitBatch } from "../support/batches";
+import { approve, createBatch, expectError, expectStatus, linkFor, newCycle, openLink, settle, submitBatch, tokenFor } from "../support/batches";
 import { configureBank, consume, releaseByHand } from "../support/execution";
 import { releaseReserves } from "../../src/services/reserves";
 import { servicesFor } from "../../src/deps";
@@ -143,7 +143,16 @@ describe("clawbacks in the cycle", () => {
     const c2 = newCycle();
     expectStatus(await adjust(order.orderId, { kind: "refund", cycleId: c2, goodsPaise: 90_000, sellerBearsPaise: 90_000, feeReturnedPaise: 9_000 }), 201);
     await settle(other.id, c2);
-    const { batch: second } = await payCycle(c2);
+    // The checker's approval page says what is carried forward, and sets the item aside with its reason.
+    const draft = await createBatch("maker", { cycleId: c2 });
+    const pending = await submitBatch("maker", draft.body.id);
+    const approvalPage = await openLink(await tokenFor(await linkFor(draft.body.id, "checker-chen")));
+    expect(approvalPage.html).toContain("Deficits carried forward");
+    expect(approvalPage.html).toContain("₹810.00 (1 payee not paid; netted in their next cycle)");
+    expect(approvalPage.html).toContain("Deficit of ₹810.00 carried to the next cycle");
+    await approve("checker", draft.body.id, pending.body.fingerprint);
+    const second = (await api("auditor", "GET", `/v1/batches/${draft.body.id}`)).body;
+    for (const p of await releaseByHand(second)) await consume({ type: "transfer", payoutId: p.id });
     const deficit = itemOf(second, seller.id);
     expect(deficit).toMatchObject({ status: "deficit", amountPaise: 0, deficitPaise: 81_000, exclusionReason: "Deficit of ₹810.00 carried to the next cycle" });
     expect(second).toMatchObject({ deficitCount: 1, carriedDeficitPaise: 81_000, totalPaise: itemOf(second, other.id).amountPaise });
