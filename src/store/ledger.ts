@@ -60,15 +60,9 @@ export async function postTransaction(
   const existing = await replayOrConflict(db, input.externalRef, contentHash);
   if (existing) return { transaction: existing, replayed: true };
 
-  const accountIds = [...new Set(input.entries.map((e) => e.accountId))];
-  const found = await db
-    .select({ id: accounts.id, type: accounts.type, currency: accounts.currency })
-    .from(accounts)
-    .where(inArray(accounts.id, accountIds));
-  assertAccountsMatch(input.entries, new Map(found.map((a) => [a.id, a as AccountRef])));
-
-  const transaction = newPosted(input, actorId);
-  const statements = [...postingStatements(db, transaction, contentHash), ...extra(transaction.id)];
+  const prepared = await preparePosting(db, input, actorId);
+  const { transaction } = prepared;
+  const statements = [...prepared.statements, ...extra(transaction.id)];
   try {
     await commit(db, statements);
   } catch (error) {
