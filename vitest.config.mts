@@ -31,6 +31,8 @@ export default defineConfig({
           DEV_INBOX: "",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           FC_SEED: String(fastCheckSeed().seed),
+          // The platform is registered in Karnataka for GST (docs/statutory.md).
+          PLATFORM_GST_STATE: "29",
         },
       },
     })),

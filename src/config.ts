@@ -7,6 +7,8 @@ import type { PollingSettings } from "./services/polling";
 import { actorsWithRole } from "./auth/actors";
 import { assertReserveTerms, MAX_RESERVE_BASIS_POINTS, MAX_RESERVE_DAYS, type ReserveTerms } from "./domain/balances";
 import type { PayeeType } from "./domain/payees";
+import { GST_STATE_CODES } from "./domain/tax-ids";
+import type { StatutorySettings } from "./store/settlements";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value === "" ? fallback : Number(value);
@@ -52,6 +54,12 @@ export function reserveDefaults(env: Env): Record<PayeeType, ReserveTerms> {
     seller: terms(env.RESERVE_SELLER_BASIS_POINTS, env.RESERVE_SELLER_DAYS),
     delivery_partner: terms(env.RESERVE_DELIVERY_PARTNER_BASIS_POINTS, env.RESERVE_DELIVERY_PARTNER_DAYS),
   };
+}
+
+export function statutorySettings(env: Env): StatutorySettings {
+  const state = (env.PLATFORM_GST_STATE ?? "").trim();
+  if (state !== "" && !(state in GST_STATE_CODES)) throw new Error(`invalid configuration value PLATFORM_GST_STATE=${state}`);
+  return { platformGstState: state === "" ? null : state };
 }
 
 export function approvalSecret(env: Env): string {

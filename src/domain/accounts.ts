@@ -92,6 +92,48 @@ export const PLATFORM_ACCOUNTS = [
       "Clearing account for a payee's balance carried from one payout cycle to another (a deficit netted, a released reserve). Always zero: both legs post together.",
   },
   {
+    id: "platform:tds_194o_payable",
+    name: "TDS payable (s.194-O)",
+    type: "liability",
+    description: "Income-tax withheld from sellers under s.194-O, owed to the government until deposited.",
+  },
+  {
+    id: "platform:gst_tcs_cgst_payable",
+    name: "GST TCS payable — CGST",
+    type: "liability",
+    description: "GST collected at source from sellers under s.52 of the CGST Act, central tax head.",
+  },
+  {
+    id: "platform:gst_tcs_sgst_payable",
+    name: "GST TCS payable — SGST",
+    type: "liability",
+    description: "GST collected at source from sellers, state tax head.",
+  },
+  {
+    id: "platform:gst_tcs_igst_payable",
+    name: "GST TCS payable — IGST",
+    type: "liability",
+    description: "GST collected at source from sellers on inter-state supplies.",
+  },
+  {
+    id: "platform:gst_output_cgst",
+    name: "GST output tax on fees — CGST",
+    type: "liability",
+    description: "GST the platform charges on its fee, central tax head.",
+  },
+  {
+    id: "platform:gst_output_sgst",
+    name: "GST output tax on fees — SGST",
+    type: "liability",
+    description: "GST the platform charges on its fee, state tax head.",
+  },
+  {
+    id: "platform:gst_output_igst",
+    name: "GST output tax on fees — IGST",
+    type: "liability",
+    description: "GST the platform charges on its fee to a seller in another state.",
+  },
+  {
     id: "platform:owner_equity",
     name: "Owner's equity",
     type: "equity",
@@ -102,6 +144,13 @@ export const PLATFORM_ACCOUNTS = [
 export type PlatformAccountId = (typeof PLATFORM_ACCOUNTS)[number]["id"];
 
 export const payableAccountId = (payeeId: string) => `payee:${payeeId}:payable`;
+/** The liability account a statutory deduction is owed under. */
+export function deductionAccountId(kind: "tds_194o" | "gst_tcs" | "gst_on_fee", head: "TDS" | "CGST" | "SGST" | "IGST"): PlatformAccountId {
+  if (kind === "tds_194o") return "platform:tds_194o_payable";
+  const h = head.toLowerCase() as "cgst" | "sgst" | "igst";
+  return kind === "gst_tcs" ? `platform:gst_tcs_${h}_payable` : `platform:gst_output_${h}`;
+}
+
 /** A payee's rolling reserve: earnings held back against future refunds, released after a number of days. */
 export const reserveAccountId = (payeeId: string) => `payee:${payeeId}:reserve`;
 

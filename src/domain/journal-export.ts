@@ -112,6 +112,13 @@ export const PLATFORM_HLEDGER_NAMES: Record<PlatformAccountId, string> = {
   "platform:goodwill_expense": "expenses:goodwill",
   "platform:chargeback_fees_expense": "expenses:chargeback fees",
   "platform:cycle_carry_clearing": "liabilities:cycle carry clearing",
+  "platform:tds_194o_payable": "liabilities:tds payable:194-O",
+  "platform:gst_tcs_cgst_payable": "liabilities:gst tcs payable:cgst",
+  "platform:gst_tcs_sgst_payable": "liabilities:gst tcs payable:sgst",
+  "platform:gst_tcs_igst_payable": "liabilities:gst tcs payable:igst",
+  "platform:gst_output_cgst": "liabilities:gst output:cgst",
+  "platform:gst_output_sgst": "liabilities:gst output:sgst",
+  "platform:gst_output_igst": "liabilities:gst output:igst",
   "platform:owner_equity": "equity:owner",
 };
 

@@ -5,7 +5,9 @@
 import type { EntryInput } from "./ledger";
 import type { Currency } from "./money";
 import { type BankDetails, bankDetailsProblem, type VerificationStatus } from "./payees";
-import { type SettlementBreakdown, sellerPayablePaise, settlementEntries } from "./settlement";
+import { type SettlementBreakdown, type SettlementDeduction, sellerPayablePaise, settlementEntries } from "./settlement";
+import { computeDeductions, type Deduction, type DeductionRule } from "./statutory";
+import { formatPaise } from "./money";
 
 export const PRE_PAYOUT_CHECKS = [
   "ledger_entries_exist",
@@ -54,6 +56,8 @@ export interface PayeeCycleFacts {
   carries?: readonly CarryFact[] | undefined;
   /** The payouts behind committedPaise, for the remittance lines. */
   earlierPayouts?: ReadonlyArray<{ payoutId: string; amountPaise: number }> | undefined;
+  /** The statutory deduction rules now, to recompute each order's deductions from its recorded inputs. */
+  deductionRules?: readonly DeductionRule[] | undefined;
 }
 
 export interface AdjustmentFact {
@@ -89,7 +93,7 @@ export interface CarryFact {
  * transaction that recorded it. A batch item's lines always sum to its net for the cycle.
  */
 export interface RemittanceLine {
-  type: "order" | "adjustment" | "reserve_hold" | "carried_in" | "carried_out" | "earlier_payout";
+  type: "order" | "deduction" | "adjustment" | "reserve_hold" | "carried_in" | "carried_out" | "earlier_payout";
   description: string;
   orderId: string | null;
   reference: string | null;
@@ -166,6 +170,10 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
       const difference = entriesDifference(settlementEntries(s), posted);
       if (difference) mismatched.push(`order ${s.orderId}: ${difference}`);
     }
+    if (s.sellerPayeeId === facts.payeeId && s.taxInputs && facts.deductionRules) {
+      const difference = deductionsDifference(s.deductions ?? [], computeDeductions(facts.deductionRules, s.taxInputs));
+      if (difference) mismatched.push(`order ${s.orderId}: ${difference}`);
+    }
   }
   record("ledger_entries_exist", missing);
   record("no_double_count", doubled);
@@ -216,16 +224,42 @@ export function reconcilePayee(facts: PayeeCycleFacts): PrePayoutResult {
   };
 }
 
+/** Describes how recorded deductions differ from what the rules give now, or null when they agree. */
+function deductionsDifference(recorded: readonly SettlementDeduction[], now: readonly Deduction[]): string | null {
+  const key = (d: { kind: string; head: string; amountPaise: number }) => `${d.kind} ${d.head} ${d.amountPaise}`;
+  const a = recorded.map(key).sort().join(", ");
+  const b = now.map(key).sort().join(", ");
+  return a === b ? null : `its statutory deductions (${a || "none"}) are not what the rules in force give (${b || "none"})`;
+}
+
+const DEDUCTION_NAMES: Record<SettlementDeduction["kind"], string> = { tds_194o: "TDS (s.194-O)", gst_tcs: "GST TCS", gst_on_fee: "GST on the platform fee" };
+
 /** Everything that makes up the payee's net for the cycle, each with its ledger transaction. */
 export function remittanceLines(facts: PayeeCycleFacts, orders: readonly OrderShare[]): RemittanceLine[] {
-  const lines: RemittanceLine[] = orders.map((o) => ({
-    type: "order",
-    description: o.role === "seller" ? `Order ${o.orderId}: sale less platform fee` : `Order ${o.orderId}: delivery fee`,
-    orderId: o.orderId,
-    reference: null,
-    transactionId: facts.settlementTransactionIds?.get(o.orderId) ?? null,
-    amountPaise: o.amountPaise,
-  }));
+  const lines: RemittanceLine[] = [];
+  for (const o of orders) {
+    const transactionId = facts.settlementTransactionIds?.get(o.orderId) ?? null;
+    const deductions = o.role === "seller" ? (facts.settlements.find((s) => s.orderId === o.orderId)?.deductions ?? []) : [];
+    const withheld = deductions.reduce((sum, d) => sum + d.amountPaise, 0);
+    lines.push({
+      type: "order",
+      description: o.role === "seller" ? `Order ${o.orderId}: sale less platform fee` : `Order ${o.orderId}: delivery fee`,
+      orderId: o.orderId,
+      reference: null,
+      transactionId,
+      amountPaise: o.amountPaise + withheld,
+    });
+    for (const d of deductions) {
+      lines.push({
+        type: "deduction",
+        description: `${DEDUCTION_NAMES[d.kind]}${d.head === "TDS" ? "" : ` ${d.head}`} on order ${o.orderId}: ${d.rateBasisPoints / 100}% of ${formatPaise(d.basePaise)}`,
+        orderId: o.orderId,
+        reference: d.ruleId,
+        transactionId,
+        amountPaise: 0 - d.amountPaise,
+      });
+    }
+  }
   for (const a of facts.adjustments ?? []) {
     if (a.amountPaise === 0) continue;
     lines.push({ type: "adjustment", description: `${a.kind} ${a.adjustmentId} on order ${a.orderId}`, orderId: a.orderId, reference: a.adjustmentId, transactionId: a.transactionId, amountPaise: a.amountPaise });

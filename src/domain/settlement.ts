@@ -1,10 +1,11 @@
 // One order's money breakdown, checked to add up and turned into one balanced journal
 // transaction. The accounting of each component is documented in docs/ledger.md ("Settlements").
 
-import { payableAccountId } from "./accounts";
+import { deductionAccountId, payableAccountId } from "./accounts";
 import { invalid } from "./errors";
 import type { EntryInput, TransactionInput } from "./ledger";
 import type { Currency } from "./money";
+import type { DeductionInput } from "./statutory";
 
 export interface SettlementBreakdown {
   orderId: string;
@@ -19,14 +20,33 @@ export interface SettlementBreakdown {
   walletAmountPaise: number;
   deliveryFeePaise: number;
   amountCollectedPaise: number;
+  /**
+   * Statutory deductions from the seller's share (TDS, GST TCS, GST on the fee), computed at
+   * ingestion when the settlement carries tax details (docs/statutory.md); none otherwise.
+   */
+  deductions?: readonly SettlementDeduction[] | undefined;
+  /** What the deductions were computed from, so pre-payout reconciliation can recompute them. */
+  taxInputs?: DeductionInput | undefined;
 }
+
+export interface SettlementDeduction {
+  ruleId: string;
+  kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
+  head: "TDS" | "CGST" | "SGST" | "IGST";
+  basePaise: number;
+  rateBasisPoints: number;
+  amountPaise: number;
+}
+
+export const deductionsTotalPaise = (s: SettlementBreakdown) => (s.deductions ?? []).reduce((sum, d) => sum + d.amountPaise, 0);
 
 /** What the customer must have paid for the breakdown to add up. */
 export function expectedCollectedPaise(s: SettlementBreakdown): number {
   return s.grossAmountPaise + s.deliveryFeePaise - s.discountPaise - s.voucherPaise - s.walletAmountPaise;
 }
 
-export const sellerPayablePaise = (s: SettlementBreakdown) => s.grossAmountPaise - s.platformFeePaise;
+/** What the seller is owed for the order: its sale less the platform's fee and any statutory deductions. */
+export const sellerPayablePaise = (s: SettlementBreakdown) => s.grossAmountPaise - s.platformFeePaise - deductionsTotalPaise(s);
 
 /** Throws `settlement_does_not_add_up` naming the first field that is wrong. */
 export function assertSettlementAddsUp(s: SettlementBreakdown): void {
@@ -34,6 +54,13 @@ export function assertSettlementAddsUp(s: SettlementBreakdown): void {
     throw invalid("settlement_does_not_add_up", "platformFeePaise cannot exceed grossAmountPaise.", {
       field: "platformFeePaise",
       maximumPaise: s.grossAmountPaise,
+    });
+  }
+  if (deductionsTotalPaise(s) > s.grossAmountPaise - s.platformFeePaise) {
+    throw invalid("settlement_does_not_add_up", "The statutory deductions exceed what the seller is owed for this order.", {
+      field: "tax",
+      deductionsPaise: deductionsTotalPaise(s),
+      sellerSharePaise: s.grossAmountPaise - s.platformFeePaise,
     });
   }
   if (s.deliveryFeePaise > 0 && s.deliveryPartnerPayeeId === null) {
@@ -73,6 +100,7 @@ export function settlementEntries(s: SettlementBreakdown): EntryInput[] {
     ["platform:customer_wallet", "debit", s.walletAmountPaise],
     [payableAccountId(s.sellerPayeeId), "credit", sellerPayablePaise(s)],
     ["platform:fee_revenue", "credit", s.platformFeePaise],
+    ...(s.deductions ?? []).map((d): [string, "debit" | "credit", number] => [deductionAccountId(d.kind, d.head), "credit", d.amountPaise]),
   ];
   if (s.deliveryPartnerPayeeId !== null) {
     lines.push([payableAccountId(s.deliveryPartnerPayeeId), "credit", s.deliveryFeePaise]);

@@ -14,6 +14,7 @@ import type { CheckResult, OrderShare, PayeeCycleFacts, PrePayoutResult, Remitta
 import { deficitReason } from "../domain/balances";
 import { cycleAdjustments, payableEffectFor } from "./adjustments";
 import { carryIntoCycle, cycleCarries, cycleReserveHolds, payeesWithReleasedReserve } from "./balances";
+import { listDeductionRules } from "./statutory";
 import type { SettlementBreakdown } from "../domain/settlement";
 import { type BatchStatus, HOLDING_PAYOUT_STATUSES } from "../domain/statuses";
 import { type AuditInput, conditionalAuditStatement } from "./audit";
@@ -239,6 +240,7 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
   const adjustments = await cycleAdjustments(db, cycleId, payeeIds);
   const reserves = await cycleReserveHolds(db, cycleId, payeeIds);
   const carries = await cycleCarries(db, cycleId, payeeIds);
+  const deductionRules = cycleOrders.some((s) => s.taxInputs) ? await listDeductionRules(db) : undefined;
 
   const facts = payeeIds.map((payeeId): PayeeCycleFacts => {
     const payee = payeeById.get(payeeId)!;
@@ -260,6 +262,7 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
         .map((a) => ({ adjustmentId: a.id, orderId: a.orderId, kind: a.kind, transactionId: a.transactionId, amountPaise: payableEffectFor(a, payeeId) })),
       reserveHolds: reserves.get(payeeId) ?? [],
       carries: carries.get(payeeId) ?? [],
+      deductionRules,
       accountBalancePaise: account ? account.creditsPostedPaise - account.debitsPostedPaise : 0,
       bank: bankDetailsOf(payee),
       verificationStatus: payee.bankVerificationStatus,

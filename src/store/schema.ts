@@ -169,6 +169,10 @@ export const settlements = sqliteTable(
     walletAmountPaise: integer("wallet_amount_paise").notNull(),
     deliveryFeePaise: integer("delivery_fee_paise").notNull(),
     amountCollectedPaise: integer("amount_collected_paise").notNull(),
+    /** JSON: the statutory deductions from the seller's share (docs/statutory.md); [] when none. */
+    deductions: text("deductions").notNull().default("[]"),
+    /** JSON: what the deductions were computed from (identity, dates, place of supply), so reconciliation can recompute them. */
+    taxInputs: text("tax_inputs"),
     transactionId: text("transaction_id")
       .notNull()
       .references(() => journalTransactions.id),
@@ -343,6 +347,19 @@ export const deductionRules = sqliteTable(
     index("deduction_rules_kind_idx").on(t.kind, t.validFrom),
     check("deduction_rules_rate", sql`${t.rateBasisPoints} >= 0 AND ${t.rateBasisPoints} <= 10000`),
   ],
+);
+
+/** A payee's gross sales through the platform per financial year, for the s.194-O threshold. */
+export const payeeYearGross = sqliteTable(
+  "payee_year_gross",
+  {
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    financialYear: text("financial_year").notNull(),
+    grossPaise: integer("gross_paise").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.payeeId, t.financialYear] })],
 );
 
 /** Stripe-style idempotency records: the first response to a key is replayed for its repeats. */

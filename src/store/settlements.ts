@@ -1,13 +1,18 @@
 // Order settlement ingestion: one order's breakdown, stored as received and posted as one
 // balanced transaction in the same batch. Idempotent by order id.
 
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { conflict, DomainError, invalid, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import type { PayeeType } from "../domain/payees";
+import { computeDeductions, type DeductionInput, financialYear } from "../domain/statutory";
+import { GST_STATE_CODES } from "../domain/tax-ids";
+import { listDeductionRules } from "./statutory";
+import type { PayeeRow } from "./payees";
 import {
   assertSettlementAddsUp,
   type SettlementBreakdown,
+  type SettlementDeduction,
   sellerPayablePaise,
   settlementTransaction,
 } from "../domain/settlement";
@@ -17,7 +22,7 @@ import { type Db, nowIso, type Statements } from "./client";
 import { NO_RESERVE, type ReserveTerms } from "../domain/balances";
 import { reserveHoldStatements, reserveTermsOf } from "./balances";
 import { postTransaction } from "./ledger";
-import { accounts, settlements } from "./schema";
+import { accounts, payeeYearGross, settlements } from "./schema";
 
 export type SettlementRow = typeof settlements.$inferSelect;
 
@@ -35,32 +40,64 @@ export function breakdownOf(row: SettlementRow): SettlementBreakdown {
     walletAmountPaise: row.walletAmountPaise,
     deliveryFeePaise: row.deliveryFeePaise,
     amountCollectedPaise: row.amountCollectedPaise,
+    deductions: JSON.parse(row.deductions) as SettlementDeduction[],
+    taxInputs: row.taxInputs ? (JSON.parse(row.taxInputs) as DeductionInput) : undefined,
   };
 }
 
-const canonical = (s: SettlementBreakdown) =>
+/** The tax details a settlement may carry: with them, its statutory deductions are computed and posted. */
+export interface SettlementTax {
+  /** GST state code of the place of supply (the customer's state for goods delivered). */
+  placeOfSupplyState: string;
+  /** The order's date, which picks the rules in force (default: the day it is ingested). */
+  orderDate?: string | undefined;
+  /** The supply's taxable value net of returns, the GST TCS base (default: the gross amount). */
+  netTaxableValuePaise?: number | undefined;
+  /** The marketplace's own figures: each must match Disburse's to the paisa. */
+  deductions?: { tdsPaise?: number | undefined; tcsPaise?: number | undefined; gstOnFeePaise?: number | undefined } | undefined;
+}
+
+export type SettlementInput = Omit<SettlementBreakdown, "deductions" | "taxInputs"> & { tax?: SettlementTax | undefined };
+
+export interface StatutorySettings {
+  /** The platform's own GST state code, for GST on its fee; null when not configured. */
+  platformGstState: string | null;
+}
+
+const canonical = (s: SettlementInput) =>
   JSON.stringify(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
  * Ingests one order. Each party's share is held back in its rolling reserve per its terms, in the
  * same batch as the settlement (see store/balances.ts).
  */
-export async function ingestSettlement(db: Db, s: SettlementBreakdown, actorId: string, reserveDefaults: Readonly<Record<PayeeType, ReserveTerms>> = NO_RESERVES) {
-  assertSettlementAddsUp(s);
-  const contentHash = await sha256Hex(canonical(s));
+export async function ingestSettlement(
+  db: Db,
+  input: SettlementInput,
+  actorId: string,
+  reserveDefaults: Readonly<Record<PayeeType, ReserveTerms>> = NO_RESERVES,
+  statutory: StatutorySettings = { platformGstState: null },
+) {
+  const { tax, ...plain } = input;
+  assertSettlementAddsUp(plain);
+  const contentHash = await sha256Hex(canonical(input));
 
-  const existing = await db.select().from(settlements).where(eq(settlements.orderId, s.orderId)).get();
+  const existing = await db.select().from(settlements).where(eq(settlements.orderId, input.orderId)).get();
   if (existing) return { settlement: sameOrConflict(existing, contentHash), replayed: true };
 
-  await assertPayee(db, s.sellerPayeeId, "seller", "sellerPayeeId", s.currency);
-  if (s.deliveryPartnerPayeeId !== null) {
-    await assertPayee(db, s.deliveryPartnerPayeeId, "delivery_partner", "deliveryPartnerPayeeId", s.currency);
+  const seller = await assertPayee(db, plain.sellerPayeeId, "seller", "sellerPayeeId", plain.currency);
+  if (plain.deliveryPartnerPayeeId !== null) {
+    await assertPayee(db, plain.deliveryPartnerPayeeId, "delivery_partner", "deliveryPartnerPayeeId", plain.currency);
   }
+  const withTax = tax ? await withDeductions(db, plain, tax, seller, statutory) : null;
+  const s: SettlementBreakdown = withTax ? { ...plain, deductions: withTax.deductions, taxInputs: withTax.inputs } : plain;
+  assertSettlementAddsUp(s);
 
   const createdAt = nowIso();
   const reserveStatements = await reservesFor(db, s, actorId, reserveDefaults, createdAt);
   const posted = await postTransaction(db, settlementTransaction(s), actorId, (transactionId) => [
-    db.insert(settlements).values({ ...s, transactionId, contentHash, actorId, createdAt }),
+    db.insert(settlements).values({ ...plain, deductions: JSON.stringify(s.deductions ?? []), taxInputs: withTax ? JSON.stringify(withTax.inputs) : null, transactionId, contentHash, actorId, createdAt }),
+    ...(withTax ? [yearGrossStatement(db, s.sellerPayeeId, withTax.inputs.orderDate, s.grossAmountPaise)] : []),
     auditStatement(db, {
       actorId,
       action: "settlement.ingested",
@@ -112,6 +149,64 @@ function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow 
   return row;
 }
 
+/**
+ * The settlement's statutory deductions under the rules in force on its date (docs/statutory.md).
+ * The caller's own figures, when sent, must match to the paisa.
+ */
+async function withDeductions(db: Db, s: SettlementBreakdown, tax: SettlementTax, seller: PayeeRow, statutory: StatutorySettings) {
+  if (!(tax.placeOfSupplyState in GST_STATE_CODES)) {
+    throw invalid("invalid_state_code", `${tax.placeOfSupplyState} is not a GST state or union-territory code.`, { field: "tax.placeOfSupplyState" });
+  }
+  if (statutory.platformGstState === null) {
+    throw new DomainError("unavailable", "platform_gst_state_not_configured", "PLATFORM_GST_STATE is not configured, so GST on the platform's fee cannot be computed.");
+  }
+  const orderDate = tax.orderDate ?? nowIso().slice(0, 10);
+  const year = await db
+    .select()
+    .from(payeeYearGross)
+    .where(and(eq(payeeYearGross.payeeId, seller.id), eq(payeeYearGross.financialYear, financialYear(orderDate))))
+    .get();
+  const inputs: DeductionInput = {
+    orderDate,
+    payeeType: "seller",
+    identity: { legalName: seller.legalName, pan: seller.pan, gstin: seller.gstin },
+    grossSalePaise: s.grossAmountPaise,
+    netTaxableValuePaise: tax.netTaxableValuePaise ?? s.grossAmountPaise,
+    platformFeePaise: s.platformFeePaise,
+    placeOfSupplyState: tax.placeOfSupplyState,
+    platformState: statutory.platformGstState,
+    yearGrossBeforePaise: year?.grossPaise ?? 0,
+  };
+  const deductions: SettlementDeduction[] = computeDeductions(await listDeductionRules(db), inputs).map((d) => ({
+    ruleId: d.ruleId,
+    kind: d.kind,
+    head: d.head,
+    basePaise: d.basePaise,
+    rateBasisPoints: d.rateBasisPoints,
+    amountPaise: d.amountPaise,
+  }));
+  const theirs = tax.deductions ?? {};
+  const ours = (kind: SettlementDeduction["kind"]) => deductions.filter((d) => d.kind === kind).reduce((sum, d) => sum + d.amountPaise, 0);
+  for (const [field, kind] of [["tdsPaise", "tds_194o"], ["tcsPaise", "gst_tcs"], ["gstOnFeePaise", "gst_on_fee"]] as const) {
+    const received = theirs[field];
+    if (received !== undefined && received !== ours(kind)) {
+      throw invalid("deduction_mismatch", `tax.deductions.${field} is ${received}, but the rules in force on ${orderDate} give ${ours(kind)}.`, {
+        field: `tax.deductions.${field}`,
+        expectedPaise: ours(kind),
+        receivedPaise: received,
+      });
+    }
+  }
+  return { deductions, inputs };
+}
+
+function yearGrossStatement(db: Db, payeeId: string, orderDate: string, grossPaise: number) {
+  return db
+    .insert(payeeYearGross)
+    .values({ payeeId, financialYear: financialYear(orderDate), grossPaise })
+    .onConflictDoUpdate({ target: [payeeYearGross.payeeId, payeeYearGross.financialYear], set: { grossPaise: sql`${payeeYearGross.grossPaise} + ${grossPaise}` } });
+}
+
 async function assertPayee(db: Db, payeeId: string, type: PayeeType, field: string, currency: Currency) {
   const payee = await db.query.payees.findFirst({ where: (p, { eq }) => eq(p.id, payeeId) });
   if (!payee) throw invalid("payee_not_found", `Payee ${payeeId} does not exist.`, { field });
@@ -122,6 +217,7 @@ async function assertPayee(db: Db, payeeId: string, type: PayeeType, field: stri
   if (account?.currency !== currency) {
     throw invalid("currency_mismatch", `Payee ${payeeId} is paid in ${account?.currency}, not ${currency}.`, { field: "currency" });
   }
+  return payee;
 }
 
 export async function getSettlement(db: Db, orderId: string) {

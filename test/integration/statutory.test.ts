@@ -54,3 +54,90 @@ describe("deduction rules", () => {
     expectError(await api("maker", "POST", "/v1/statutory/rules", { ...base, from: "2033-01-01" }), 403, "forbidden_role");
   });
 });
+
+describe("a settlement with tax details", () => {
+  const taxedSeller = async (identity: Record<string, unknown>) => {
+    const created = await newSeller(identity);
+    expectStatus(created, 201);
+    expectStatus(await api("admin", "POST", `/v1/payees/${created.body.id}/verification`, { status: "verified" }), 200);
+    return created.body.id as string;
+  };
+  const order = (sellerPayeeId: string, cycleId: string, tax: Record<string, unknown>) => ({
+    orderId: unique("ORD"),
+    cycleId,
+    sellerPayeeId,
+    grossAmountPaise: 100_000,
+    platformFeePaise: 12_000,
+    discountPaise: 0,
+    voucherPaise: 0,
+    walletAmountPaise: 0,
+    deliveryFeePaise: 0,
+    amountCollectedPaise: 100_000,
+    tax,
+  });
+
+  it("posts TDS, GST TCS and GST on the fee to their own accounts and credits the seller only the net", async () => {
+    // The worked example of docs/statutory.md: a Maharashtra firm selling in Maharashtra; the platform is in Karnataka (vitest.config.mts).
+    const seller = await taxedSeller({ legalName: "Asha Traders LLP", pan: "AAPFU0939F", gstin: "27AAPFU0939F1ZV" });
+    const cycleId = unique("cyc");
+    const res = await api("system", "POST", "/v1/settlements", order(seller, cycleId, { placeOfSupplyState: "27", orderDate: "2026-11-26", deductions: { tdsPaise: 100, tcsPaise: 500, gstOnFeePaise: 2_160 } }));
+    expectStatus(res, 201);
+    expect(res.body.sellerPayablePaise).toBe(100_000 - 12_000 - 100 - 500 - 2_160);
+    expect(res.body.deductions.map((d: any) => `${d.kind} ${d.head} ${d.amountPaise}`).sort()).toEqual(["gst_on_fee IGST 2160", "gst_tcs CGST 250", "gst_tcs SGST 250", "tds_194o TDS 100"]);
+    const tx = await api("auditor", "GET", `/v1/ledger/transactions/${res.body.transactionId}`);
+    const credit = (id: string) => tx.body.entries.find((e: any) => e.accountId === id && e.direction === "credit")?.amountPaise;
+    expect([credit("platform:tds_194o_payable"), credit("platform:gst_tcs_cgst_payable"), credit("platform:gst_tcs_sgst_payable"), credit("platform:gst_output_igst")]).toEqual([100, 250, 250, 2_160]);
+
+    // The batch pays the net, its checks pass (the deductions are recomputed from the rules), and the lines show each deduction.
+    const batch = await api("maker", "POST", "/v1/batches", { cycleId });
+    expectStatus(batch, 201);
+    const item = batch.body.items[0];
+    expect(item).toMatchObject({ status: "ok", amountPaise: 85_240 });
+    expect(item.lines.filter((l: any) => l.type === "deduction").map((l: any) => l.amountPaise).sort((a: number, b: number) => a - b)).toEqual([-2_160, -250, -250, -100]);
+    expect(item.lines.find((l: any) => l.type === "order").amountPaise).toBe(88_000);
+    expect(item.lines.reduce((s: number, l: any) => s + l.amountPaise, 0)).toBe(85_240);
+  });
+
+  it("refuses figures that differ from the rules, naming the field and both amounts, and posts nothing", async () => {
+    const seller = await taxedSeller({});
+    const body = order(seller, unique("cyc"), { placeOfSupplyState: "27", orderDate: "2026-11-26", deductions: { tdsPaise: 100 } });
+    const res = await api("system", "POST", "/v1/settlements", body);
+    // No PAN: TDS at 5 % of ₹1,000.
+    expectError(res, 422, "deduction_mismatch");
+    expect(res.body.error.details).toEqual({ field: "tax.deductions.tdsPaise", expectedPaise: 5_000, receivedPaise: 100 });
+    expectError(await api("auditor", "GET", `/v1/settlements/${body.orderId}`), 404, "settlement_not_found");
+    expectError(await api("system", "POST", "/v1/settlements", { ...body, tax: { placeOfSupplyState: "99" } }), 422, "invalid_state_code");
+  });
+
+  it("leaves a settlement without tax details exactly as before", async () => {
+    const seller = await taxedSeller({ legalName: "Meena Rao", pan: "ABCPE1234F" });
+    const { tax: _tax, ...plain } = order(seller, unique("cyc"), {});
+    const res = await api("system", "POST", "/v1/settlements", plain);
+    expectStatus(res, 201);
+    expect(res.body).toMatchObject({ sellerPayablePaise: 88_000, deductions: [] });
+  });
+});
+
+describe("a change of law after an order was settled", () => {
+  it("blocks the order's payout in pre-payout reconciliation until its deductions are put right", async () => {
+    // Runs last in this file: it ends the seeded 0.1 % rule from 2031 on (the other tests use 2026 dates).
+    const created = await newSeller({ legalName: "Asha Traders LLP", pan: "AAPFU0939F" });
+    await api("admin", "POST", `/v1/payees/${created.body.id}/verification`, { status: "verified" });
+    const cycleId = unique("cyc");
+    const settled = await api("system", "POST", "/v1/settlements", {
+      orderId: unique("ORD"), cycleId, sellerPayeeId: created.body.id, grossAmountPaise: 100_000, platformFeePaise: 12_000, discountPaise: 0, voucherPaise: 0,
+      walletAmountPaise: 0, deliveryFeePaise: 0, amountCollectedPaise: 100_000, tax: { placeOfSupplyState: "29", orderDate: "2031-06-01" },
+    });
+    expectStatus(settled, 201);
+    expect(settled.body.deductions.find((d: any) => d.kind === "tds_194o").amountPaise).toBe(100);
+    const rule = await api("admin", "POST", "/v1/statutory/rules", {
+      kind: "tds_194o", section: "Income-tax Act 1961, s.194-O", payeeTypes: ["seller"], pan: "present", gstin: "any", base: "gross_sale",
+      rateBasisPoints: 20, from: "2031-01-01", annualThreshold: null, source: "a test's imagined amendment", supersedes: "tds-194o-2024",
+    });
+    expectStatus(rule, 201);
+    const batch = await api("maker", "POST", "/v1/batches", { cycleId });
+    const item = batch.body.items[0];
+    expect(item.status).toBe("blocked");
+    expect(item.reconciliation.find((c: any) => c.check === "components_match").reasons[0]).toMatch(/statutory deductions .* are not what the rules in force give/);
+  });
+});

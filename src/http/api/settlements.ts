@@ -2,7 +2,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { database } from "../../store/client";
-import { reserveDefaults } from "../../config";
+import { reserveDefaults, statutorySettings } from "../../config";
 import { getSettlement, ingestSettlement } from "../../store/settlements";
 import { adjustmentsOfOrder, recordAdjustment } from "../../store/adjustments";
 import { adjustmentInput, adjustmentSchema, adjustmentView } from "../views/adjustments";
@@ -42,7 +42,7 @@ const listAdjustmentsRoute = routeSettlements("get", "/{orderId}/adjustments", "
 
 export const settlementsRouter = router()
   .openapi(postSettlementRoute, async (c) => {
-    const { settlement, replayed } = await ingestSettlement(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId, reserveDefaults(c.env));
+    const { settlement, replayed } = await ingestSettlement(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId, reserveDefaults(c.env), statutorySettings(c.env));
     return c.json(settlementView(settlement), replayed ? 200 : 201);
   })
   .openapi(getSettlementRoute, async (c) => c.json(settlementView(await getSettlement(database(c.env.DB), c.req.valid("param").orderId)), 200))

@@ -9,7 +9,7 @@ import type { Page } from "../../store/page";
 
 export const remittanceLineSchema = z
   .object({
-    type: z.enum(["order", "adjustment", "reserve_hold", "carried_in", "carried_out", "earlier_payout"]),
+    type: z.enum(["order", "deduction", "adjustment", "reserve_hold", "carried_in", "carried_out", "earlier_payout"]),
     description: z.string(),
     orderId: z.string().nullable(),
     reference: z.string().nullable(),

@@ -22,13 +22,38 @@ export const settlementInput = z
     amountCollectedPaise: componentPaise.openapi({
       description: "What the customer paid: gross + delivery fee − discount − voucher − wallet.",
     }),
+    tax: z
+      .object({
+        placeOfSupplyState: z.string().max(2).openapi({ description: "GST state code of the place of supply.", example: "27" }),
+        orderDate: z.iso.date().optional().openapi({ description: "The order's date: it picks the rules in force (default: today)." }),
+        netTaxableValuePaise: componentPaise.optional().openapi({ description: "GST TCS base: the taxable value net of returns (default: grossAmountPaise)." }),
+        deductions: z
+          .object({ tdsPaise: componentPaise.optional(), tcsPaise: componentPaise.optional(), gstOnFeePaise: componentPaise.optional() })
+          .strict()
+          .optional()
+          .openapi({ description: "Your own figures; each must match Disburse's to the paisa (422 deduction_mismatch)." }),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: "With tax details, the statutory deductions (TDS s.194-O, GST TCS, GST on the fee) are computed and posted (docs/statutory.md)." }),
   })
   .strict()
   .openapi("SettlementInput");
 
+const deductionSchema = z.object({
+  ruleId: z.string(),
+  kind: z.enum(["tds_194o", "gst_tcs", "gst_on_fee"]),
+  head: z.enum(["TDS", "CGST", "SGST", "IGST"]),
+  basePaise: z.number().int(),
+  rateBasisPoints: z.number(),
+  amountPaise: z.number().int(),
+});
+
 export const settlementSchema = settlementInput
+  .omit({ tax: true })
   .extend({
     deliveryPartnerPayeeId: z.string().nullable(),
+    deductions: z.array(deductionSchema).openapi({ description: "Statutory deductions from the seller's share; [] when the settlement carried no tax details." }),
     sellerPayablePaise: z.number().int(),
     transactionId: z.string(),
     actorId: z.string(),
@@ -39,10 +64,12 @@ export const settlementSchema = settlementInput
 export type SettlementView = z.infer<typeof settlementSchema>;
 
 export function settlementView(row: SettlementRow): SettlementView {
-  const breakdown = breakdownOf(row);
+  const full = breakdownOf(row);
+  const { taxInputs: _inputs, deductions, ...breakdown } = full;
   return {
     ...breakdown,
-    sellerPayablePaise: sellerPayablePaise(breakdown),
+    deductions: [...(deductions ?? [])],
+    sellerPayablePaise: sellerPayablePaise(full),
     transactionId: row.transactionId,
     actorId: row.actorId,
     createdAt: row.createdAt,
