@@ -68,7 +68,7 @@ export function totalsByCurrency(entries: readonly EntryInput[]) {
 }
 
 /** Reference namespaces Disburse writes itself; a manual posting may not take one. */
-export const SYSTEM_REF_PREFIXES = ["order:", "payout:", "reversal:", "adjustment:", "reserve:", "carry:"] as const;
+export const SYSTEM_REF_PREFIXES = ["order:", "payout:", "reversal:", "adjustment:", "reserve:", "carry:", "statutory:"] as const;
 
 export function assertManualRef(externalRef: string): void {
   const prefix = SYSTEM_REF_PREFIXES.find((p) => externalRef.startsWith(p));

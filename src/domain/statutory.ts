@@ -216,11 +216,15 @@ export function computeDeductions(rules: readonly DeductionRule[], input: Deduct
   return out;
 }
 
-/** Deposit due dates: TDS by the 7th of the next month (30 April for March); GST TCS by the 10th. */
+/**
+ * Deposit due dates: TDS by the 7th of the next month (30 April for March; Income-tax Rules r.30);
+ * GST TCS by the 10th (CGST Act s.52(3)); GST on the platform's own fee with its monthly return,
+ * by the 20th (GSTR-3B, CGST Rules r.61, monthly filers).
+ */
 export function depositDueDate(kind: DeductionKind, period: string): string {
   const [y, m] = period.split("-").map(Number) as [number, number];
   const next = m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 };
   const mm = String(next.m).padStart(2, "0");
   if (kind === "tds_194o") return m === 3 ? `${y}-04-30` : `${next.y}-${mm}-07`;
-  return `${next.y}-${mm}-10`;
+  return `${next.y}-${mm}-${kind === "gst_tcs" ? "10" : "20"}`;
 }

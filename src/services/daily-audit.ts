@@ -2,6 +2,7 @@
 // idempotent, so the cron firing twice, or an operator regenerating a day, is harmless.
 
 import { buildDailyReport, storeDailyReport } from "../store/audit-report";
+import { raiseOverdueDeposits } from "../store/statutory";
 import { runReconciliation } from "./reconciliation";
 import type { Deps } from "./deps";
 
@@ -9,6 +10,8 @@ export const DAILY_ACTOR = "system:daily-audit";
 
 export async function reconcileAndReport(deps: Deps, date: string, actorId: string) {
   const run = await runReconciliation(deps.db, deps.gateway, { scope: "day", date }, actorId);
+  // Withheld tax not deposited by its due date is a ticket (and so in the report's open exceptions).
+  await raiseOverdueDeposits(deps.db, date);
   const report = await storeDailyReport(deps.db, await buildDailyReport(deps.db, date, run), actorId);
   return { run, report };
 }

@@ -362,6 +362,40 @@ export const payeeYearGross = sqliteTable(
   (t) => [primaryKey({ columns: [t.payeeId, t.financialYear] })],
 );
 
+/** Per tax kind, head and month: what was withheld from sellers and what was deposited with the government. */
+export const statutoryDues = sqliteTable(
+  "statutory_dues",
+  {
+    kind: text("kind", { enum: DEDUCTION_KINDS }).notNull(),
+    head: text("head", { enum: ["TDS", "CGST", "SGST", "IGST"] }).notNull(),
+    /** The month the deductions were posted in, YYYY-MM (UTC). */
+    period: text("period").notNull(),
+    withheldPaise: integer("withheld_paise").notNull().default(0),
+    depositedPaise: integer("deposited_paise").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.head, t.period] }), check("statutory_dues_not_overpaid", sql`${t.depositedPaise} <= ${t.withheldPaise}`)],
+);
+
+/** Deposits of withheld tax (a challan paid at the bank), each posted once, by its reference. */
+export const statutoryRemittances = sqliteTable(
+  "statutory_remittances",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: DEDUCTION_KINDS }).notNull(),
+    head: text("head", { enum: ["TDS", "CGST", "SGST", "IGST"] }).notNull(),
+    period: text("period").notNull(),
+    amountPaise: integer("amount_paise").notNull(),
+    /** The challan or payment reference: unique per kind. */
+    reference: text("reference").notNull(),
+    depositedOn: text("deposited_on").notNull(),
+    transactionId: text("transaction_id").notNull(),
+    contentHash: text("content_hash").notNull(),
+    actorId: text("actor_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("statutory_remittances_reference_unique").on(t.kind, t.reference)],
+);
+
 /** Stripe-style idempotency records: the first response to a key is replayed for its repeats. */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",

@@ -7,7 +7,7 @@ import { sha256Hex } from "../domain/hash";
 import type { PayeeType } from "../domain/payees";
 import { computeDeductions, type DeductionInput, financialYear } from "../domain/statutory";
 import { GST_STATE_CODES } from "../domain/tax-ids";
-import { listDeductionRules } from "./statutory";
+import { listDeductionRules, withheldStatements } from "./statutory";
 import type { PayeeRow } from "./payees";
 import {
   assertSettlementAddsUp,
@@ -97,7 +97,7 @@ export async function ingestSettlement(
   const reserveStatements = await reservesFor(db, s, actorId, reserveDefaults, createdAt);
   const posted = await postTransaction(db, settlementTransaction(s), actorId, (transactionId) => [
     db.insert(settlements).values({ ...plain, deductions: JSON.stringify(s.deductions ?? []), taxInputs: withTax ? JSON.stringify(withTax.inputs) : null, transactionId, contentHash, actorId, createdAt }),
-    ...(withTax ? [yearGrossStatement(db, s.sellerPayeeId, withTax.inputs.orderDate, s.grossAmountPaise)] : []),
+    ...(withTax ? [yearGrossStatement(db, s.sellerPayeeId, withTax.inputs.orderDate, s.grossAmountPaise), ...withheldStatements(db, withTax.deductions, createdAt.slice(0, 7))] : []),
     auditStatement(db, {
       actorId,
       action: "settlement.ingested",

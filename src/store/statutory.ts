@@ -3,12 +3,17 @@
 
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../domain/errors";
+import { deductionAccountId } from "../domain/accounts";
+import { canonicalJson } from "../domain/canonical";
+import { sha256Hex } from "../domain/hash";
+import { raiseException } from "./exceptions";
+import { postTransaction } from "./ledger";
 import { newId } from "../domain/ids";
 import type { PayeeType } from "../domain/payees";
-import type { DeductionRule } from "../domain/statutory";
-import { conditionalAuditStatement } from "./audit";
-import { commit, type Db, nowIso } from "./client";
-import { deductionRules } from "./schema";
+import { type DeductionKind, type DeductionRule, depositDueDate } from "../domain/statutory";
+import { auditStatement, conditionalAuditStatement } from "./audit";
+import { commit, type Db, isCheckViolation, nowIso, type Statements } from "./client";
+import { deductionRules, statutoryDues, statutoryRemittances } from "./schema";
 
 type RuleRow = typeof deductionRules.$inferSelect;
 
@@ -97,4 +102,121 @@ export async function addDeductionRule(db: Db, rule: Omit<DeductionRule, "id" | 
   const written = await db.select().from(deductionRules).where(eq(deductionRules.id, id)).get();
   if (!written) throw conflict("rule_already_ended", `Rule ${supersedes} was ended by another change at the same time.`);
   return { ...rule, id, to: null };
+}
+
+// ---- what is withheld, deposited and due ----
+
+type Head = "TDS" | "CGST" | "SGST" | "IGST";
+
+/** Adds a settlement's deductions to the month's dues (committed with the settlement). */
+export function withheldStatements(db: Db, deductions: ReadonlyArray<{ kind: DeductionKind; head: Head; amountPaise: number }>, period: string): Statements {
+  const totals = new Map<string, { kind: DeductionKind; head: Head; amountPaise: number }>();
+  for (const d of deductions) {
+    const key = `${d.kind}|${d.head}`;
+    const t = totals.get(key) ?? { kind: d.kind, head: d.head, amountPaise: 0 };
+    t.amountPaise += d.amountPaise;
+    totals.set(key, t);
+  }
+  return [...totals.values()].map((t) =>
+    db
+      .insert(statutoryDues)
+      .values({ kind: t.kind, head: t.head, period, withheldPaise: t.amountPaise, depositedPaise: 0 })
+      .onConflictDoUpdate({ target: [statutoryDues.kind, statutoryDues.head, statutoryDues.period], set: { withheldPaise: sql`${statutoryDues.withheldPaise} + ${t.amountPaise}` } }),
+  );
+}
+
+export interface DueView {
+  kind: DeductionKind;
+  head: Head;
+  period: string;
+  withheldPaise: number;
+  depositedPaise: number;
+  duePaise: number;
+  dueDate: string;
+  overdue: boolean;
+}
+
+export async function listDues(db: Db, today: string, period?: string): Promise<DueView[]> {
+  const rows = await db
+    .select()
+    .from(statutoryDues)
+    .where(period ? eq(statutoryDues.period, period) : undefined)
+    .orderBy(asc(statutoryDues.period), asc(statutoryDues.kind), asc(statutoryDues.head));
+  return rows.map((r) => {
+    const dueDate = depositDueDate(r.kind, r.period);
+    const duePaise = r.withheldPaise - r.depositedPaise;
+    return { kind: r.kind, head: r.head, period: r.period, withheldPaise: r.withheldPaise, depositedPaise: r.depositedPaise, duePaise, dueDate, overdue: duePaise > 0 && today > dueDate };
+  });
+}
+
+export interface RemittanceInput {
+  kind: DeductionKind;
+  head: Head;
+  period: string;
+  amountPaise: number;
+  reference: string;
+  depositedOn: string;
+}
+
+/**
+ * A deposit of withheld tax, posted once (liability → bank) with its remittance row and the
+ * month's deposited total, whose CHECK refuses depositing more than was withheld.
+ */
+export async function recordRemittance(db: Db, r: RemittanceInput, actorId: string) {
+  if ((r.kind === "tds_194o") !== (r.head === "TDS")) throw invalid("invalid_tax_head", "TDS is deposited under head TDS; GST under CGST, SGST or IGST.", { field: "head" });
+  const contentHash = await sha256Hex(canonicalJson(r));
+  const existing = await db.select().from(statutoryRemittances).where(and(eq(statutoryRemittances.kind, r.kind), eq(statutoryRemittances.reference, r.reference))).get();
+  if (existing) {
+    if (existing.contentHash !== contentHash) throw conflict("remittance_conflict", `Reference ${r.reference} was already recorded with different content.`, { remittanceId: existing.id });
+    return { remittance: existing, replayed: true };
+  }
+  const due = (await listDues(db, r.depositedOn, r.period)).find((d) => d.kind === r.kind && d.head === r.head);
+  if (!due || r.amountPaise > due.duePaise) {
+    throw invalid("deposit_exceeds_due", `Only ${due?.duePaise ?? 0} paise of ${r.kind} ${r.head} for ${r.period} is still due.`, { field: "amountPaise", duePaise: due?.duePaise ?? 0 });
+  }
+  const id = newId("srm");
+  const account = deductionAccountId(r.kind, r.head);
+  try {
+    const posted = await postTransaction(
+      db,
+      {
+        externalRef: `statutory:${r.kind}:${r.reference}`,
+        kind: "statutory_remittance",
+        description: `${r.kind} ${r.head} for ${r.period} deposited (${r.reference})`,
+        metadata: { period: r.period, reference: r.reference, depositedOn: r.depositedOn },
+        entries: [
+          { accountId: account, direction: "debit", amountPaise: r.amountPaise, currency: "INR" },
+          { accountId: "platform:bank", direction: "credit", amountPaise: r.amountPaise, currency: "INR" },
+        ],
+      },
+      actorId,
+      (transactionId) => [
+        db.insert(statutoryRemittances).values({ id, ...r, transactionId, contentHash, actorId, createdAt: nowIso() }),
+        db
+          .update(statutoryDues)
+          .set({ depositedPaise: sql`${statutoryDues.depositedPaise} + ${r.amountPaise}` })
+          .where(and(eq(statutoryDues.kind, r.kind), eq(statutoryDues.head, r.head), eq(statutoryDues.period, r.period))),
+        auditStatement(db, { actorId, action: "statutory.remittance_recorded", subjectType: "statutory_due", subjectId: `${r.kind}|${r.head}|${r.period}`, details: { ...r } }),
+      ],
+    );
+    const row = await db.select().from(statutoryRemittances).where(eq(statutoryRemittances.id, id)).get();
+    return { remittance: row ?? (await db.select().from(statutoryRemittances).where(eq(statutoryRemittances.transactionId, posted.transaction.id)).get())!, replayed: posted.replayed };
+  } catch (error) {
+    if (isCheckViolation(error, "statutory_dues")) throw invalid("deposit_exceeds_due", `More ${r.kind} ${r.head} was deposited for ${r.period} than was withheld.`, { field: "amountPaise" });
+    throw error;
+  }
+}
+
+/** A ticket for each month whose withheld tax is still not deposited after its due date. */
+export async function raiseOverdueDeposits(db: Db, today: string): Promise<number> {
+  const overdue = (await listDues(db, today)).filter((d) => d.overdue);
+  for (const d of overdue) {
+    await raiseException(db, {
+      cause: "statutory_deposit_overdue",
+      summary: `${d.kind} ${d.head} for ${d.period}: ${d.duePaise} paise withheld and not deposited by ${d.dueDate}`,
+      subjectKey: `${d.kind}|${d.head}|${d.period}`,
+      details: { ...d },
+    });
+  }
+  return overdue.length;
 }

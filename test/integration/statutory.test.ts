@@ -141,3 +141,43 @@ describe("a change of law after an order was settled", () => {
     expect(item.reconciliation.find((c: any) => c.check === "components_match").reasons[0]).toMatch(/statutory deductions .* are not what the rules in force give/);
   });
 });
+
+describe("depositing withheld tax", () => {
+  it("records each deposit once against the month's dues, refuses more than is due, and tickets what is overdue", async () => {
+    const seller = await newSeller({ legalName: "Asha Traders LLP", pan: "AAPFU0939F", gstin: "27AAPFU0939F1ZV" });
+    const settled = await api("system", "POST", "/v1/settlements", {
+      orderId: unique("ORD"), cycleId: unique("cyc"), sellerPayeeId: seller.body.id, grossAmountPaise: 1_00_000, platformFeePaise: 12_000, discountPaise: 0,
+      voucherPaise: 0, walletAmountPaise: 0, deliveryFeePaise: 0, amountCollectedPaise: 1_00_000, tax: { placeOfSupplyState: "27", orderDate: "2026-11-26" },
+    });
+    expectStatus(settled, 201);
+    const period = settled.body.createdAt.slice(0, 7);
+    const dues = async () => (await api("auditor", "GET", `/v1/statutory/dues?period=${period}`)).body.data as any[];
+    const tds = (await dues()).find((d) => d.kind === "tds_194o");
+    expect(tds.withheldPaise).toBeGreaterThanOrEqual(100);
+    expect(tds).toMatchObject({ head: "TDS", depositedPaise: 0, duePaise: tds.withheldPaise, overdue: false });
+
+    const reference = unique("CHALLAN");
+    const deposit = { kind: "tds_194o", head: "TDS", period, amountPaise: tds.duePaise, reference, depositedOn: new Date().toISOString().slice(0, 10) };
+    expectError(await api("admin", "POST", "/v1/statutory/remittances", { ...deposit, amountPaise: tds.duePaise + 1, reference: unique("CHALLAN") }), 422, "deposit_exceeds_due");
+    expectError(await api("admin", "POST", "/v1/statutory/remittances", { ...deposit, head: "IGST" }), 422, "invalid_tax_head");
+    const first = await api("admin", "POST", "/v1/statutory/remittances", deposit);
+    expectStatus(first, 201);
+    expectStatus(await api("admin", "POST", "/v1/statutory/remittances", deposit), 200);
+    expectError(await api("admin", "POST", "/v1/statutory/remittances", { ...deposit, amountPaise: 1 }), 409, "remittance_conflict");
+    expect((await dues()).find((d) => d.kind === "tds_194o")).toMatchObject({ depositedPaise: tds.withheldPaise, duePaise: 0 });
+    const tx = await api("auditor", "GET", `/v1/ledger/transactions/${first.body.transactionId}`);
+    expect(tx.body.entries.map((e: any) => `${e.direction} ${e.accountId}`).sort()).toEqual(["credit platform:bank", "debit platform:tds_194o_payable"]);
+
+    // GST TCS for the month is still undeposited: after the 10th of the next month it is a ticket.
+    const { raiseOverdueDeposits } = await import("../../src/store/statutory");
+    const { database } = await import("../../src/store/client");
+    const { env } = await import("cloudflare:test");
+    const [y, m] = period.split("-").map(Number);
+    await raiseOverdueDeposits(database(env.DB), `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, "0")}-11`);
+    const tickets = (await api("auditor", "GET", "/v1/exceptions?cause=statutory_deposit_overdue")).body.data as any[];
+    expect(tickets.map((t) => t.details.head).sort()).toEqual(expect.arrayContaining(["CGST", "SGST"]));
+    expect(tickets.some((t) => t.details.kind === "tds_194o" && t.details.period === period)).toBe(false);
+    // GST on the fee is due with the monthly return, on the 20th: not overdue on the 11th.
+    expect(tickets.some((t) => t.details.kind === "gst_on_fee" && t.details.period === period)).toBe(false);
+  });
+});

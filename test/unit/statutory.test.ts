@@ -66,6 +66,7 @@ describe("rules in force", () => {
     expect(depositDueDate("tds_194o", "2026-11")).toBe("2026-12-07");
     expect(depositDueDate("tds_194o", "2026-03")).toBe("2026-04-30");
     expect(depositDueDate("gst_tcs", "2026-12")).toBe("2027-01-10");
+    expect(depositDueDate("gst_on_fee", "2026-12")).toBe("2027-01-20");
   });
 });
 

@@ -5,11 +5,11 @@ import { z } from "@hono/zod-openapi";
 import { DEDUCTION_BASES, DEDUCTION_KINDS, type DeductionRule } from "../../domain/statutory";
 import { PAYEE_TYPES } from "../../domain/payees";
 import { invalid } from "../../domain/errors";
-import { database } from "../../store/client";
-import { addDeductionRule, listDeductionRules } from "../../store/statutory";
+import { database, nowIso } from "../../store/client";
+import { addDeductionRule, listDeductionRules, listDues, recordRemittance } from "../../store/statutory";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
-import { humanText, idempotencyHeader, jsonBody, jsonContent } from "../schemas";
+import { amountPaise, humanText, idempotencyHeader, jsonBody, jsonContent, reference } from "../schemas";
 
 const routeStatutory = routeOf("Statutory");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD");
@@ -44,9 +44,46 @@ const addRoute = routeStatutory("post", "/rules", "Record a change of law as a n
   responses: { 201: jsonContent(ruleSchema, "The rule") },
 });
 
+const headSchema = z.enum(["TDS", "CGST", "SGST", "IGST"]);
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM");
+const dueSchema = z
+  .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period: z.string(), withheldPaise: z.number().int(), depositedPaise: z.number().int(), duePaise: z.number().int(), dueDate: z.string(), overdue: z.boolean() })
+  .openapi("StatutoryDue");
+
+const duesRoute = routeStatutory("get", "/dues", "What was withheld, deposited and is still due, per tax kind, head and month", {
+  middleware: [requireRole("admin", "auditor")] as const,
+  request: { query: z.object({ period: period.optional() }) },
+  responses: { 200: jsonContent(z.object({ data: z.array(dueSchema) }), "Dues, oldest month first, each with its due date and whether it is overdue") },
+});
+
+const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of withheld tax", {
+  description:
+    "A challan paid at the bank: posted once (the liability is debited, the bank credited), idempotent by `reference` per kind. More than is still due for the month is 422 `deposit_exceeds_due`. Audited as `statutory.remittance_recorded`.",
+  middleware: [requireRole("admin")] as const,
+  request: {
+    headers: idempotencyHeader,
+    body: jsonBody(
+      z
+        .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period, amountPaise: amountPaise, reference: reference(60).openapi({ example: "CIN0510308291120260001" }), depositedOn: z.iso.date() })
+        .strict()
+        .openapi("StatutoryRemittance"),
+    ),
+  },
+  responses: {
+    201: jsonContent(z.object({ id: z.string(), kind: z.string(), head: z.string(), period: z.string(), amountPaise: z.number().int(), reference: z.string(), depositedOn: z.string(), transactionId: z.string() }).openapi("StatutoryRemittanceRecord"), "Recorded and posted"),
+    200: jsonContent(z.object({ id: z.string() }).passthrough(), "Already recorded with the same content"),
+  },
+});
+
 const ruleView = (r: DeductionRule) => ({ ...r, payeeTypes: [...r.payeeTypes], annualThreshold: r.annualThreshold && { ...r.annualThreshold, holderTypes: [...r.annualThreshold.holderTypes] } });
 
 export const statutoryRouter = router()
+  .openapi(duesRoute, async (c) => c.json({ data: await listDues(database(c.env.DB), nowIso().slice(0, 10), c.req.valid("query").period) }, 200))
+  .openapi(remitRoute, async (c) => {
+    const { remittance, replayed } = await recordRemittance(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId);
+    const view = { id: remittance.id, kind: remittance.kind, head: remittance.head, period: remittance.period, amountPaise: remittance.amountPaise, reference: remittance.reference, depositedOn: remittance.depositedOn, transactionId: remittance.transactionId };
+    return replayed ? c.json(view, 200) : c.json(view, 201);
+  })
   .openapi(listRoute, async (c) => c.json({ data: (await listDeductionRules(database(c.env.DB))).map(ruleView) }, 200))
   .openapi(addRoute, async (c) => {
     const { supersedes, ...rule } = c.req.valid("json");
