@@ -1,7 +1,7 @@
 // Statutory deduction rules in SQL: read them as the domain's rules, and record a change of law as
 // a new rule that ends the one it replaces on the day before it starts (one batch, audited).
 
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../domain/errors";
 import { deductionAccountId } from "../domain/accounts";
 import { canonicalJson } from "../domain/canonical";
@@ -13,7 +13,7 @@ import type { PayeeType } from "../domain/payees";
 import { type DeductionKind, type DeductionRule, depositDueDate } from "../domain/statutory";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { commit, type Db, isCheckViolation, nowIso, type Statements } from "./client";
-import { deductionRules, statutoryDues, statutoryRemittances } from "./schema";
+import { deductionRules, settlements, statutoryDues, statutoryRemittances } from "./schema";
 
 type RuleRow = typeof deductionRules.$inferSelect;
 
@@ -219,4 +219,58 @@ export async function raiseOverdueDeposits(db: Db, today: string): Promise<numbe
     });
   }
   return overdue.length;
+}
+
+// ---- filing exports ----
+
+export interface FilingLine {
+  orderId: string;
+  postedAt: string;
+  payeeId: string;
+  legalName: string | null;
+  pan: string | null;
+  gstin: string | null;
+  placeOfSupplyState: string | null;
+  basePaise: number;
+  tdsPaise: number;
+  cgstPaise: number;
+  sgstPaise: number;
+  igstPaise: number;
+}
+
+/**
+ * Every settlement of a month with a deduction of `kind`, one line per order with the seller's
+ * identity as it was used (TDS: the base is the gross sale; GST TCS: the net taxable value).
+ */
+export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: string): Promise<FilingLine[]> {
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  const start = `${period}-01T00:00:00.000Z`;
+  const end = m === 12 ? `${y + 1}-01-01T00:00:00.000Z` : `${y}-${String(m + 1).padStart(2, "0")}-01T00:00:00.000Z`;
+  const rows = await db
+    .select({ orderId: settlements.orderId, createdAt: settlements.createdAt, sellerPayeeId: settlements.sellerPayeeId, deductions: settlements.deductions, taxInputs: settlements.taxInputs })
+    .from(settlements)
+    .where(and(gte(settlements.createdAt, start), lt(settlements.createdAt, end), sql`${settlements.deductions} <> '[]'`))
+    .orderBy(asc(settlements.createdAt), asc(settlements.orderId));
+  const lines: FilingLine[] = [];
+  for (const r of rows) {
+    const mine = (JSON.parse(r.deductions) as Array<{ kind: string; head: string; basePaise: number; amountPaise: number }>).filter((d) => d.kind === kind);
+    if (mine.length === 0) continue;
+    const inputs = r.taxInputs ? (JSON.parse(r.taxInputs) as { identity: { legalName: string | null; pan: string | null; gstin: string | null }; placeOfSupplyState: string }) : null;
+    const head = (h: string) => mine.filter((d) => d.head === h).reduce((s, d) => s + d.amountPaise, 0);
+    lines.push({
+      orderId: r.orderId,
+      postedAt: r.createdAt,
+      payeeId: r.sellerPayeeId,
+      legalName: inputs?.identity.legalName ?? null,
+      pan: inputs?.identity.pan ?? null,
+      gstin: inputs?.identity.gstin ?? null,
+      placeOfSupplyState: inputs?.placeOfSupplyState ?? null,
+      basePaise: mine[0]!.basePaise,
+      tdsPaise: head("TDS"),
+      cgstPaise: head("CGST"),
+      sgstPaise: head("SGST"),
+      igstPaise: head("IGST"),
+    });
+  }
+  return lines;
 }

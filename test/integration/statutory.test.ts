@@ -177,6 +177,14 @@ describe("depositing withheld tax", () => {
     const tickets = (await api("auditor", "GET", "/v1/exceptions?cause=statutory_deposit_overdue")).body.data as any[];
     expect(tickets.map((t) => t.details.head).sort()).toEqual(expect.arrayContaining(["CGST", "SGST"]));
     expect(tickets.some((t) => t.details.kind === "tds_194o" && t.details.period === period)).toBe(false);
+    // The month's GSTR-8 lines: this order, with the seller's GSTIN and the TCS per head, and a total.
+    const filing = await api("auditor", "GET", `/v1/statutory/filings/gst_tcs/${period}`);
+    expect(filing.headers.get("content-type")).toMatch(/text\/csv/);
+    const lines = String(filing.body).trim().split("\r\n");
+    expect(lines[0]).toBe("order_id,posted_at,payee_id,legal_name,pan,gstin,place_of_supply,base_paise,tds_paise,cgst_paise,sgst_paise,igst_paise");
+    expect(lines.find((l) => l.startsWith(settled.body.orderId))).toMatch(/,Asha Traders LLP,AAPFU0939F,27AAPFU0939F1ZV,27,100000,0,250,250,0$/);
+    expect(lines.at(-1)).toMatch(/^total,/);
+    expectError(await api("auditor", "GET", "/v1/statutory/filings/gst_tcs/2026-13"), 400, "validation_failed");
     // GST on the fee is due with the monthly return, on the 20th: not overdue on the 11th.
     expect(tickets.some((t) => t.details.kind === "gst_on_fee" && t.details.period === period)).toBe(false);
   });

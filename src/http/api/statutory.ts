@@ -6,7 +6,8 @@ import { DEDUCTION_BASES, DEDUCTION_KINDS, type DeductionRule } from "../../doma
 import { PAYEE_TYPES } from "../../domain/payees";
 import { invalid } from "../../domain/errors";
 import { database, nowIso } from "../../store/client";
-import { addDeductionRule, listDeductionRules, listDues, recordRemittance } from "../../store/statutory";
+import { addDeductionRule, filingLines, listDeductionRules, listDues, recordRemittance } from "../../store/statutory";
+import { csvRows } from "../../domain/remittance";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
 import { amountPaise, humanText, idempotencyHeader, jsonBody, jsonContent, reference } from "../schemas";
@@ -75,9 +76,33 @@ const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of w
   },
 });
 
+const filingRoute = routeStatutory("get", "/filings/{kind}/{period}", "The month's deductions per order and seller, for filing (CSV)", {
+  description:
+    "One line per order with a deduction of `kind` posted in `period`: the seller's legal name, PAN, GSTIN and place of supply as used, the base and the amounts per head; a closing total line. `tds_194o` for the TDS return, `gst_tcs` for GSTR-8. Amounts in paise.",
+  middleware: [requireRole("admin", "auditor")] as const,
+  request: {
+    params: z.object({
+      kind: z.enum(["tds_194o", "gst_tcs"]).openapi({ param: { name: "kind", in: "path" } }),
+      period: period.openapi({ param: { name: "period", in: "path" } }),
+    }),
+  },
+  responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } } },
+});
+
 const ruleView = (r: DeductionRule) => ({ ...r, payeeTypes: [...r.payeeTypes], annualThreshold: r.annualThreshold && { ...r.annualThreshold, holderTypes: [...r.annualThreshold.holderTypes] } });
 
 export const statutoryRouter = router()
+  .openapi(filingRoute, async (c) => {
+    const { kind, period: month } = c.req.valid("param");
+    const lines = await filingLines(database(c.env.DB), kind, month);
+    const total = (f: "tdsPaise" | "cgstPaise" | "sgstPaise" | "igstPaise") => lines.reduce((s, l) => s + l[f], 0);
+    const csv = csvRows([
+      ["order_id", "posted_at", "payee_id", "legal_name", "pan", "gstin", "place_of_supply", "base_paise", "tds_paise", "cgst_paise", "sgst_paise", "igst_paise"],
+      ...lines.map((l) => [l.orderId, l.postedAt, l.payeeId, l.legalName, l.pan, l.gstin, l.placeOfSupplyState, l.basePaise, l.tdsPaise, l.cgstPaise, l.sgstPaise, l.igstPaise]),
+      ["total", month, null, null, null, null, null, lines.reduce((s, l) => s + l.basePaise, 0), total("tdsPaise"), total("cgstPaise"), total("sgstPaise"), total("igstPaise")],
+    ]);
+    return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="disburse-${kind}-${month}.csv"` });
+  })
   .openapi(duesRoute, async (c) => c.json({ data: await listDues(database(c.env.DB), nowIso().slice(0, 10), c.req.valid("query").period) }, 200))
   .openapi(remitRoute, async (c) => {
     const { remittance, replayed } = await recordRemittance(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId);
