@@ -3,11 +3,12 @@
 // cycle the caller names; who bears each part is the caller's to say. The accounting of each
 // case is in docs/ledger.md ("Adjustments").
 
-import { payableAccountId, reserveAccountId } from "./accounts";
+import { deductionAccountId, payableAccountId, reserveAccountId } from "./accounts";
 import { invalid } from "./errors";
 import type { EntryInput, TransactionInput } from "./ledger";
 import type { Currency } from "./money";
-import type { SettlementBreakdown } from "./settlement";
+import type { SettlementBreakdown, SettlementDeduction } from "./settlement";
+import { basisPointsOf } from "./statutory";
 
 export const ADJUSTMENT_KINDS = ["refund", "cancellation", "chargeback", "goodwill"] as const;
 export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
@@ -125,28 +126,55 @@ function componentName(component: keyof RefundedSoFar): string {
   return { goodsPaise: "goods", deliveryPaise: "delivery fee", feeReturnedPaise: "platform fee", customerPaise: "customer payment" }[component];
 }
 
+/** Part of an order's statutory deduction given back to the seller because the sale was refunded. */
+export interface DeductionReversal {
+  kind: SettlementDeduction["kind"];
+  head: SettlementDeduction["head"];
+  amountPaise: number;
+}
+
+/**
+ * What a refund gives back of the order's statutory deductions: TDS and GST TCS on the goods
+ * refunded, GST on the fee returned. Computed on the cumulative refund (what the refunds so far
+ * plus this one give, less what the refunds so far gave), so no rounding adds up past a deduction.
+ */
+export function deductionReversals(s: SettlementBreakdown, before: RefundedSoFar, a: AdjustmentInput): DeductionReversal[] {
+  const out: DeductionReversal[] = [];
+  for (const d of s.deductions ?? []) {
+    const [was, now] = d.kind === "gst_on_fee" ? [before.feeReturnedPaise, before.feeReturnedPaise + a.feeReturnedPaise] : [before.goodsPaise, before.goodsPaise + a.goodsPaise];
+    const upTo = (refunded: number) => Math.min(d.amountPaise, basisPointsOf(Math.min(refunded, d.basePaise), d.rateBasisPoints));
+    const amountPaise = upTo(now) - upTo(was);
+    if (amountPaise > 0) out.push({ kind: d.kind, head: d.head, amountPaise });
+  }
+  return out;
+}
+
 /** How an adjustment moves each payee's money: what it takes from payables and from the reserve. */
 export interface AdjustmentEffect {
-  /** Signed change of the seller's payable (negative: the seller owes it back). */
+  /** Signed change of the seller's payable (negative: the seller owes it back), deductions given back included. */
   sellerPayablePaise: number;
   /** Taken from the seller's rolling reserve instead of its payable. */
   sellerReservePaise: number;
   /** Signed change of the delivery partner's payable. */
   deliveryPartnerPayablePaise: number;
+  /** Statutory deductions given back to the seller (TDS, TCS, GST on a returned fee). */
+  deductionReversals: DeductionReversal[];
 }
 
 /**
  * The seller's share (what it bears, less the fee given back, plus a chargeback fee it pays),
  * drawn from the reserve first when asked and the reserve has it.
  */
-export function adjustmentEffect(a: AdjustmentInput, reserveBalancePaise: number): AdjustmentEffect {
+export function adjustmentEffect(a: AdjustmentInput, reserveBalancePaise: number, reversals: readonly DeductionReversal[] = []): AdjustmentEffect {
   const sellerOwesPaise = a.sellerBearsPaise - a.feeReturnedPaise + (a.chargebackFeeBorneBy === "seller" ? a.chargebackFeePaise : 0);
   const fromReserve = a.drawOnReserve ? Math.max(0, Math.min(sellerOwesPaise, reserveBalancePaise)) : 0;
+  const givenBack = reversals.reduce((sum, r) => sum + r.amountPaise, 0);
   return {
     // Subtractions from zero, never negation: -0 is not a paisa amount.
-    sellerPayablePaise: fromReserve - sellerOwesPaise,
+    sellerPayablePaise: fromReserve - sellerOwesPaise + givenBack,
     sellerReservePaise: fromReserve,
     deliveryPartnerPayablePaise: 0 - a.deliveryPartnerBearsPaise,
+    deductionReversals: [...reversals],
   };
 }
 
@@ -174,6 +202,8 @@ export function adjustmentEntries(a: AdjustmentInput, s: SettlementBreakdown, ef
     ["platform:bank", "credit", a.chargebackFeePaise],
   ];
   if (s.deliveryPartnerPayeeId !== null) lines.push([payableAccountId(s.deliveryPartnerPayeeId), "debit", a.deliveryPartnerBearsPaise]);
+  // Deductions on the refunded part are no longer owed to the government: back to the seller.
+  for (const r of effect.deductionReversals) lines.push([deductionAccountId(r.kind, r.head), "debit", r.amountPaise], [seller, "credit", r.amountPaise]);
   return netLines(lines, a.currency);
 }
 

@@ -8,6 +8,7 @@ import {
   type AdjustmentInput,
   adjustmentEffect,
   adjustmentTransaction,
+  deductionReversals,
   assertAdjustmentFits,
   NOTHING_REFUNDED,
   type RefundedSoFar,
@@ -20,6 +21,7 @@ import { sha256Hex } from "../domain/hash";
 import { auditStatement } from "./audit";
 import { type Db, IN_CHUNK, inChunks, isCheckViolation, nowIso } from "./client";
 import { postTransaction } from "./ledger";
+import { reversedStatements } from "./statutory";
 import { accounts, orderAdjustments, orderRefundTotals } from "./schema";
 import { breakdownOf, getSettlement } from "./settlements";
 
@@ -49,7 +51,7 @@ export async function recordAdjustment(db: Db, a: AdjustmentInput, actorId: stri
   const before = await refundedSoFar(db, a.orderId);
   assertAdjustmentFits(a, settlement, before);
   const reserve = await db.select().from(accounts).where(eq(accounts.id, reserveAccountId(settlement.sellerPayeeId))).get();
-  const effect = adjustmentEffect(a, reserve ? reserve.creditsPostedPaise - reserve.debitsPostedPaise : 0);
+  const effect = adjustmentEffect(a, reserve ? reserve.creditsPostedPaise - reserve.debitsPostedPaise : 0, deductionReversals(settlement, before, a));
   const caps = refundCaps(settlement);
   const after = refundedAfter(NOTHING_REFUNDED, a);
   const createdAt = nowIso();
@@ -75,6 +77,7 @@ export async function recordAdjustment(db: Db, a: AdjustmentInput, actorId: stri
         sellerPayablePaise: effect.sellerPayablePaise,
         sellerReservePaise: effect.sellerReservePaise,
         deliveryPartnerPayablePaise: effect.deliveryPartnerPayablePaise,
+        deductionReversals: JSON.stringify(effect.deductionReversals),
         sellerPayeeId: settlement.sellerPayeeId,
         deliveryPartnerPayeeId: settlement.deliveryPartnerPayeeId,
         transactionId,
@@ -101,6 +104,7 @@ export async function recordAdjustment(db: Db, a: AdjustmentInput, actorId: stri
             customerPaise: sql`${orderRefundTotals.customerPaise} + ${after.customerPaise}`,
           },
         }),
+      ...reversedStatements(db, effect.deductionReversals, createdAt.slice(0, 7)),
       auditStatement(db, {
         actorId,
         action: `adjustment.${a.kind}`,

@@ -212,6 +212,8 @@ export const orderAdjustments = sqliteTable(
     sellerPayablePaise: integer("seller_payable_paise").notNull(),
     sellerReservePaise: integer("seller_reserve_paise").notNull(),
     deliveryPartnerPayablePaise: integer("delivery_partner_payable_paise").notNull(),
+    /** JSON: statutory deductions given back to the seller with this refund ([] when none). */
+    deductionReversals: text("deduction_reversals").notNull().default("[]"),
     sellerPayeeId: text("seller_payee_id").notNull(),
     deliveryPartnerPayeeId: text("delivery_partner_payee_id"),
     transactionId: text("transaction_id")
@@ -371,6 +373,8 @@ export const statutoryDues = sqliteTable(
     /** The month the deductions were posted in, YYYY-MM (UTC). */
     period: text("period").notNull(),
     withheldPaise: integer("withheld_paise").notNull().default(0),
+    /** Given back to sellers by refunds posted in the month (no longer owed to the government). */
+    reversedPaise: integer("reversed_paise").notNull().default(0),
     depositedPaise: integer("deposited_paise").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.kind, t.head, t.period] }), check("statutory_dues_not_overpaid", sql`${t.depositedPaise} <= ${t.withheldPaise}`)],

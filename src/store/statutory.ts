@@ -125,12 +125,24 @@ export function withheldStatements(db: Db, deductions: ReadonlyArray<{ kind: Ded
   );
 }
 
+/** Adds an adjustment's deduction reversals to the month's dues (committed with the adjustment). */
+export function reversedStatements(db: Db, reversals: ReadonlyArray<{ kind: DeductionKind; head: Head; amountPaise: number }>, period: string): Statements {
+  return reversals.map((r) =>
+    db
+      .insert(statutoryDues)
+      .values({ kind: r.kind, head: r.head, period, withheldPaise: 0, reversedPaise: r.amountPaise, depositedPaise: 0 })
+      .onConflictDoUpdate({ target: [statutoryDues.kind, statutoryDues.head, statutoryDues.period], set: { reversedPaise: sql`${statutoryDues.reversedPaise} + ${r.amountPaise}` } }),
+  );
+}
+
 export interface DueView {
   kind: DeductionKind;
   head: Head;
   period: string;
   withheldPaise: number;
+  reversedPaise: number;
   depositedPaise: number;
+  /** Withheld − reversed − deposited; below zero is a credit to set against later months. */
   duePaise: number;
   dueDate: string;
   overdue: boolean;
@@ -144,8 +156,8 @@ export async function listDues(db: Db, today: string, period?: string): Promise<
     .orderBy(asc(statutoryDues.period), asc(statutoryDues.kind), asc(statutoryDues.head));
   return rows.map((r) => {
     const dueDate = depositDueDate(r.kind, r.period);
-    const duePaise = r.withheldPaise - r.depositedPaise;
-    return { kind: r.kind, head: r.head, period: r.period, withheldPaise: r.withheldPaise, depositedPaise: r.depositedPaise, duePaise, dueDate, overdue: duePaise > 0 && today > dueDate };
+    const duePaise = r.withheldPaise - r.reversedPaise - r.depositedPaise;
+    return { kind: r.kind, head: r.head, period: r.period, withheldPaise: r.withheldPaise, reversedPaise: r.reversedPaise, depositedPaise: r.depositedPaise, duePaise, dueDate, overdue: duePaise > 0 && today > dueDate };
   });
 }
 

@@ -189,3 +189,29 @@ describe("depositing withheld tax", () => {
     expect(tickets.some((t) => t.details.kind === "gst_on_fee" && t.details.period === period)).toBe(false);
   });
 });
+
+describe("a refund of a taxed order", () => {
+  it("gives back the deductions on the refunded part: TDS and TCS on the goods, GST on the returned fee", async () => {
+    const seller = await newSeller({ legalName: "Asha Traders LLP", pan: "AAPFU0939F", gstin: "27AAPFU0939F1ZV" });
+    const settled = await api("system", "POST", "/v1/settlements", {
+      orderId: unique("ORD"), cycleId: unique("cyc"), sellerPayeeId: seller.body.id, grossAmountPaise: 1_00_000, platformFeePaise: 12_000, discountPaise: 0,
+      voucherPaise: 0, walletAmountPaise: 0, deliveryFeePaise: 0, amountCollectedPaise: 1_00_000, tax: { placeOfSupplyState: "27", orderDate: "2026-11-26" },
+    });
+    const refund = (goodsPaise: number, feeReturnedPaise: number) =>
+      api("system", "POST", `/v1/settlements/${settled.body.orderId}/adjustments`, { adjustmentId: unique("RET"), kind: "refund", cycleId: unique("cyc"), reason: "returned", goodsPaise, sellerBearsPaise: goodsPaise, feeReturnedPaise });
+    const half = await refund(50_000, 6_000);
+    expectStatus(half, 201);
+    expect(half.body.effect.deductionReversals.map((r: any) => `${r.kind} ${r.head} ${r.amountPaise}`).sort()).toEqual(["gst_on_fee IGST 1080", "gst_tcs CGST 125", "gst_tcs SGST 125", "tds_194o TDS 50"]);
+    expect(half.body.effect.sellerPayablePaise).toBe(-(50_000 - 6_000) + 50 + 125 + 125 + 1_080);
+    const tx = await api("auditor", "GET", `/v1/ledger/transactions/${half.body.transactionId}`);
+    expect(tx.body.entries.find((e: any) => e.accountId === "platform:tds_194o_payable")).toMatchObject({ direction: "debit", amountPaise: 50 });
+
+    // The rest, in two parts: the reversals never add up past what was withheld.
+    await refund(33_333, 0);
+    const last = await refund(16_667, 6_000);
+    expectStatus(last, 201);
+    const all = (await api("auditor", "GET", `/v1/settlements/${settled.body.orderId}/adjustments`)).body.data as any[];
+    const given = (kind: string, head: string) => all.flatMap((a) => a.effect.deductionReversals).filter((r: any) => r.kind === kind && r.head === head).reduce((s: number, r: any) => s + r.amountPaise, 0);
+    expect([given("tds_194o", "TDS"), given("gst_tcs", "CGST"), given("gst_tcs", "SGST"), given("gst_on_fee", "IGST")]).toEqual([100, 250, 250, 2_160]);
+  });
+});

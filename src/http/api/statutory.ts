@@ -48,7 +48,7 @@ const addRoute = routeStatutory("post", "/rules", "Record a change of law as a n
 const headSchema = z.enum(["TDS", "CGST", "SGST", "IGST"]);
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM");
 const dueSchema = z
-  .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period: z.string(), withheldPaise: z.number().int(), depositedPaise: z.number().int(), duePaise: z.number().int(), dueDate: z.string(), overdue: z.boolean() })
+  .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period: z.string(), withheldPaise: z.number().int(), reversedPaise: z.number().int(), depositedPaise: z.number().int(), duePaise: z.number().int(), dueDate: z.string(), overdue: z.boolean() })
   .openapi("StatutoryDue");
 
 const duesRoute = routeStatutory("get", "/dues", "What was withheld, deposited and is still due, per tax kind, head and month", {

@@ -35,6 +35,9 @@ export const adjustmentSchema = adjustmentInput
       sellerPayablePaise: z.number().int().openapi({ description: "Signed change of the seller's payable." }),
       sellerReservePaise: z.number().int().openapi({ description: "Taken from the seller's reserve." }),
       deliveryPartnerPayablePaise: z.number().int(),
+      deductionReversals: z
+        .array(z.object({ kind: z.string(), head: z.string(), amountPaise: z.number().int() }))
+        .openapi({ description: "Statutory deductions on the refunded part given back to the seller (included in sellerPayablePaise)." }),
     }),
     transactionId: z.string(),
     actorId: z.string(),
@@ -63,7 +66,12 @@ export function adjustmentView(row: AdjustmentRow): AdjustmentView {
     drawOnReserve: row.drawOnReserve,
     sellerPayeeId: row.sellerPayeeId,
     deliveryPartnerPayeeId: row.deliveryPartnerPayeeId,
-    effect: { sellerPayablePaise: row.sellerPayablePaise, sellerReservePaise: row.sellerReservePaise, deliveryPartnerPayablePaise: row.deliveryPartnerPayablePaise },
+    effect: {
+      sellerPayablePaise: row.sellerPayablePaise,
+      sellerReservePaise: row.sellerReservePaise,
+      deliveryPartnerPayablePaise: row.deliveryPartnerPayablePaise,
+      deductionReversals: JSON.parse(row.deductionReversals) as Array<{ kind: string; head: string; amountPaise: number }>,
+    },
     transactionId: row.transactionId,
     actorId: row.actorId,
     createdAt: row.createdAt,
