@@ -13,7 +13,7 @@ import type { PayeeType } from "../domain/payees";
 import { type DeductionKind, type DeductionRule, depositDueDate } from "../domain/statutory";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { commit, type Db, isCheckViolation, nowIso, type Statements } from "./client";
-import { deductionRules, settlements, statutoryDues, statutoryRemittances } from "./schema";
+import { deductionRules, orderAdjustments, settlements, statutoryDues, statutoryRemittances } from "./schema";
 
 type RuleRow = typeof deductionRules.$inferSelect;
 
@@ -235,6 +235,20 @@ export async function raiseOverdueDeposits(db: Db, today: string): Promise<numbe
 
 // ---- filing exports ----
 
+/** A filing period: a month (YYYY-MM) or a quarter of a financial year (2026-27-Q3 = Oct–Dec 2026), as [start, end) times. */
+export function periodRange(period: string): { start: string; end: string } | null {
+  const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
+  const iso = (y: number, m: number) => `${y + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, "0")}-01T00:00:00.000Z`;
+  if (month) {
+    const [y, m] = [Number(month[1]), Number(month[2])];
+    return { start: iso(y, m), end: iso(y, m + 1) };
+  }
+  const quarter = /^(\d{4})-(\d{2})-Q([1-4])$/.exec(period);
+  if (!quarter || (Number(quarter[1]) + 1) % 100 !== Number(quarter[2])) return null;
+  const firstMonth = 4 + (Number(quarter[3]) - 1) * 3; // Q1 = April
+  return { start: iso(Number(quarter[1]), firstMonth), end: iso(Number(quarter[1]), firstMonth + 3) };
+}
+
 export interface FilingLine {
   orderId: string;
   postedAt: string;
@@ -243,6 +257,9 @@ export interface FilingLine {
   pan: string | null;
   gstin: string | null;
   placeOfSupplyState: string | null;
+  section: string;
+  rateBasisPoints: number;
+  /** TDS: the amount credited (the gross sale); GST TCS: the net taxable value. */
   basePaise: number;
   tdsPaise: number;
   cgstPaise: number;
@@ -250,25 +267,22 @@ export interface FilingLine {
   igstPaise: number;
 }
 
-/**
- * Every settlement of a month with a deduction of `kind`, one line per order with the seller's
- * identity as it was used (TDS: the base is the gross sale; GST TCS: the net taxable value).
- */
+/** Every settlement posted in the period with a deduction of `kind`: one line per order, with the seller's identity as it was used. */
 export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: string): Promise<FilingLine[]> {
-  const [y, m] = period.split("-").map(Number) as [number, number];
-  const start = `${period}-01T00:00:00.000Z`;
-  const end = m === 12 ? `${y + 1}-01-01T00:00:00.000Z` : `${y}-${String(m + 1).padStart(2, "0")}-01T00:00:00.000Z`;
+  const range = periodRange(period);
+  if (!range) throw invalid("invalid_period", "A period is a month (YYYY-MM) or a financial-year quarter (e.g. 2026-27-Q3).", { field: "period" });
   const rows = await db
     .select({ orderId: settlements.orderId, createdAt: settlements.createdAt, sellerPayeeId: settlements.sellerPayeeId, deductions: settlements.deductions, taxInputs: settlements.taxInputs })
     .from(settlements)
-    .where(and(gte(settlements.createdAt, start), lt(settlements.createdAt, end), sql`${settlements.deductions} <> '[]'`))
+    .where(and(gte(settlements.createdAt, range.start), lt(settlements.createdAt, range.end), sql`${settlements.deductions} <> '[]'`))
     .orderBy(asc(settlements.createdAt), asc(settlements.orderId));
+  const rules = new Map((await listDeductionRules(db)).map((r) => [r.id, r]));
   const lines: FilingLine[] = [];
   for (const r of rows) {
-    const mine = (JSON.parse(r.deductions) as Array<{ kind: string; head: string; basePaise: number; amountPaise: number }>).filter((d) => d.kind === kind);
+    const mine = (JSON.parse(r.deductions) as Array<{ ruleId: string; kind: string; head: string; basePaise: number; amountPaise: number; rateBasisPoints: number }>).filter((d) => d.kind === kind);
     if (mine.length === 0) continue;
     const inputs = r.taxInputs ? (JSON.parse(r.taxInputs) as { identity: { legalName: string | null; pan: string | null; gstin: string | null }; placeOfSupplyState: string }) : null;
-    const head = (h: string) => mine.filter((d) => d.head === h).reduce((s, d) => s + d.amountPaise, 0);
+    const head = (h: string) => mine.filter((d) => d.head === h).reduce((sum, d) => sum + d.amountPaise, 0);
     lines.push({
       orderId: r.orderId,
       postedAt: r.createdAt,
@@ -277,6 +291,8 @@ export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: 
       pan: inputs?.identity.pan ?? null,
       gstin: inputs?.identity.gstin ?? null,
       placeOfSupplyState: inputs?.placeOfSupplyState ?? null,
+      section: rules.get(mine[0]!.ruleId)?.section ?? "",
+      rateBasisPoints: mine.reduce((sum, d) => sum + d.rateBasisPoints, 0),
       basePaise: mine[0]!.basePaise,
       tdsPaise: head("TDS"),
       cgstPaise: head("CGST"),
@@ -285,4 +301,16 @@ export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: 
     });
   }
   return lines;
+}
+
+/** What refunds in the period gave back, per order and head (for the TCS return's "returns" and the net collected). */
+export async function reversalsInPeriod(db: Db, kind: "tds_194o" | "gst_tcs", period: string) {
+  const range = periodRange(period)!;
+  const rows = await db
+    .select({ orderId: orderAdjustments.orderId, sellerPayeeId: orderAdjustments.sellerPayeeId, goodsPaise: orderAdjustments.goodsPaise, reversals: orderAdjustments.deductionReversals })
+    .from(orderAdjustments)
+    .where(and(gte(orderAdjustments.createdAt, range.start), lt(orderAdjustments.createdAt, range.end), sql`${orderAdjustments.deductionReversals} <> '[]'`));
+  return rows
+    .map((r) => ({ ...r, reversals: (JSON.parse(r.reversals) as Array<{ kind: string; head: string; amountPaise: number }>).filter((x) => x.kind === kind) }))
+    .filter((r) => r.reversals.length > 0);
 }

@@ -177,14 +177,14 @@ describe("depositing withheld tax", () => {
     const tickets = (await api("auditor", "GET", "/v1/exceptions?cause=statutory_deposit_overdue")).body.data as any[];
     expect(tickets.map((t) => t.details.head).sort()).toEqual(expect.arrayContaining(["CGST", "SGST"]));
     expect(tickets.some((t) => t.details.kind === "tds_194o" && t.details.period === period)).toBe(false);
-    // The month's GSTR-8 lines: this order, with the seller's GSTIN and the TCS per head, and a total.
-    const filing = await api("auditor", "GET", `/v1/statutory/filings/gst_tcs/${period}`);
+    // The month's TCS return: one line per supplier GSTIN, and a total.
+    const filing = await api("auditor", "GET", `/v1/statutory/filings/tcs/${period}`);
     expect(filing.headers.get("content-type")).toMatch(/text\/csv/);
     const lines = String(filing.body).trim().split("\r\n");
-    expect(lines[0]).toBe("order_id,posted_at,payee_id,legal_name,pan,gstin,place_of_supply,base_paise,tds_paise,cgst_paise,sgst_paise,igst_paise");
-    expect(lines.find((l) => l.startsWith(settled.body.orderId))).toMatch(/,Asha Traders LLP,AAPFU0939F,27AAPFU0939F1ZV,27,100000,0,250,250,0$/);
+    expect(lines[0]).toBe("supplier_gstin,supplier_name,gross_supplies_paise,returns_paise,net_taxable_value_paise,igst_paise,cgst_paise,sgst_paise");
+    expect(lines.some((l) => l.startsWith("27AAPFU0939F1ZV,Asha Traders LLP,"))).toBe(true);
     expect(lines.at(-1)).toMatch(/^total,/);
-    expectError(await api("auditor", "GET", "/v1/statutory/filings/gst_tcs/2026-13"), 400, "validation_failed");
+    expectError(await api("auditor", "GET", "/v1/statutory/filings/tcs/2026-13"), 422, "invalid_period");
     // GST on the fee is due with the monthly return, on the 20th: not overdue on the 11th.
     expect(tickets.some((t) => t.details.kind === "gst_on_fee" && t.details.period === period)).toBe(false);
   });
@@ -213,5 +213,45 @@ describe("a refund of a taxed order", () => {
     const all = (await api("auditor", "GET", `/v1/settlements/${settled.body.orderId}/adjustments`)).body.data as any[];
     const given = (kind: string, head: string) => all.flatMap((a) => a.effect.deductionReversals).filter((r: any) => r.kind === kind && r.head === head).reduce((s: number, r: any) => s + r.amountPaise, 0);
     expect([given("tds_194o", "TDS"), given("gst_tcs", "CGST"), given("gst_tcs", "SGST"), given("gst_on_fee", "IGST")]).toEqual([100, 250, 250, 2_160]);
+  });
+});
+
+describe("filing exports", () => {
+  it("add up to the ledger's liability accounts to the paisa, and list each deductee with PAN or the no-PAN marker", async () => {
+    // Runs after every other test of this file: the month's taxed settlements and refunds are all in.
+    const { env } = await import("cloudflare:test");
+    const month = new Date().toISOString().slice(0, 7);
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    const quarter = `${m >= 4 ? y : y - 1}-${String(((m >= 4 ? y : y - 1) + 1) % 100).padStart(2, "0")}-Q${m >= 4 ? Math.floor((m - 4) / 3) + 1 : 4}`;
+    const csv = async (path: string) => String((await api("auditor", "GET", path)).body).trim().split("\r\n").map((l) => l.split(","));
+    const ledger = async (accountId: string) => {
+      const row = await env.DB.prepare(
+        `SELECT COALESCE(SUM(CASE WHEN e.direction = 'credit' THEN e.amount_paise ELSE -e.amount_paise END), 0) AS net FROM journal_entries e JOIN journal_transactions t ON t.id = e.transaction_id
+         WHERE e.account_id = ? AND t.kind <> 'statutory_remittance' AND e.created_at >= ? AND e.created_at < ?`,
+      ).bind(accountId, `${month}-01`, `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, "0")}-01`).first<{ net: number }>();
+      return row!.net;
+    };
+
+    const tcs = await csv(`/v1/statutory/filings/tcs/${month}`);
+    const tcsTotal = tcs.at(-1)!;
+    expect([Number(tcsTotal[5]), Number(tcsTotal[6]), Number(tcsTotal[7])]).toEqual([
+      await ledger("platform:gst_tcs_igst_payable"),
+      await ledger("platform:gst_tcs_cgst_payable"),
+      await ledger("platform:gst_tcs_sgst_payable"),
+    ]);
+
+    const tds = await csv(`/v1/statutory/filings/tds/${month}`);
+    expect(tds[0]).toEqual(["order_id", "deductee_pan", "deductee_name", "payee_id", "section", "amount_credited_paise", "credited_on", "rate", "tds_paise"]);
+    expect(tds.some((l) => l[1] === "PANNOTAVBL" && l[7] === "5%")).toBe(false); // no settlement without a PAN was taken (the 5 % one was refused)
+    const tdsReversed = await env.DB.prepare(
+      "SELECT COALESCE(SUM(json_extract(value, '$.amountPaise')), 0) AS n FROM order_adjustments, json_each(order_adjustments.deduction_reversals) WHERE json_extract(value, '$.kind') = 'tds_194o' AND created_at >= ?",
+    ).bind(`${month}-01`).first<{ n: number }>();
+    expect(Number(tds.at(-1)![8]) - tdsReversed!.n).toBe(await ledger("platform:tds_194o_payable"));
+
+    // The quarter's certificates sum to the quarter's TDS lines.
+    const quarterly = await csv(`/v1/statutory/filings/tds/${quarter}`);
+    const certificates = await csv(`/v1/statutory/filings/tds-certificates/${quarter}`);
+    expect(certificates.at(-1)![5]).toBe(quarterly.at(-1)![8]);
+    expect(Number(certificates.at(-1)![3])).toBe(quarterly.length - 2);
   });
 });

@@ -130,3 +130,38 @@ describe("an order's deductions under the default rules", () => {
     );
   });
 });
+
+describe("a settlement with deductions", () => {
+  it("always balances, and the seller's net plus every deduction is what the seller earned", async () => {
+    const { assertPostable } = await import("../../src/domain/ledger");
+    const { expectedCollectedPaise, sellerPayablePaise, settlementTransaction } = await import("../../src/domain/settlement");
+    const identities = [
+      { legalName: "Asha Traders LLP", pan: "AAPFU0939F", gstin: "27AAPFU0939F1ZV" },
+      { legalName: "Meena Rao", pan: "ABCPE1234F", gstin: null },
+      { legalName: null, pan: null, gstin: null },
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000_000 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.constantFrom(...identities),
+        fc.constantFrom("27", "29", "07"),
+        fc.constantFrom("2024-07-09", "2024-07-10", "2024-09-30", "2024-10-01", "2026-11-26"),
+        fc.integer({ min: 0, max: 60_000_000 }),
+        (gross, feeShare, identity, place, orderDate, yearBefore) => {
+          const fee = Math.floor((gross * feeShare) / 100);
+          const deductions = computeDeductions(DEFAULT_DEDUCTION_RULES, { ...base(), identity, grossSalePaise: gross, netTaxableValuePaise: gross, platformFeePaise: fee, placeOfSupplyState: place, orderDate, yearGrossBeforePaise: yearBefore });
+          const s = { orderId: "O", cycleId: "C", sellerPayeeId: "pe", deliveryPartnerPayeeId: null, currency: "INR" as const, grossAmountPaise: gross, platformFeePaise: fee, discountPaise: 0, voucherPaise: 0, walletAmountPaise: 0, deliveryFeePaise: 0, amountCollectedPaise: 0, deductions };
+          const settled = { ...s, amountCollectedPaise: expectedCollectedPaise(s) };
+          fc.pre(deductions.reduce((t, d) => t + d.amountPaise, 0) <= gross - fee);
+          assertPostable(settlementTransaction(settled));
+          expect(sellerPayablePaise(settled) + deductions.reduce((t, d) => t + d.amountPaise, 0)).toBe(gross - fee);
+        },
+      ),
+    );
+  });
+});
+
+function base(): DeductionInput {
+  return { orderDate: "2026-11-26", payeeType: "seller", identity: { legalName: null, pan: null, gstin: null }, grossSalePaise: 1, netTaxableValuePaise: 1, platformFeePaise: 0, placeOfSupplyState: "27", platformState: "29", yearGrossBeforePaise: 0 };
+}

@@ -6,7 +6,8 @@ import { DEDUCTION_BASES, DEDUCTION_KINDS, type DeductionRule } from "../../doma
 import { PAYEE_TYPES } from "../../domain/payees";
 import { invalid } from "../../domain/errors";
 import { database, nowIso } from "../../store/client";
-import { addDeductionRule, filingLines, listDeductionRules, listDues, recordRemittance } from "../../store/statutory";
+import { addDeductionRule, filingLines, listDeductionRules, listDues, recordRemittance, reversalsInPeriod } from "../../store/statutory";
+import { findPayeeTaxIds } from "../../store/payees";
 import { csvRows } from "../../domain/remittance";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
@@ -76,32 +77,99 @@ const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of w
   },
 });
 
-const filingRoute = routeStatutory("get", "/filings/{kind}/{period}", "The month's deductions per order and seller, for filing (CSV)", {
-  description:
-    "One line per order with a deduction of `kind` posted in `period`: the seller's legal name, PAN, GSTIN and place of supply as used, the base and the amounts per head; a closing total line. `tds_194o` for the TDS return, `gst_tcs` for GSTR-8. Amounts in paise.",
+const filingPeriod = z.string().max(12).openapi({ param: { name: "period", in: "path" }, description: "A month (YYYY-MM) or a financial-year quarter (2026-27-Q3 = October–December 2026).", example: "2026-27-Q3" });
+const csvResponse = { 200: { description: "CSV, amounts in paise", content: { "text/csv": { schema: z.string() } } } };
+const csvFile = (c: { body: (b: string, s: 200, h: Record<string, string>) => Response }, name: string, rows: Parameters<typeof csvRows>[0]) =>
+  c.body(csvRows(rows), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="disburse-${name}.csv"` });
+
+const tdsRoute = routeStatutory("get", "/filings/tds/{period}", "TDS under s.194-O per deductee and order, in the shape of the quarterly TDS return (CSV)", {
+  description: "Columns: order_id, deductee PAN and name, section, amount credited (the gross sale), date of credit, rate, TDS; a total line. Usually asked for a quarter.",
   middleware: [requireRole("admin", "auditor")] as const,
-  request: {
-    params: z.object({
-      kind: z.enum(["tds_194o", "gst_tcs"]).openapi({ param: { name: "kind", in: "path" } }),
-      period: period.openapi({ param: { name: "period", in: "path" } }),
-    }),
-  },
-  responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } } },
+  request: { params: z.object({ period: filingPeriod }) },
+  responses: csvResponse,
 });
+
+const certificatesRoute = routeStatutory("get", "/filings/tds-certificates/{period}", "Per-seller TDS summary for the quarter's certificates (CSV)", {
+  description: "One line per deductee: PAN, name, payee, orders, amount credited, TDS deducted; a total line.",
+  middleware: [requireRole("admin", "auditor")] as const,
+  request: { params: z.object({ period: filingPeriod }) },
+  responses: csvResponse,
+});
+
+const tcsRoute = routeStatutory("get", "/filings/tcs/{period}", "GST TCS per supplier GSTIN, in the shape of the monthly TCS return (CSV)", {
+  description: "One line per supplier GSTIN: gross supplies, returns, net taxable value, and the IGST, CGST and SGST collected net of what refunds gave back; a total line.",
+  middleware: [requireRole("admin", "auditor")] as const,
+  request: { params: z.object({ period: filingPeriod }) },
+  responses: csvResponse,
+});
+
+const pct = (bps: number) => `${bps / 100}%`;
+
+/** Refunds in the period that gave back GST TCS, each with its seller's GSTIN (from the payee when the order is not in the month). */
+async function reversalsInPaise(db: ReturnType<typeof database>, period: string) {
+  const rows = await reversalsInPeriod(db, "gst_tcs", period);
+  const ids = await findPayeeTaxIds(db, [...new Set(rows.map((r) => r.sellerPayeeId))]);
+  return rows.map((r) => ({ ...r, gstin: ids.get(r.sellerPayeeId)?.gstin ?? "" }));
+}
 
 const ruleView = (r: DeductionRule) => ({ ...r, payeeTypes: [...r.payeeTypes], annualThreshold: r.annualThreshold && { ...r.annualThreshold, holderTypes: [...r.annualThreshold.holderTypes] } });
 
 export const statutoryRouter = router()
-  .openapi(filingRoute, async (c) => {
-    const { kind, period: month } = c.req.valid("param");
-    const lines = await filingLines(database(c.env.DB), kind, month);
-    const total = (f: "tdsPaise" | "cgstPaise" | "sgstPaise" | "igstPaise") => lines.reduce((s, l) => s + l[f], 0);
-    const csv = csvRows([
-      ["order_id", "posted_at", "payee_id", "legal_name", "pan", "gstin", "place_of_supply", "base_paise", "tds_paise", "cgst_paise", "sgst_paise", "igst_paise"],
-      ...lines.map((l) => [l.orderId, l.postedAt, l.payeeId, l.legalName, l.pan, l.gstin, l.placeOfSupplyState, l.basePaise, l.tdsPaise, l.cgstPaise, l.sgstPaise, l.igstPaise]),
-      ["total", month, null, null, null, null, null, lines.reduce((s, l) => s + l.basePaise, 0), total("tdsPaise"), total("cgstPaise"), total("sgstPaise"), total("igstPaise")],
+  .openapi(tdsRoute, async (c) => {
+    const { period: p } = c.req.valid("param");
+    const lines = await filingLines(database(c.env.DB), "tds_194o", p);
+    return csvFile(c, `tds-194o-${p}`, [
+      ["order_id", "deductee_pan", "deductee_name", "payee_id", "section", "amount_credited_paise", "credited_on", "rate", "tds_paise"],
+      ...lines.map((l) => [l.orderId, l.pan ?? "PANNOTAVBL", l.legalName, l.payeeId, l.section, l.basePaise, l.postedAt.slice(0, 10), pct(l.rateBasisPoints), l.tdsPaise]),
+      ["total", null, null, null, null, lines.reduce((s2, l) => s2 + l.basePaise, 0), null, null, lines.reduce((s2, l) => s2 + l.tdsPaise, 0)],
     ]);
-    return c.body(csv, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="disburse-${kind}-${month}.csv"` });
+  })
+  .openapi(certificatesRoute, async (c) => {
+    const { period: p } = c.req.valid("param");
+    const by = new Map<string, { pan: string | null; name: string | null; payeeId: string; orders: number; credited: number; tds: number }>();
+    for (const l of await filingLines(database(c.env.DB), "tds_194o", p)) {
+      const key = `${l.payeeId}|${l.pan ?? ""}`;
+      const t = by.get(key) ?? { pan: l.pan, name: l.legalName, payeeId: l.payeeId, orders: 0, credited: 0, tds: 0 };
+      t.orders += 1;
+      t.credited += l.basePaise;
+      t.tds += l.tdsPaise;
+      by.set(key, t);
+    }
+    const rows = [...by.values()];
+    return csvFile(c, `tds-certificates-${p}`, [
+      ["deductee_pan", "deductee_name", "payee_id", "orders", "amount_credited_paise", "tds_paise"],
+      ...rows.map((r) => [r.pan ?? "PANNOTAVBL", r.name, r.payeeId, r.orders, r.credited, r.tds]),
+      ["total", null, null, rows.reduce((s2, r) => s2 + r.orders, 0), rows.reduce((s2, r) => s2 + r.credited, 0), rows.reduce((s2, r) => s2 + r.tds, 0)],
+    ]);
+  })
+  .openapi(tcsRoute, async (c) => {
+    const { period: p } = c.req.valid("param");
+    const db = database(c.env.DB);
+    const lines = await filingLines(db, "gst_tcs", p);
+    const gstinOf = new Map(lines.map((l) => [l.payeeId, l.gstin ?? ""]));
+    const by = new Map<string, { gstin: string; name: string | null; gross: number; returns: number; igst: number; cgst: number; sgst: number }>();
+    const at = (gstin: string, name: string | null) => by.get(gstin) ?? { gstin, name, gross: 0, returns: 0, igst: 0, cgst: 0, sgst: 0 };
+    for (const l of lines) {
+      const t = at(l.gstin ?? "", l.legalName);
+      t.gross += l.basePaise;
+      t.igst += l.igstPaise;
+      t.cgst += l.cgstPaise;
+      t.sgst += l.sgstPaise;
+      by.set(t.gstin, t);
+    }
+    for (const r of await reversalsInPaise(db, p)) {
+      const t = at(gstinOf.get(r.sellerPayeeId) ?? r.gstin, null);
+      t.returns += r.goodsPaise;
+      for (const x of r.reversals) t[x.head.toLowerCase() as "igst" | "cgst" | "sgst"] -= x.amountPaise;
+      by.set(t.gstin, t);
+    }
+    const rows = [...by.values()].sort((a, b) => (a.gstin < b.gstin ? -1 : 1));
+    const sum = (f: "gross" | "returns" | "igst" | "cgst" | "sgst") => rows.reduce((s2, r) => s2 + r[f], 0);
+    return csvFile(c, `gst-tcs-${p}`, [
+      ["supplier_gstin", "supplier_name", "gross_supplies_paise", "returns_paise", "net_taxable_value_paise", "igst_paise", "cgst_paise", "sgst_paise"],
+      ...rows.map((r) => [r.gstin, r.name, r.gross, r.returns, r.gross - r.returns, r.igst, r.cgst, r.sgst]),
+      ["total", null, sum("gross"), sum("returns"), sum("gross") - sum("returns"), sum("igst"), sum("cgst"), sum("sgst")],
+    ]);
   })
   .openapi(duesRoute, async (c) => c.json({ data: await listDues(database(c.env.DB), nowIso().slice(0, 10), c.req.valid("query").period) }, 200))
   .openapi(remitRoute, async (c) => {
