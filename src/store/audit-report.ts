@@ -4,6 +4,7 @@
 
 import { and, count, eq, gte, lt, sql, sum } from "drizzle-orm";
 import { notFound } from "../domain/errors";
+import { listDues } from "./statutory";
 import { type Db, nowIso } from "./client";
 import { dayStartMs, type RunView } from "./reconciliation";
 import { dailyAuditReports, exceptions, payouts } from "./schema";
@@ -31,6 +32,11 @@ export interface DailyAuditReport {
   mismatches: { count: number; byClass: Record<string, number> };
   openExceptions: { count: number; byCause: Record<string, number> };
   reconciliationRunId: string;
+  /**
+   * Statutory deductions whose deposit was due by this day, per kind, head and month: withheld,
+   * given back by refunds, deposited, and what is still owed (docs/statutory.md).
+   */
+  statutory?: Array<{ kind: string; head: string; period: string; withheldPaise: number; reversedPaise: number; depositedPaise: number; duePaise: number; dueDate: string }>;
 }
 
 
@@ -73,6 +79,9 @@ export async function buildDailyReport(db: Db, date: string, run: RunView): Prom
     mismatches: { count: run.mismatchCount, byClass },
     openExceptions: { count: open.reduce((s, r) => s + r.n, 0), byCause: Object.fromEntries(open.map((r) => [r.cause, r.n])) },
     reconciliationRunId: run.id,
+    statutory: (await listDues(db, date))
+      .filter((d) => d.dueDate <= date)
+      .map(({ overdue: _overdue, ...d }) => d),
   };
 }
 
@@ -113,6 +122,7 @@ export function reportCsv(r: DailyAuditReport): string {
     ...Object.entries(r.mismatches.byClass).map(([cls, n]) => [`mismatch_${cls}`, n, ""]),
     ["open_exceptions", r.openExceptions.count, ""],
     ...Object.entries(r.openExceptions.byCause).map(([cause, n]) => [`open_exception_${cause}`, n, ""]),
+    ...(r.statutory ?? []).map((d) => [`statutory_due_${d.kind}_${d.head}_${d.period}`, "", d.duePaise]),
   ];
   return `${lines.map((l) => l.join(",")).join("\n")}\n`;
 }

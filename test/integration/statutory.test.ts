@@ -174,6 +174,14 @@ describe("depositing withheld tax", () => {
     const { env } = await import("cloudflare:test");
     const [y, m] = period.split("-").map(Number);
     await raiseOverdueDeposits(database(env.DB), `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, "0")}-11`);
+    // The daily audit of a day past the TCS due date reports what was due by then, and raises the tickets itself.
+    const afterDue = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, "0")}-12`;
+    const report = await api("auditor", "POST", "/v1/audit-reports", { date: afterDue });
+    expectStatus(report, 200);
+    const owed = (report.body.report.statutory as any[]).filter((d) => d.period === period);
+    expect(owed.find((d) => d.kind === "tds_194o")).toMatchObject({ duePaise: 0, dueDate: `${afterDue.slice(0, 8)}07` });
+    expect(owed.find((d) => d.kind === "gst_tcs" && d.head === "CGST").duePaise).toBeGreaterThan(0);
+    expect(owed.some((d) => d.kind === "gst_on_fee")).toBe(false); // due on the 20th
     const tickets = (await api("auditor", "GET", "/v1/exceptions?cause=statutory_deposit_overdue")).body.data as any[];
     expect(tickets.map((t) => t.details.head).sort()).toEqual(expect.arrayContaining(["CGST", "SGST"]));
     expect(tickets.some((t) => t.details.kind === "tds_194o" && t.details.period === period)).toBe(false);
