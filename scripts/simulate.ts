@@ -67,6 +67,12 @@ class Api {
       }
     }
   }
+  /** A GET whose answer is not JSON (a CSV export). */
+  async text(actor: Actor, path: string): Promise<string> {
+    const res = await fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKENS[actor]}` }, signal: AbortSignal.timeout(60_000) });
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return res.text();
+  }
   async ok<T = any>(actor: Actor | null, method: string, path: string, body?: unknown, expected: number[] = [200, 201]): Promise<T> {
     const res = await this.call<T>(actor, method, path, body);
     if (!expected.includes(res.status)) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
@@ -123,6 +129,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       POLL_AFTER_SECONDS: "60",
       POLL_HORIZON_SECONDS: "3600",
       TWO_CHECKER_THRESHOLD_PAISE: "50000000",
+      PLATFORM_GST_STATE: "29",
     },
   });
   try {
@@ -142,15 +149,18 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     // Decided in order from the seed, then created side by side.
     const specs = Array.from({ length: options.payees }, (_, i) => {
       const type = i % 5 === 4 ? "delivery_partner" : "seller";
+      // Sellers' tax identities: a registered firm or company (PAN + GSTIN), an individual with a PAN, or none.
+      const identity = type === "seller" ? SIM_IDENTITIES[int(0, SIM_IDENTITIES.length - 1)]! : {};
       const bad = rng.next() < profile.badAccountShare;
       const accountNumber = `${String(int(10_000_000, 99_999_999))}${bad ? (rng.next() < 0.5 ? "0000" : "9999") : String(int(1000, 8999))}`;
-      return { i, type, bad, accountNumber };
+      return { i, type, bad, accountNumber, identity };
     });
     const payees: Array<{ id: string; type: string; bad: boolean }> = new Array(specs.length);
-    await pool(specs, 8, async ({ i, type, bad, accountNumber }) => {
+    await pool(specs, 8, async ({ i, type, bad, accountNumber, identity }) => {
       const payee = await api.ok("admin", "POST", "/v1/payees", {
         type,
         displayName: `Sim ${type} ${i}`,
+        ...identity,
         bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: `Sim payee ${i}` },
       });
       await api.ok("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
@@ -166,6 +176,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       await api.ok("risk", "PUT", `/v1/payees/${seller.id}/reserve`, { basisPoints: int(500, 2000), days: int(1, 3) });
     }
     const posted: SimSettlement[] = [];
+    // Statutory deductions withheld less given back, per kind and head, as the API reported them.
+    const withheld = new Map<string, number>();
+    const withhold = (kind: string, head: string, paise: number) => withheld.set(`${kind}|${head}`, (withheld.get(`${kind}|${head}`) ?? 0) + paise);
     const refunded = new Set<string>();
     const adjustedPayees = new Set<string>();
     let adjustmentsPosted = 0;
@@ -197,12 +210,16 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           walletAmountPaise: wallet,
           deliveryFeePaise: delivery,
           amountCollectedPaise: gross + delivery - discount - voucher - wallet,
+          // Half the orders carry tax details, so their statutory deductions are withheld.
+          ...(rng.next() < 0.5 ? { tax: { placeOfSupplyState: rng.next() < 0.5 ? "27" : "29" } } : {}),
         });
-        owe(seller.id, gross - fee);
         if (partner && delivery > 0) owe(partner.id, delivery);
       }
       await pool(settlements, 4, async (s) => {
-        await api.ok("system", "POST", "/v1/settlements", s);
+        const settled = await api.ok("system", "POST", "/v1/settlements", s);
+        // The seller earns its share net of any deductions (what Disburse computed, checked below against the ledger).
+        owe(s.sellerPayeeId, settled.sellerPayablePaise);
+        for (const d of settled.deductions) withhold(d.kind, d.head, d.amountPaise);
         // The marketplace retries some deliveries: replays must not double-post.
         if (rng.next() < 0.1) await api.ok("system", "POST", "/v1/settlements", s, [200]);
       });
@@ -215,9 +232,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         refunded.add(orderId);
         adjustedPayees.add(order.sellerPayeeId);
         owe(order.sellerPayeeId, effect.sellerPayablePaise - effect.sellerReservePaise);
+        for (const r of effect.deductionReversals) withhold(r.kind, r.head, -r.amountPaise);
       });
       // From the second cycle on, the risk team holds a seller while its batch is made.
-      const held = cycle >= 2 && rng.next() < 0.8 ? sellers[int(0, sellers.length - 1)]! : null;
+      const earning = sellers.filter((p) => settlements.some((o) => o.sellerPayeeId === p.id));
+      const held = cycle >= 2 && earning.length > 0 && rng.next() < 0.8 ? earning[int(0, earning.length - 1)]! : null;
       const hold = held ? await api.ok("risk", "POST", `/v1/payees/${held.id}/holds`, { reason: "simulated investigation" }) : null;
       if (hold) holdsPlaced++;
 
@@ -278,6 +297,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     const violations = await check(api, { run, rerun });
     violations.push(...(await checkMoneyAfterOrder(api, owedPaise, adjustedPayees)));
+    violations.push(...(await checkStatutory(api, withheld)));
     const payouts = await api.all<any>("auditor", "/v1/payouts");
     const exceptions = await api.all<any>("admin", "/v1/exceptions");
     const bankState = await api.ok("admin", "GET", "/v1/simbank/admin/state");
@@ -287,6 +307,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       payees: options.payees,
       orders: ordersPosted,
       adjustments: adjustmentsPosted,
+      withheldPaise: Object.fromEntries(withheld),
       holds: holdsPlaced,
       payouts: payouts.length,
       payoutsByStatus: countBy(payouts, (p) => p.status),
@@ -433,6 +454,44 @@ interface Effect {
   sellerPayablePaise: number;
   sellerReservePaise: number;
   deliveryPartnerPayablePaise: number;
+  deductionReversals: Array<{ kind: string; head: string; amountPaise: number }>;
+}
+
+/** Identities with valid check characters (published examples), an individual with a PAN, and none. */
+const SIM_IDENTITIES: Array<Record<string, string>> = [
+  { legalName: "Sim Traders LLP", pan: "AAPFU0939F", gstin: "27AAPFU0939F1ZV" },
+  { legalName: "Sim Retail Pvt Ltd", pan: "AAGCB7383J", gstin: "29AAGCB7383J1Z4" },
+  { legalName: "Sim Proprietor", pan: "ABCPE1234F" },
+  {},
+];
+
+const TAX_ACCOUNTS: Record<string, string> = {
+  "tds_194o|TDS": "platform:tds_194o_payable",
+  "gst_tcs|CGST": "platform:gst_tcs_cgst_payable",
+  "gst_tcs|SGST": "platform:gst_tcs_sgst_payable",
+  "gst_tcs|IGST": "platform:gst_tcs_igst_payable",
+  "gst_on_fee|CGST": "platform:gst_output_cgst",
+  "gst_on_fee|SGST": "platform:gst_output_sgst",
+  "gst_on_fee|IGST": "platform:gst_output_igst",
+};
+
+/**
+ * Withheld (less given back), per kind and head, equals the ledger's liability account and what
+ * the month's exports say: the TCS return per head, the TDS return less what refunds gave back.
+ */
+async function checkStatutory(api: Api, withheld: ReadonlyMap<string, number>): Promise<string[]> {
+  const violations: string[] = [];
+  for (const [key, accountId] of Object.entries(TAX_ACCOUNTS)) {
+    const account = await api.ok("auditor", "GET", `/v1/ledger/accounts/${accountId}`);
+    if (account.balancePaise !== (withheld.get(key) ?? 0)) violations.push(`${key}: withheld ${withheld.get(key) ?? 0}, but ${accountId} holds ${account.balancePaise}`);
+  }
+  const month = new Date().toISOString().slice(0, 7);
+  const csv = async (path: string) => (await api.text("auditor", path)).trim().split("\r\n").map((l) => l.split(","));
+  const tcs = (await csv(`/v1/statutory/filings/tcs/${month}`)).at(-1)!;
+  for (const [i, head] of [[5, "IGST"], [6, "CGST"], [7, "SGST"]] as const) {
+    if (Number(tcs[i]) !== (withheld.get(`gst_tcs|${head}`) ?? 0)) violations.push(`the TCS export says ${tcs[i]} ${head}, but ${withheld.get(`gst_tcs|${head}`) ?? 0} was withheld`);
+  }
+  return violations;
 }
 
 /**
@@ -483,7 +542,8 @@ async function payScoped(api: Api, body: { cycleId: string; payeeIds?: string[] 
   if (created.status === 422) return log(`  ${what}: ${created.body?.error?.code}`);
   if (created.status !== 201 && created.status !== 200) throw new Error(`${what}: ${created.status} ${JSON.stringify(created.body)}`);
   const submitted = await api.call("maker", "POST", `/v1/batches/${created.body.id}/submit`);
-  if (submitted.status === 422) {
+  const onlyNothingOwed = submitted.status === 409 && submitted.body?.error?.details?.blocked?.every((b: any) => b.failed.every((f: any) => f.reasons.every((r: string) => r.startsWith("nothing is outstanding"))));
+  if (submitted.status === 422 || onlyNothingOwed) {
     await api.ok("maker", "POST", `/v1/batches/${created.body.id}/cancel`, { reason: "nothing payable" });
     return log(`  ${what}: ${submitted.body?.error?.code}`);
   }
