@@ -192,7 +192,8 @@ describe("depositing withheld tax", () => {
     expect(lines[0]).toBe("supplier_gstin,supplier_name,gross_supplies_paise,returns_paise,net_taxable_value_paise,igst_paise,cgst_paise,sgst_paise");
     expect(lines.some((l) => l.startsWith("27AAPFU0939F1ZV,Asha Traders LLP,"))).toBe(true);
     expect(lines.at(-1)).toMatch(/^total,/);
-    expectError(await api("auditor", "GET", "/v1/statutory/filings/tcs/2026-13"), 422, "invalid_period");
+    expectError(await api("auditor", "GET", "/v1/statutory/filings/tcs/2026-13"), 400, "validation_failed");
+    expectError(await api("auditor", "GET", "/v1/statutory/filings/tds/2026-28-Q1"), 422, "invalid_period");
     // GST on the fee is due with the monthly return, on the 20th: not overdue on the 11th.
     expect(tickets.some((t) => t.details.kind === "gst_on_fee" && t.details.period === period)).toBe(false);
   });

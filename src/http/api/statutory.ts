@@ -77,7 +77,10 @@ const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of w
   },
 });
 
-const filingPeriod = z.string().max(12).openapi({ param: { name: "period", in: "path" }, description: "A month (YYYY-MM) or a financial-year quarter (2026-27-Q3 = October–December 2026).", example: "2026-27-Q3" });
+const filingPeriod = z
+  .string()
+  .regex(/^(\d{4}-(0[1-9]|1[0-2])|\d{4}-\d{2}-Q[1-4])$/, "must be a month (YYYY-MM) or a financial-year quarter (YYYY-YY-Qn)")
+  .openapi({ param: { name: "period", in: "path" }, description: "A month (YYYY-MM) or a financial-year quarter (2026-27-Q3 = October–December 2026).", example: "2026-27-Q3" });
 const csvResponse = { 200: { description: "CSV, amounts in paise", content: { "text/csv": { schema: z.string() } } } };
 const csvFile = (c: { body: (b: string, s: 200, h: Record<string, string>) => Response }, name: string, rows: Parameters<typeof csvRows>[0]) =>
   c.body(csvRows(rows), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="disburse-${name}.csv"` });
