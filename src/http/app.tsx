@@ -34,6 +34,7 @@ const OPENAPI_INFO = {
     version: "0.1.0",
     description:
       "Payout engine for marketplaces. Amounts are integer paise. Errors are `{ error: { code, message, details } }`. Authenticate with `Authorization: Bearer <token>`.",
+    license: { name: "Apache-2.0", identifier: "Apache-2.0" },
   },
 };
 
@@ -75,7 +76,8 @@ export function createApp() {
   app.route("/", opsPages); // the ops console under /ops, and /favicon.ico
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-  app.doc31("/openapi.json", { ...OPENAPI_INFO, security: [{ bearer: [] }] });
+  // The server is the one answering: a generated client talks to the service it was generated from.
+  app.doc31("/openapi.json", (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin, description: "This Disburse service" }], security: [{ bearer: [] }] }));
   app.get("/docs", (c) => {
     const doc = app.getOpenAPI31Document({ ...OPENAPI_INFO });
     return c.html(<DocsPage doc={doc as never} />);

@@ -17,7 +17,8 @@ export function router() {
   });
 }
 
-type RouteSpec = Omit<RouteConfig, "method" | "path" | "tags" | "summary">;
+/** Every operation names itself: generated clients call it by this name, so it is chosen, not derived. */
+type RouteSpec = Omit<RouteConfig, "method" | "path" | "tags" | "summary" | "operationId"> & { operationId: string };
 
 /**
  * Declares the routes of one OpenAPI tag: `route(method, path, summary, { request, responses, … })`.

@@ -202,6 +202,19 @@ describe("API description", () => {
     expect(res.body.components.schemas.Error).toBeDefined();
   });
 
+  it("names every operation uniquely in camelCase, and says which server it describes and under what license", async () => {
+    // What `redocly lint`'s recommended rules ask of these (operation-operationId, no-empty-servers, info-license).
+    const doc = (await api(null, "GET", "/openapi.json")).body;
+    const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ at: `${method.toUpperCase()} ${path}`, id: op.operationId })),
+    );
+    expect(ops.length).toBeGreaterThan(50);
+    expect(ops.filter((o) => !o.id || !/^[a-z][A-Za-z0-9]+$/.test(o.id)).map((o) => o.at)).toEqual([]);
+    expect(new Set(ops.map((o) => o.id)).size).toBe(ops.length);
+    expect(doc.servers).toEqual([expect.objectContaining({ url: "https://disburse.test" })]);
+    expect(doc.info.license).toMatchObject({ name: "Apache-2.0" });
+  });
+
   it("serves human-readable HTML docs", async () => {
     const res = await api(null, "GET", "/docs");
     expect(res.status).toBe(200);

@@ -22,6 +22,7 @@ const auditEventSchema = z
   .openapi("AuditEvent");
 
 const listRoute = routeAudit("get", "/", "List audit events, newest first", {
+  operationId: "listAuditEvents",
   middleware: [requireRole("auditor", "admin")] as const,
   request: {
     query: z.object({

@@ -19,11 +19,13 @@ import { balancesSchema, balancesView, reserveTermsInForceSchema, reserveTermsSc
 const routeBalances = routeOf("Payees");
 
 const balancesRoute = routeBalances("get", "/{id}/balances", "A payee's available, reserved and owed amounts", {
+  operationId: "getPayeeBalances",
   request: { params: idParam },
   responses: { 200: jsonContent(balancesSchema, "The balances") },
 });
 
 const setTermsRoute = routeBalances("put", "/{id}/reserve", "Set a payee's rolling-reserve terms", {
+  operationId: "setReserveTerms",
   description: "Applies to settlements ingested from now on; a share already held is released on its own date. Audited.",
   middleware: [requireRole("admin", "risk")] as const,
   request: { params: idParam, headers: idempotencyHeader, body: jsonBody(reserveTermsSchema.strict().openapi("ReserveTerms")) },
@@ -31,6 +33,7 @@ const setTermsRoute = routeBalances("put", "/{id}/reserve", "Set a payee's rolli
 });
 
 const statementRoute = routeBalances("get", "/{id}/statement", "A payee's statement for a date range", {
+  operationId: "getPayeeStatement",
   description: "Opening balance, every movement of the payee's payable (earnings, adjustments, reserve, payouts) and the closing balance. `?format=csv` or `?format=html` (a printable page).",
   request: {
     params: idParam,

@@ -20,6 +20,7 @@ const routeBatches = routeOf("Batches");
 const routeApprovals = routeOf("Approvals");
 
 const createBatchRoute = routeBatches("post", "/", "Create a payout batch for a cycle (maker)", {
+  operationId: "createBatch",
   description:
     "One item per payee with an outstanding payable in the cycle (or per payee in `payeeIds`), computed from the ledger and checked by pre-payout reconciliation. The same cycle and payee set returns the existing live batch (200).",
   middleware: [requireRole("maker")] as const,
@@ -40,17 +41,20 @@ const createBatchRoute = routeBatches("post", "/", "Create a payout batch for a 
 });
 
 const listRoute = routeBatches("get", "/", "List batches, newest first", {
+  operationId: "listBatches",
   request: { query: z.object({ limit: limitQuery, cursor: z.string().max(100).optional(), cycleId: z.string().max(60).optional(), status: z.enum(BATCH_STATUSES).optional() }) },
   responses: { 200: jsonContent(batchListSchema, "A page of batches") },
 });
 
 const getRoute = routeBatches("get", "/{id}", "Read a batch with its items and reconciliation results", {
+  operationId: "getBatch",
   request: { params: idParam },
   responses: { 200: jsonContent(batchSchema, "The batch") },
 });
 
-const makerAction = (path: string, summary: string, description: string, bodySchema?: z.ZodType) =>
+const makerAction = (operationId: string, path: string, summary: string, description: string, bodySchema?: z.ZodType) =>
   routeBatches("post", path, summary, {
+    operationId,
     description,
     middleware: [requireRole("maker")] as const,
     request: { params: path.includes("{itemId}") ? idParam.extend({ itemId: z.string().max(100).openapi({ param: { name: "itemId", in: "path" } }) }) : idParam, ...(bodySchema ? { body: jsonBody(bodySchema) } : {}) },
@@ -59,22 +63,25 @@ const makerAction = (path: string, summary: string, description: string, bodySch
 
 const reasonBody = z.object({ reason: humanText(500) }).strict();
 
-const reconcileRoute = makerAction("/{id}/reconcile", "Re-run pre-payout reconciliation on a draft", "Recomputes every live item's amount and checks from the ledger.");
-const excludeRoute = makerAction("/{id}/items/{itemId}/exclude", "Exclude an item from a draft, with a reason", "The payee is then free to be paid in another batch of the cycle.", reasonBody.openapi("ExcludeItem"));
+const reconcileRoute = makerAction("reconcileBatch", "/{id}/reconcile", "Re-run pre-payout reconciliation on a draft", "Recomputes every live item's amount and checks from the ledger.");
+const excludeRoute = makerAction("excludeBatchItem", "/{id}/items/{itemId}/exclude", "Exclude an item from a draft, with a reason", "The payee is then free to be paid in another batch of the cycle.", reasonBody.openapi("ExcludeItem"));
 const submitRoute = makerAction(
+  "submitBatch",
   "/{id}/submit",
   "Submit a draft for approval",
   "Re-runs reconciliation; refuses while any item is blocked. Freezes and fingerprints the content, and sends each eligible checker a signed approval link.",
 );
-const cancelRoute = makerAction("/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch"));
+const cancelRoute = makerAction("cancelBatch", "/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch"));
 
 const approveRoute = routeApprovals("post", "/{id}/approve", "Approve a batch (checker, not its maker)", {
+  operationId: "approveBatch",
   description: "Bound to the fingerprint you reviewed: if anything changed, the approval is refused. Repeating your own approval is a no-op.",
   middleware: [requireRole("checker")] as const,
   request: { params: idParam, body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch")) },
   responses: { 200: jsonContent(decisionSchema, "The batch after your approval") },
 });
 const rejectRoute = routeApprovals("post", "/{id}/reject", "Reject a batch with a reason (checker, not its maker)", {
+  operationId: "rejectBatch",
   middleware: [requireRole("checker")] as const,
   request: {
     params: idParam,

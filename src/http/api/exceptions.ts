@@ -19,6 +19,7 @@ const routeExceptions = routeOf("Exceptions");
 const OPS_ROLES = ["admin", "auditor", "maker", "checker"] as const;
 
 const listRoute = routeExceptions("get", "/", "List exception tickets, newest first", {
+  operationId: "listExceptions",
   middleware: [requireRole(...OPS_ROLES)] as const,
   request: {
     query: z.object({
@@ -33,18 +34,21 @@ const listRoute = routeExceptions("get", "/", "List exception tickets, newest fi
 });
 
 const getRoute = routeExceptions("get", "/{id}", "Read a ticket with its notes", {
+  operationId: "getException",
   middleware: [requireRole(...OPS_ROLES)] as const,
   request: { params: idParam },
   responses: { 200: jsonContent(withNotes, "The ticket") },
 });
 
 const noteRoute = routeExceptions("post", "/{id}/notes", "Add a note to a ticket", {
+  operationId: "addExceptionNote",
   middleware: [requireRole("admin", "auditor")] as const,
   request: { params: idParam, body: jsonBody(z.object({ note: humanText(2000) }).strict().openapi("ExceptionNote")) },
   responses: { 201: jsonContent(withNotes, "The ticket with the new note") },
 });
 
 const statusRoute = routeExceptions("post", "/{id}/status", "Move a ticket: in_progress, resolved or dismissed, with a note", {
+  operationId: "setExceptionStatus",
   description:
     "open → in_progress → resolved | dismissed. Resolving a ticket about a failed, returned or refused payout retries it; one about a payout stuck in flight hands it back to the consumer, which asks the bank before sending anything. Tickets about bank details need them corrected and verified first.",
   middleware: [requireRole("admin")] as const,

@@ -15,6 +15,7 @@ const RISK_ROLES = ["admin", "risk"] as const;
 const holdParams = idParam.extend({ holdId: z.string().max(100).openapi({ param: { name: "holdId", in: "path" } }) });
 
 const placeRoute = routeHolds("post", "/{id}/holds", "Put a payee on hold", {
+  operationId: "placeHold",
   description: "The payee's items are not paid while the hold is in force: they show in a batch as `held`, outside its total. A payout already at the bank is not affected.",
   middleware: [requireRole(...RISK_ROLES)] as const,
   request: {
@@ -31,12 +32,14 @@ const placeRoute = routeHolds("post", "/{id}/holds", "Put a payee on hold", {
 });
 
 const listRoute = routeHolds("get", "/{id}/holds", "List a payee's holds, newest first", {
+  operationId: "listHolds",
   middleware: [requireRole(...RISK_ROLES, "auditor", "maker", "checker")] as const,
   request: { params: idParam },
   responses: { 200: jsonContent(z.object({ data: z.array(holdSchema) }), "The payee's holds") },
 });
 
 const releaseRoute = routeHolds("post", "/{id}/holds/{holdId}/release", "Release a hold (someone other than who placed it)", {
+  operationId: "releaseHold",
   middleware: [requireRole(...RISK_ROLES)] as const,
   request: { params: holdParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("ReleaseHold")) },
   responses: { 200: jsonContent(holdSchema, "The released hold") },

@@ -45,6 +45,7 @@ const transactionSchema = z
   .openapi("Transaction");
 
 const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanced journal transaction", {
+  operationId: "postTransaction",
   description:
     "Debits must equal credits per currency. The external reference is unique: posting it again with the same content returns the original (200); with different content it is a 409.",
   middleware: [requireRole("admin", "system")] as const,
@@ -67,11 +68,13 @@ const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanc
 });
 
 const getTransactionRoute = routeLedger("get", "/transactions/{id}", "Read a transaction with its entries", {
+  operationId: "getTransaction",
   request: { params: idParam },
   responses: { 200: jsonContent(transactionSchema, "The transaction") },
 });
 
 const reverseRoute = routeLedger("post", "/transactions/{id}/reversal", "Reverse a transaction", {
+  operationId: "reverseTransaction",
   description: "Posts the mirror-image transaction linked to the original. Posted entries are never changed; a transaction is reversed at most once.",
   middleware: [requireRole("admin")] as const,
   request: {
@@ -83,6 +86,7 @@ const reverseRoute = routeLedger("post", "/transactions/{id}/reversal", "Reverse
 });
 
 const listAccountsRoute = routeLedger("get", "/accounts", "List accounts with balances", {
+  operationId: "listAccounts",
   request: { query: z.object({ limit: limitQuery, cursor: cursorQuery, type: z.enum(ACCOUNT_TYPES).optional() }) },
   responses: { 200: jsonContent(pageOf(accountSchema), "A page of accounts") },
 });
@@ -90,6 +94,7 @@ const listAccountsRoute = routeLedger("get", "/accounts", "List accounts with ba
 const accountIdParam = z.object({ id: z.string().max(140).openapi({ param: { name: "id", in: "path" }, example: "platform:bank" }) });
 
 const getAccountRoute = routeLedger("get", "/accounts/{id}", "Read an account's balance", {
+  operationId: "getAccount",
   request: { params: accountIdParam },
   responses: { 200: jsonContent(accountSchema, "The account") },
 });
@@ -109,6 +114,7 @@ const entryRowSchema = z
   .openapi("AccountEntry");
 
 const listEntriesRoute = routeLedger("get", "/accounts/{id}/entries", "List an account's entries, oldest first", {
+  operationId: "listAccountEntries",
   request: {
     params: accountIdParam,
     query: z.object({ limit: limitQuery, cursor: z.string().regex(/^\d{1,15}$/).optional() }),
@@ -117,6 +123,7 @@ const listEntriesRoute = routeLedger("get", "/accounts/{id}/entries", "List an a
 });
 
 const trialBalanceRoute = routeLedger("get", "/trial-balance", "Trial balance: total debits equal total credits", {
+  operationId: "getTrialBalance",
   middleware: [requireRole("auditor", "admin")] as const,
   responses: { 200: jsonContent(
       z
@@ -137,6 +144,7 @@ const exportDate = z
   .optional();
 
 const exportRoute = routeLedger("get", "/export", "Export the journal for hledger or ledger", {
+  operationId: "exportJournal",
   description: [
     "The journal as a plain-text accounting journal (hledger/ledger format), streamed, so an independent tool can check that every transaction balances and every balance agrees with Disburse's.",
     "Optionally only the transactions created in [from, to): days start at 00:00 UTC, and each transaction is dated by the UTC date of its created_at.",

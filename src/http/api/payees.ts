@@ -32,6 +32,7 @@ const taxIdentityInput = {
 };
 
 const createPayeeRoute = routePayees("post", "/", "Create a payee", {
+  operationId: "createPayee",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     headers: idempotencyHeader,
@@ -54,6 +55,7 @@ const createPayeeRoute = routePayees("post", "/", "Create a payee", {
 });
 
 const listPayeesRoute = routePayees("get", "/", "List payees", {
+  operationId: "listPayees",
   request: {
     query: z.object({ limit: limitQuery, cursor: cursorQuery, externalId: z.string().max(100).optional(), type: z.enum(PAYEE_TYPES).optional() }),
   },
@@ -61,11 +63,13 @@ const listPayeesRoute = routePayees("get", "/", "List payees", {
 });
 
 const getPayeeRoute = routePayees("get", "/{id}", "Read a payee", {
+  operationId: "getPayee",
   request: { params: idParam },
   responses: { 200: jsonContent(payeeSchema, "The payee") },
 });
 
 const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
+  operationId: "updatePayee",
   description: "Changing bank details resets verification to `unverified` and is recorded in the audit trail.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
@@ -89,6 +93,7 @@ const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
 });
 
 const verifyRoute = routePayees("post", "/{id}/verification", "Record the result of verifying a payee's bank details", {
+  operationId: "setPayeeVerification",
   description: "Typically posted by the integration that runs a penny-drop or name-match check.",
   middleware: [requireRole("admin", "system")] as const,
   request: {

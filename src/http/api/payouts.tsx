@@ -31,6 +31,7 @@ const remittanceSchema = z
 const routePayouts = routeOf("Payouts");
 
 const listRoute = routePayouts("get", "/", "List payouts, newest first", {
+  operationId: "listPayouts",
   request: {
     query: z.object({
       limit: limitQuery,
@@ -44,6 +45,7 @@ const listRoute = routePayouts("get", "/", "List payouts, newest first", {
 });
 
 const summaryRoute = routePayouts("get", "/summary", "Count payouts and their amounts by status, for a batch or a cycle", {
+  operationId: "summarizePayouts",
   request: { query: z.object({ batchId: z.string().max(100).optional(), cycleId: z.string().max(60).optional() }) },
   responses: { 200: jsonContent(
       z.object({ count: z.number().int(), amountPaise: z.number().int(), byStatus: z.record(z.string(), z.object({ count: z.number().int(), amountPaise: z.number().int() })) }).openapi("PayoutSummary"),
@@ -52,11 +54,13 @@ const summaryRoute = routePayouts("get", "/summary", "Count payouts and their am
 });
 
 const getRoute = routePayouts("get", "/{id}", "Read a payout", {
+  operationId: "getPayout",
   request: { params: idParam },
   responses: { 200: jsonContent(payoutSchema, "The payout") },
 });
 
 const remittanceRoute = routePayouts("get", "/{id}/remittance", "A payout's remittance advice", {
+  operationId: "getRemittanceAdvice",
   description:
     "Every order, adjustment, reserve movement and carried balance that makes up the payout, each with its ledger transaction; the lines sum exactly to the amount paid. `?format=csv` or `?format=html` (a printable page); `Accept: text/csv` or `text/html` work too.",
   request: { params: idParam, query: z.object({ format: z.enum(["json", "csv", "html"]).optional() }) },
@@ -66,6 +70,7 @@ const remittanceRoute = routePayouts("get", "/{id}/remittance", "A payout's remi
 });
 
 const timelineRoute = routePayouts("get", "/{id}/timeline", "A payout's full timeline", {
+  operationId: "getPayoutTimeline",
   request: { params: idParam },
   responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }), "The payout and its events, oldest first") },
 });

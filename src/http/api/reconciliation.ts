@@ -48,6 +48,7 @@ const runSchema = z
   .openapi("ReconciliationRun");
 
 const runRoute = routeReconciliation("post", "/reconciliation/runs", "Reconcile a day or a cycle three ways (system, bank, ledger)", {
+  operationId: "runReconciliation",
   description:
     "Matches every payout by reference and amount: System Initiated = Bank Debited = Ledger Credited. Each mismatch raises an exception ticket and an alert. Re-running gives the same result and no duplicate tickets.",
   middleware: [requireRole("auditor", "admin")] as const,
@@ -64,12 +65,14 @@ const runRoute = routeReconciliation("post", "/reconciliation/runs", "Reconcile 
 });
 
 const listRunsRoute = routeReconciliation("get", "/reconciliation/runs", "List reconciliation runs, latest first", {
+  operationId: "listReconciliationRuns",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { query: z.object({ scope: z.enum(["day", "cycle"]).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }) },
   responses: { 200: jsonContent(z.object({ data: z.array(runSchema) }), "Runs") },
 });
 
 const getRunRoute = routeReconciliation("get", "/reconciliation/runs/{id}", "Read a reconciliation run", {
+  operationId: "getReconciliationRun",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { params: idParam },
   responses: { 200: jsonContent(runSchema, "The run") },
@@ -95,6 +98,7 @@ const statementSchema = z
   .openapi("BankStatement");
 
 const importRoute = routeReconciliation("post", "/bank-statements", "Import a bank statement file", {
+  operationId: "importBankStatement",
   description: "CSV with a column mapping (default: the layout in docs/reconciliation.md). The same file again is a no-op returning the first import.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
@@ -110,6 +114,7 @@ const importRoute = routeReconciliation("post", "/bank-statements", "Import a ba
 });
 
 const listStatementsRoute = routeReconciliation("get", "/bank-statements", "List imported bank statements", {
+  operationId: "listBankStatements",
   middleware: [requireRole("admin", "auditor", "system")] as const,
   responses: { 200: jsonContent(z.object({ data: z.array(statementSchema) }), "Statements") },
 });
@@ -117,18 +122,21 @@ const listStatementsRoute = routeReconciliation("get", "/bank-statements", "List
 const reportSchema = z.object({ date: z.string(), generatedAt: z.string(), generatedBy: z.string(), generationCount: z.number().int(), report: z.record(z.string(), z.unknown()) }).openapi("DailyAuditReport");
 
 const generateReportRoute = routeAudit("post", "/audit-reports", "Reconcile a day and (re)generate its audit report", {
+  operationId: "generateAuditReport",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { body: jsonBody(z.object({ date }).strict().openapi("GenerateAuditReport")) },
   responses: { 200: jsonContent(reportSchema, "The stored report") },
 });
 
 const listReportsRoute = routeAudit("get", "/audit-reports", "List daily audit reports, newest first", {
+  operationId: "listAuditReports",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(31) }) },
   responses: { 200: jsonContent(z.object({ data: z.array(reportSchema) }), "Reports") },
 });
 
 const getReportRoute = routeAudit("get", "/audit-reports/{date}", "Read a day's audit report as JSON or CSV", {
+  operationId: "getAuditReport",
   description: "`?format=csv` (or `Accept: text/csv`) returns one metric per line. The HTML view is /ops/audit/{date}.",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { params: z.object({ date: date.openapi({ param: { name: "date", in: "path" } }) }), query: z.object({ format: z.enum(["json", "csv"]).optional() }) },

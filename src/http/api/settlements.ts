@@ -14,6 +14,7 @@ import { idempotencyHeader, jsonBody, jsonContent } from "../schemas";
 const routeSettlements = routeOf("Settlements");
 
 const postSettlementRoute = routeSettlements("post", "/", "Ingest one order's settlement breakdown", {
+  operationId: "createSettlement",
   description: "Posted as one balanced ledger transaction. Idempotent by orderId: the same breakdown again returns the original (200); a different one is a 409.",
   middleware: [requireRole("system")] as const,
   request: { headers: idempotencyHeader, body: jsonBody(settlementInput) },
@@ -21,6 +22,7 @@ const postSettlementRoute = routeSettlements("post", "/", "Ingest one order's se
 });
 
 const getSettlementRoute = routeSettlements("get", "/{orderId}", "Read an order's settlement", {
+  operationId: "getSettlement",
   request: { params: z.object({ orderId: z.string().max(100).openapi({ param: { name: "orderId", in: "path" } }) }) },
   responses: { 200: jsonContent(settlementSchema, "The settlement") },
 });
@@ -28,6 +30,7 @@ const getSettlementRoute = routeSettlements("get", "/{orderId}", "Read an order'
 const orderIdParam = z.object({ orderId: z.string().max(100).openapi({ param: { name: "orderId", in: "path" } }) });
 
 const postAdjustmentRoute = routeSettlements("post", "/{orderId}/adjustments", "Record a refund, cancellation, chargeback or goodwill credit on a settled order", {
+  operationId: "createAdjustment",
   description:
     "Posted as one balanced transaction linked to the order and landing in `cycleId`. Idempotent by adjustmentId: the same content again returns the original (200); different content is a 409. The order's cumulative refunds never exceed what the customer paid, per component (422 `refund_exceeds_paid` names the component and the excess).",
   middleware: [requireRole("system")] as const,
@@ -36,6 +39,7 @@ const postAdjustmentRoute = routeSettlements("post", "/{orderId}/adjustments", "
 });
 
 const listAdjustmentsRoute = routeSettlements("get", "/{orderId}/adjustments", "List an order's adjustments", {
+  operationId: "listAdjustments",
   request: { params: orderIdParam },
   responses: { 200: jsonContent(z.object({ data: z.array(adjustmentSchema) }), "The order's adjustments, oldest first") },
 });

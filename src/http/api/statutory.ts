@@ -36,10 +36,12 @@ const ruleFields = {
 const ruleSchema = z.object({ id: z.string(), ...ruleFields, to: isoDate.nullable() }).openapi("DeductionRule");
 
 const listRoute = routeStatutory("get", "/rules", "The statutory deduction rules, with their date ranges and sources", {
+  operationId: "listDeductionRules",
   responses: { 200: jsonContent(z.object({ data: z.array(ruleSchema) }), "Every rule, by kind and start date") },
 });
 
 const addRoute = routeStatutory("post", "/rules", "Record a change of law as a new deduction rule", {
+  operationId: "createDeductionRule",
   description: "With `supersedes`, that rule (still in force) ends the day this one starts: orders dated before keep the old rate. Audited as `statutory.rule_added`.",
   middleware: [requireRole("admin")] as const,
   request: { headers: idempotencyHeader, body: jsonBody(z.object({ ...ruleFields, supersedes: z.string().max(100).nullable().default(null) }).strict().openapi("NewDeductionRule")) },
@@ -53,12 +55,14 @@ const dueSchema = z
   .openapi("StatutoryDue");
 
 const duesRoute = routeStatutory("get", "/dues", "What was withheld, deposited and is still due, per tax kind, head and month", {
+  operationId: "listStatutoryDues",
   middleware: [requireRole("admin", "auditor")] as const,
   request: { query: z.object({ period: period.optional() }) },
   responses: { 200: jsonContent(z.object({ data: z.array(dueSchema) }), "Dues, oldest month first, each with its due date and whether it is overdue") },
 });
 
 const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of withheld tax", {
+  operationId: "createStatutoryRemittance",
   description:
     "A challan paid at the bank: posted once (the liability is debited, the bank credited), idempotent by `reference` per kind. More than is still due for the month is 422 `deposit_exceeds_due`. Audited as `statutory.remittance_recorded`.",
   middleware: [requireRole("admin")] as const,
@@ -86,6 +90,7 @@ const csvFile = (c: { body: (b: string, s: 200, h: Record<string, string>) => Re
   c.body(csvRows(rows), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="disburse-${name}.csv"` });
 
 const tdsRoute = routeStatutory("get", "/filings/tds/{period}", "TDS under s.194-O per deductee and order, in the shape of the quarterly TDS return (CSV)", {
+  operationId: "exportTdsFiling",
   description: "Columns: order_id, deductee PAN and name, section, amount credited (the gross sale), date of credit, rate, TDS; a total line. Usually asked for a quarter.",
   middleware: [requireRole("admin", "auditor")] as const,
   request: { params: z.object({ period: filingPeriod }) },
@@ -93,6 +98,7 @@ const tdsRoute = routeStatutory("get", "/filings/tds/{period}", "TDS under s.194
 });
 
 const certificatesRoute = routeStatutory("get", "/filings/tds-certificates/{period}", "Per-seller TDS summary for the quarter's certificates (CSV)", {
+  operationId: "exportTdsCertificates",
   description: "One line per deductee: PAN, name, payee, orders, amount credited, TDS deducted; a total line.",
   middleware: [requireRole("admin", "auditor")] as const,
   request: { params: z.object({ period: filingPeriod }) },
@@ -100,6 +106,7 @@ const certificatesRoute = routeStatutory("get", "/filings/tds-certificates/{peri
 });
 
 const tcsRoute = routeStatutory("get", "/filings/tcs/{period}", "GST TCS per supplier GSTIN, in the shape of the monthly TCS return (CSV)", {
+  operationId: "exportTcsFiling",
   description: "One line per supplier GSTIN: gross supplies, returns, net taxable value, and the IGST, CGST and SGST collected net of what refunds gave back; a total line.",
   middleware: [requireRole("admin", "auditor")] as const,
   request: { params: z.object({ period: filingPeriod }) },
