@@ -3,6 +3,7 @@
 // liabilities, equity and revenue grow with credits.
 
 import type { Currency } from "./money";
+import type { DeductionKind, TaxHead } from "./statutory";
 
 export type AccountType = "asset" | "liability" | "equity" | "revenue" | "expense";
 export type Side = "debit" | "credit";
@@ -145,7 +146,7 @@ export type PlatformAccountId = (typeof PLATFORM_ACCOUNTS)[number]["id"];
 
 export const payableAccountId = (payeeId: string) => `payee:${payeeId}:payable`;
 /** The liability account a statutory deduction is owed under. */
-export function deductionAccountId(kind: "tds_194o" | "gst_tcs" | "gst_on_fee", head: "TDS" | "CGST" | "SGST" | "IGST"): PlatformAccountId {
+export function deductionAccountId(kind: DeductionKind, head: TaxHead): PlatformAccountId {
   if (kind === "tds_194o") return "platform:tds_194o_payable";
   const h = head.toLowerCase() as "cgst" | "sgst" | "igst";
   return kind === "gst_tcs" ? `platform:gst_tcs_${h}_payable` : `platform:gst_output_${h}`;

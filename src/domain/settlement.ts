@@ -5,7 +5,7 @@ import { deductionAccountId, payableAccountId } from "./accounts";
 import { invalid } from "./errors";
 import type { EntryInput, TransactionInput } from "./ledger";
 import type { Currency } from "./money";
-import type { DeductionInput } from "./statutory";
+import type { DeductionInput, DeductionKind, TaxHead } from "./statutory";
 
 export interface SettlementBreakdown {
   orderId: string;
@@ -31,8 +31,8 @@ export interface SettlementBreakdown {
 
 export interface SettlementDeduction {
   ruleId: string;
-  kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
-  head: "TDS" | "CGST" | "SGST" | "IGST";
+  kind: DeductionKind;
+  head: TaxHead;
   basePaise: number;
   rateBasisPoints: number;
   amountPaise: number;

@@ -13,8 +13,9 @@ export type DeductionKind = (typeof DEDUCTION_KINDS)[number];
 export const DEDUCTION_BASES = ["gross_sale", "net_taxable_value", "platform_fee"] as const;
 export type DeductionBase = (typeof DEDUCTION_BASES)[number];
 
-/** The ledger head a deduction is owed under. */
-export type TaxHead = "TDS" | "CGST" | "SGST" | "IGST";
+/** The ledger heads a deduction is owed under. */
+export const TAX_HEADS = ["TDS", "CGST", "SGST", "IGST"] as const;
+export type TaxHead = (typeof TAX_HEADS)[number];
 
 export interface DeductionRule {
   id: string;

@@ -15,7 +15,7 @@ import {
 } from "../domain/statuses";
 import { sqlList } from "./sql-list";
 import { ADJUSTMENT_KINDS, BEARERS } from "../domain/adjustments";
-import { DEDUCTION_BASES, DEDUCTION_KINDS } from "../domain/statutory";
+import { DEDUCTION_BASES, DEDUCTION_KINDS, TAX_HEADS } from "../domain/statutory";
 
 const createdAt = () => text("created_at").notNull();
 
@@ -369,7 +369,7 @@ export const statutoryDues = sqliteTable(
   "statutory_dues",
   {
     kind: text("kind", { enum: DEDUCTION_KINDS }).notNull(),
-    head: text("head", { enum: ["TDS", "CGST", "SGST", "IGST"] }).notNull(),
+    head: text("head", { enum: TAX_HEADS }).notNull(),
     /** The month the deductions were posted in, YYYY-MM (UTC). */
     period: text("period").notNull(),
     withheldPaise: integer("withheld_paise").notNull().default(0),
@@ -386,7 +386,7 @@ export const statutoryRemittances = sqliteTable(
   {
     id: text("id").primaryKey(),
     kind: text("kind", { enum: DEDUCTION_KINDS }).notNull(),
-    head: text("head", { enum: ["TDS", "CGST", "SGST", "IGST"] }).notNull(),
+    head: text("head", { enum: TAX_HEADS }).notNull(),
     period: text("period").notNull(),
     amountPaise: integer("amount_paise").notNull(),
     /** The challan or payment reference: unique per kind. */

@@ -10,7 +10,7 @@ import { raiseException } from "./exceptions";
 import { postTransaction } from "./ledger";
 import { newId } from "../domain/ids";
 import type { PayeeType } from "../domain/payees";
-import { type DeductionKind, type DeductionRule, depositDueDate } from "../domain/statutory";
+import { type DeductionKind, type DeductionRule, depositDueDate, type TaxHead as Head } from "../domain/statutory";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { commit, type Db, isCheckViolation, nowIso, type Statements } from "./client";
 import { deductionRules, orderAdjustments, settlements, statutoryDues, statutoryRemittances } from "./schema";
@@ -106,7 +106,6 @@ export async function addDeductionRule(db: Db, rule: Omit<DeductionRule, "id" | 
 
 // ---- what is withheld, deposited and due ----
 
-type Head = "TDS" | "CGST" | "SGST" | "IGST";
 
 /** Adds a settlement's deductions to the month's dues (committed with the settlement). */
 export function withheldStatements(db: Db, deductions: ReadonlyArray<{ kind: DeductionKind; head: Head; amountPaise: number }>, period: string): Statements {

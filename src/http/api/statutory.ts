@@ -2,7 +2,7 @@
 // data: read the rules with their date ranges and sources, and record a change of law as a new rule.
 
 import { z } from "@hono/zod-openapi";
-import { DEDUCTION_BASES, DEDUCTION_KINDS, type DeductionRule } from "../../domain/statutory";
+import { DEDUCTION_BASES, DEDUCTION_KINDS, type DeductionRule, TAX_HEADS } from "../../domain/statutory";
 import { PAYEE_TYPES } from "../../domain/payees";
 import { invalid } from "../../domain/errors";
 import { database, nowIso } from "../../store/client";
@@ -48,7 +48,7 @@ const addRoute = routeStatutory("post", "/rules", "Record a change of law as a n
   responses: { 201: jsonContent(ruleSchema, "The rule") },
 });
 
-const headSchema = z.enum(["TDS", "CGST", "SGST", "IGST"]);
+const headSchema = z.enum(TAX_HEADS);
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM");
 const dueSchema = z
   .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period: z.string(), withheldPaise: z.number().int(), reversedPaise: z.number().int(), depositedPaise: z.number().int(), duePaise: z.number().int(), dueDate: z.string(), overdue: z.boolean() })

@@ -3,6 +3,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { sellerPayablePaise } from "../../domain/settlement";
+import { DEDUCTION_KINDS, TAX_HEADS } from "../../domain/statutory";
 import { breakdownOf, type SettlementRow } from "../../store/settlements";
 import { amountPaise, componentPaise, currency, reference } from "../schemas";
 
@@ -42,8 +43,8 @@ export const settlementInput = z
 
 const deductionSchema = z.object({
   ruleId: z.string(),
-  kind: z.enum(["tds_194o", "gst_tcs", "gst_on_fee"]),
-  head: z.enum(["TDS", "CGST", "SGST", "IGST"]),
+  kind: z.enum(DEDUCTION_KINDS),
+  head: z.enum(TAX_HEADS),
   basePaise: z.number().int(),
   rateBasisPoints: z.number(),
   amountPaise: z.number().int(),
