@@ -229,3 +229,17 @@ export function depositDueDate(kind: DeductionKind, period: string): string {
   if (kind === "tds_194o") return m === 3 ? `${y}-04-30` : `${next.y}-${mm}-07`;
   return `${next.y}-${mm}-${kind === "gst_tcs" ? "10" : "20"}`;
 }
+
+/** A filing period: a month (YYYY-MM) or a quarter of a financial year (2026-27-Q3 = Oct–Dec 2026), as [start, end) times. */
+export function periodRange(period: string): { start: string; end: string } | null {
+  const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
+  const iso = (y: number, m: number) => `${y + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, "0")}-01T00:00:00.000Z`;
+  if (month) {
+    const [y, m] = [Number(month[1]), Number(month[2])];
+    return { start: iso(y, m), end: iso(y, m + 1) };
+  }
+  const quarter = /^(\d{4})-(\d{2})-Q([1-4])$/.exec(period);
+  if (!quarter || (Number(quarter[1]) + 1) % 100 !== Number(quarter[2])) return null;
+  const firstMonth = 4 + (Number(quarter[3]) - 1) * 3; // Q1 = April
+  return { start: iso(Number(quarter[1]), firstMonth), end: iso(Number(quarter[1]), firstMonth + 3) };
+}

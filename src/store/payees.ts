@@ -111,12 +111,6 @@ export async function getPayeeRow(db: Db, id: string): Promise<PayeeRow> {
   return row;
 }
 
-/** Payees' tax identifiers by id (for filing exports). */
-export async function findPayeeTaxIds(db: Db, ids: readonly string[]) {
-  const rows = await inChunks(ids, (chunk) => db.select({ id: payees.id, pan: payees.pan, gstin: payees.gstin, legalName: payees.legalName }).from(payees).where(inArray(payees.id, chunk)));
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
 export async function listPayees(db: Db, filter: { after?: string; externalId?: string; type?: PayeeType; limit: number }) {
   const conditions: SQL[] = [];
   if (filter.after) conditions.push(gt(payees.id, filter.after));

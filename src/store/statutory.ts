@@ -10,10 +10,13 @@ import { raiseException } from "./exceptions";
 import { postTransaction } from "./ledger";
 import { newId } from "../domain/ids";
 import type { PayeeType } from "../domain/payees";
-import { type DeductionKind, type DeductionRule, depositDueDate, type TaxHead as Head } from "../domain/statutory";
+import { type DeductionKind, type DeductionRule, depositDueDate, periodRange, type TaxHead } from "../domain/statutory";
+import type { FilingLine, FilingReversal } from "../domain/statutory-filings";
+import type { SettlementDeduction } from "../domain/settlement";
+import type { DeductionReversal } from "../domain/adjustments";
 import { auditStatement, conditionalAuditStatement } from "./audit";
 import { commit, type Db, isCheckViolation, nowIso, type Statements } from "./client";
-import { deductionRules, orderAdjustments, settlements, statutoryDues, statutoryRemittances } from "./schema";
+import { deductionRules, orderAdjustments, payees, settlements, statutoryDues, statutoryRemittances } from "./schema";
 
 type RuleRow = typeof deductionRules.$inferSelect;
 
@@ -108,8 +111,8 @@ export async function addDeductionRule(db: Db, rule: Omit<DeductionRule, "id" | 
 
 
 /** Adds a settlement's deductions to the month's dues (committed with the settlement). */
-export function withheldStatements(db: Db, deductions: ReadonlyArray<{ kind: DeductionKind; head: Head; amountPaise: number }>, period: string): Statements {
-  const totals = new Map<string, { kind: DeductionKind; head: Head; amountPaise: number }>();
+export function withheldStatements(db: Db, deductions: ReadonlyArray<{ kind: DeductionKind; head: TaxHead; amountPaise: number }>, period: string): Statements {
+  const totals = new Map<string, { kind: DeductionKind; head: TaxHead; amountPaise: number }>();
   for (const d of deductions) {
     const key = `${d.kind}|${d.head}`;
     const t = totals.get(key) ?? { kind: d.kind, head: d.head, amountPaise: 0 };
@@ -125,7 +128,7 @@ export function withheldStatements(db: Db, deductions: ReadonlyArray<{ kind: Ded
 }
 
 /** Adds an adjustment's deduction reversals to the month's dues (committed with the adjustment). */
-export function reversedStatements(db: Db, reversals: ReadonlyArray<{ kind: DeductionKind; head: Head; amountPaise: number }>, period: string): Statements {
+export function reversedStatements(db: Db, reversals: ReadonlyArray<{ kind: DeductionKind; head: TaxHead; amountPaise: number }>, period: string): Statements {
   return reversals.map((r) =>
     db
       .insert(statutoryDues)
@@ -136,7 +139,7 @@ export function reversedStatements(db: Db, reversals: ReadonlyArray<{ kind: Dedu
 
 export interface DueView {
   kind: DeductionKind;
-  head: Head;
+  head: TaxHead;
   period: string;
   withheldPaise: number;
   reversedPaise: number;
@@ -162,7 +165,7 @@ export async function listDues(db: Db, today: string, period?: string): Promise<
 
 export interface RemittanceInput {
   kind: DeductionKind;
-  head: Head;
+  head: TaxHead;
   period: string;
   amountPaise: number;
   reference: string;
@@ -234,38 +237,6 @@ export async function raiseOverdueDeposits(db: Db, today: string): Promise<numbe
 
 // ---- filing exports ----
 
-/** A filing period: a month (YYYY-MM) or a quarter of a financial year (2026-27-Q3 = Oct–Dec 2026), as [start, end) times. */
-export function periodRange(period: string): { start: string; end: string } | null {
-  const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
-  const iso = (y: number, m: number) => `${y + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, "0")}-01T00:00:00.000Z`;
-  if (month) {
-    const [y, m] = [Number(month[1]), Number(month[2])];
-    return { start: iso(y, m), end: iso(y, m + 1) };
-  }
-  const quarter = /^(\d{4})-(\d{2})-Q([1-4])$/.exec(period);
-  if (!quarter || (Number(quarter[1]) + 1) % 100 !== Number(quarter[2])) return null;
-  const firstMonth = 4 + (Number(quarter[3]) - 1) * 3; // Q1 = April
-  return { start: iso(Number(quarter[1]), firstMonth), end: iso(Number(quarter[1]), firstMonth + 3) };
-}
-
-export interface FilingLine {
-  orderId: string;
-  postedAt: string;
-  payeeId: string;
-  legalName: string | null;
-  pan: string | null;
-  gstin: string | null;
-  placeOfSupplyState: string | null;
-  section: string;
-  rateBasisPoints: number;
-  /** TDS: the amount credited (the gross sale); GST TCS: the net taxable value. */
-  basePaise: number;
-  tdsPaise: number;
-  cgstPaise: number;
-  sgstPaise: number;
-  igstPaise: number;
-}
-
 /** Every settlement posted in the period with a deduction of `kind`: one line per order, with the seller's identity as it was used. */
 export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: string): Promise<FilingLine[]> {
   const range = periodRange(period);
@@ -278,10 +249,10 @@ export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: 
   const rules = new Map((await listDeductionRules(db)).map((r) => [r.id, r]));
   const lines: FilingLine[] = [];
   for (const r of rows) {
-    const mine = (JSON.parse(r.deductions) as Array<{ ruleId: string; kind: string; head: string; basePaise: number; amountPaise: number; rateBasisPoints: number }>).filter((d) => d.kind === kind);
+    const mine = (JSON.parse(r.deductions) as SettlementDeduction[]).filter((d) => d.kind === kind);
     if (mine.length === 0) continue;
     const inputs = r.taxInputs ? (JSON.parse(r.taxInputs) as { identity: { legalName: string | null; pan: string | null; gstin: string | null }; placeOfSupplyState: string }) : null;
-    const head = (h: string) => mine.filter((d) => d.head === h).reduce((sum, d) => sum + d.amountPaise, 0);
+    const head = (h: TaxHead) => mine.filter((d) => d.head === h).reduce((sum, d) => sum + d.amountPaise, 0);
     lines.push({
       orderId: r.orderId,
       postedAt: r.createdAt,
@@ -302,14 +273,19 @@ export async function filingLines(db: Db, kind: "tds_194o" | "gst_tcs", period: 
   return lines;
 }
 
-/** What refunds in the period gave back, per order and head (for the TCS return's "returns" and the net collected). */
-export async function reversalsInPeriod(db: Db, kind: "tds_194o" | "gst_tcs", period: string) {
-  const range = periodRange(period)!;
+/**
+ * What refunds posted in the period gave back of `kind`, each with its seller's GSTIN now (a refund
+ * of an earlier month's order has no line of its own in the period).
+ */
+export async function reversalsInPeriod(db: Db, kind: "tds_194o" | "gst_tcs", period: string): Promise<FilingReversal[]> {
+  const range = periodRange(period);
+  if (!range) throw invalid("invalid_period", "A period is a month (YYYY-MM) or a financial-year quarter (e.g. 2026-27-Q3).", { field: "period" });
   const rows = await db
-    .select({ orderId: orderAdjustments.orderId, sellerPayeeId: orderAdjustments.sellerPayeeId, goodsPaise: orderAdjustments.goodsPaise, reversals: orderAdjustments.deductionReversals })
+    .select({ sellerPayeeId: orderAdjustments.sellerPayeeId, gstin: payees.gstin, goodsPaise: orderAdjustments.goodsPaise, reversals: orderAdjustments.deductionReversals })
     .from(orderAdjustments)
+    .leftJoin(payees, eq(payees.id, orderAdjustments.sellerPayeeId))
     .where(and(gte(orderAdjustments.createdAt, range.start), lt(orderAdjustments.createdAt, range.end), sql`${orderAdjustments.deductionReversals} <> '[]'`));
   return rows
-    .map((r) => ({ ...r, reversals: (JSON.parse(r.reversals) as Array<{ kind: string; head: string; amountPaise: number }>).filter((x) => x.kind === kind) }))
+    .map((r) => ({ ...r, reversals: (JSON.parse(r.reversals) as DeductionReversal[]).filter((x) => x.kind === kind) }))
     .filter((r) => r.reversals.length > 0);
 }

@@ -7,8 +7,8 @@ import { PAYEE_TYPES } from "../../domain/payees";
 import { invalid } from "../../domain/errors";
 import { database, nowIso } from "../../store/client";
 import { addDeductionRule, filingLines, listDeductionRules, listDues, recordRemittance, reversalsInPeriod } from "../../store/statutory";
-import { findPayeeTaxIds } from "../../store/payees";
 import { csvRows } from "../../domain/remittance";
+import { tcsReturnRows, tdsCertificateRows, tdsReturnRows } from "../../domain/statutory-filings";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
 import { amountPaise, humanText, idempotencyHeader, jsonBody, jsonContent, reference } from "../schemas";
@@ -113,73 +113,21 @@ const tcsRoute = routeStatutory("get", "/filings/tcs/{period}", "GST TCS per sup
   responses: csvResponse,
 });
 
-const pct = (bps: number) => `${bps / 100}%`;
-
-/** Refunds in the period that gave back GST TCS, each with its seller's GSTIN (from the payee when the order is not in the month). */
-async function reversalsInPaise(db: ReturnType<typeof database>, period: string) {
-  const rows = await reversalsInPeriod(db, "gst_tcs", period);
-  const ids = await findPayeeTaxIds(db, [...new Set(rows.map((r) => r.sellerPayeeId))]);
-  return rows.map((r) => ({ ...r, gstin: ids.get(r.sellerPayeeId)?.gstin ?? "" }));
-}
-
 const ruleView = (r: DeductionRule) => ({ ...r, payeeTypes: [...r.payeeTypes], annualThreshold: r.annualThreshold && { ...r.annualThreshold, holderTypes: [...r.annualThreshold.holderTypes] } });
 
 export const statutoryRouter = router()
   .openapi(tdsRoute, async (c) => {
     const { period: p } = c.req.valid("param");
-    const lines = await filingLines(database(c.env.DB), "tds_194o", p);
-    return csvFile(c, `tds-194o-${p}`, [
-      ["order_id", "deductee_pan", "deductee_name", "payee_id", "section", "amount_credited_paise", "credited_on", "rate", "tds_paise"],
-      ...lines.map((l) => [l.orderId, l.pan ?? "PANNOTAVBL", l.legalName, l.payeeId, l.section, l.basePaise, l.postedAt.slice(0, 10), pct(l.rateBasisPoints), l.tdsPaise]),
-      ["total", null, null, null, null, lines.reduce((s2, l) => s2 + l.basePaise, 0), null, null, lines.reduce((s2, l) => s2 + l.tdsPaise, 0)],
-    ]);
+    return csvFile(c, `tds-194o-${p}`, tdsReturnRows(await filingLines(database(c.env.DB), "tds_194o", p)));
   })
   .openapi(certificatesRoute, async (c) => {
     const { period: p } = c.req.valid("param");
-    const by = new Map<string, { pan: string | null; name: string | null; payeeId: string; orders: number; credited: number; tds: number }>();
-    for (const l of await filingLines(database(c.env.DB), "tds_194o", p)) {
-      const key = `${l.payeeId}|${l.pan ?? ""}`;
-      const t = by.get(key) ?? { pan: l.pan, name: l.legalName, payeeId: l.payeeId, orders: 0, credited: 0, tds: 0 };
-      t.orders += 1;
-      t.credited += l.basePaise;
-      t.tds += l.tdsPaise;
-      by.set(key, t);
-    }
-    const rows = [...by.values()];
-    return csvFile(c, `tds-certificates-${p}`, [
-      ["deductee_pan", "deductee_name", "payee_id", "orders", "amount_credited_paise", "tds_paise"],
-      ...rows.map((r) => [r.pan ?? "PANNOTAVBL", r.name, r.payeeId, r.orders, r.credited, r.tds]),
-      ["total", null, null, rows.reduce((s2, r) => s2 + r.orders, 0), rows.reduce((s2, r) => s2 + r.credited, 0), rows.reduce((s2, r) => s2 + r.tds, 0)],
-    ]);
+    return csvFile(c, `tds-certificates-${p}`, tdsCertificateRows(await filingLines(database(c.env.DB), "tds_194o", p)));
   })
   .openapi(tcsRoute, async (c) => {
     const { period: p } = c.req.valid("param");
     const db = database(c.env.DB);
-    const lines = await filingLines(db, "gst_tcs", p);
-    const gstinOf = new Map(lines.map((l) => [l.payeeId, l.gstin ?? ""]));
-    const by = new Map<string, { gstin: string; name: string | null; gross: number; returns: number; igst: number; cgst: number; sgst: number }>();
-    const at = (gstin: string, name: string | null) => by.get(gstin) ?? { gstin, name, gross: 0, returns: 0, igst: 0, cgst: 0, sgst: 0 };
-    for (const l of lines) {
-      const t = at(l.gstin ?? "", l.legalName);
-      t.gross += l.basePaise;
-      t.igst += l.igstPaise;
-      t.cgst += l.cgstPaise;
-      t.sgst += l.sgstPaise;
-      by.set(t.gstin, t);
-    }
-    for (const r of await reversalsInPaise(db, p)) {
-      const t = at(gstinOf.get(r.sellerPayeeId) ?? r.gstin, null);
-      t.returns += r.goodsPaise;
-      for (const x of r.reversals) t[x.head.toLowerCase() as "igst" | "cgst" | "sgst"] -= x.amountPaise;
-      by.set(t.gstin, t);
-    }
-    const rows = [...by.values()].sort((a, b) => (a.gstin < b.gstin ? -1 : 1));
-    const sum = (f: "gross" | "returns" | "igst" | "cgst" | "sgst") => rows.reduce((s2, r) => s2 + r[f], 0);
-    return csvFile(c, `gst-tcs-${p}`, [
-      ["supplier_gstin", "supplier_name", "gross_supplies_paise", "returns_paise", "net_taxable_value_paise", "igst_paise", "cgst_paise", "sgst_paise"],
-      ...rows.map((r) => [r.gstin, r.name, r.gross, r.returns, r.gross - r.returns, r.igst, r.cgst, r.sgst]),
-      ["total", null, sum("gross"), sum("returns"), sum("gross") - sum("returns"), sum("igst"), sum("cgst"), sum("sgst")],
-    ]);
+    return csvFile(c, `gst-tcs-${p}`, tcsReturnRows(await filingLines(db, "gst_tcs", p), await reversalsInPeriod(db, "gst_tcs", p)));
   })
   .openapi(duesRoute, async (c) => c.json({ data: await listDues(database(c.env.DB), nowIso().slice(0, 10), c.req.valid("query").period) }, 200))
   .openapi(remitRoute, async (c) => {
