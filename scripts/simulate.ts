@@ -8,6 +8,8 @@
 
 import { parseArgs } from "node:util";
 import { seededRandom } from "../src/domain/random.ts";
+import type { AdjustmentEffect } from "../src/domain/adjustments.ts";
+import type { SettlementBreakdown } from "../src/domain/settlement.ts";
 import type { FaultRates } from "../src/sim/simulated-bank.ts";
 import { TEST_ACTORS } from "../test/support/actors.ts";
 import { startLocalStack, type LocalStack } from "./local-stack.ts";
@@ -436,26 +438,8 @@ async function check(api: Api, ctx: { run: any; rerun: any }): Promise<string[]>
   return violations;
 }
 
-interface SimSettlement {
-  orderId: string;
-  cycleId: string;
-  sellerPayeeId: string;
-  deliveryPartnerPayeeId: string | null;
-  grossAmountPaise: number;
-  platformFeePaise: number;
-  discountPaise: number;
-  voucherPaise: number;
-  walletAmountPaise: number;
-  deliveryFeePaise: number;
-  amountCollectedPaise: number;
-}
-
-interface Effect {
-  sellerPayablePaise: number;
-  sellerReservePaise: number;
-  deliveryPartnerPayablePaise: number;
-  deductionReversals: Array<{ kind: string; head: string; amountPaise: number }>;
-}
+/** An order as the simulated marketplace posts it: the settlement input (currency left to its default). */
+type SimSettlement = Omit<SettlementBreakdown, "currency" | "deductions" | "taxInputs"> & { tax?: { placeOfSupplyState: string } };
 
 /** Identities with valid check characters (published examples), an individual with a PAN, and none. */
 const SIM_IDENTITIES: Array<Record<string, string>> = [
@@ -505,7 +489,7 @@ async function adjustSomeOrders(
   int: (min: number, max: number) => number,
   candidates: SimSettlement[],
   cycleId: string,
-  recorded: (orderId: string, effect: Effect, order: SimSettlement) => void,
+  recorded: (orderId: string, effect: AdjustmentEffect, order: SimSettlement) => void,
 ): Promise<number> {
   let count = 0;
   for (const order of candidates) {
