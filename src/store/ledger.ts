@@ -60,7 +60,7 @@ export async function postTransaction(
   const existing = await replayOrConflict(db, input.externalRef, contentHash);
   if (existing) return { transaction: existing, replayed: true };
 
-  const prepared = await preparePosting(db, input, actorId);
+  const prepared = await checkedPosting(db, input, actorId, contentHash);
   const { transaction } = prepared;
   const statements = [...prepared.statements, ...extra(transaction.id)];
   try {
@@ -86,7 +86,11 @@ export async function postTransaction(
  */
 export async function preparePosting(db: Db, input: TransactionInput, actorId: string): Promise<{ transaction: PostedTransaction; statements: Statements }> {
   assertPostable(input);
-  const contentHash = await sha256Hex(canonicalTransaction(input));
+  return checkedPosting(db, input, actorId, await sha256Hex(canonicalTransaction(input)));
+}
+
+/** The statements of a transaction already checked with assertPostable, with its content hash. */
+async function checkedPosting(db: Db, input: TransactionInput, actorId: string, contentHash: string) {
   const accountIds = [...new Set(input.entries.map((e) => e.accountId))];
   const found = await db
     .select({ id: accounts.id, type: accounts.type, currency: accounts.currency })
