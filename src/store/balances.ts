@@ -161,7 +161,9 @@ export async function carryIntoCycle(db: Db, cycleId: string, payeeIds: readonly
     const untagged = account.creditsPostedPaise - account.debitsPostedPaise - cycleSum;
     const plans = planCarries(cycleId, mine.map((t) => ({ cycleId: t.cycleId, netPaise: t.creditsPaise - t.debitsPaise })), untagged);
     for (const plan of plans) {
-      const source = plan.fromCycleId === null ? `untagged|${account.entryCount}|${untagged}` : `${plan.fromCycleId}|${mine.find((t) => t.cycleId === plan.fromCycleId)!.debitsPaise}|${mine.find((t) => t.cycleId === plan.fromCycleId)!.creditsPaise}`;
+      const from = mine.find((t) => t.cycleId === plan.fromCycleId);
+      // The source's state names the carry: the same balance carried twice collides on its reference.
+      const source = from ? `${from.cycleId}|${from.debitsPaise}|${from.creditsPaise}` : `untagged|${account.entryCount}|${untagged}`;
       const carryId = `cry_${(await sha256Hex(`${payeeId}|${source}`)).slice(0, 24)}`;
       const [out, into] = carryTransactions({ carryId, payeeId, fromCycleId: plan.fromCycleId, toCycleId: cycleId, amountPaise: plan.amountPaise, currency: account.currency as Currency });
       const outPosting = await preparePosting(db, out, actorId);
