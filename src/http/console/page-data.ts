@@ -1,6 +1,6 @@
 // What each console page shows, put together from the store's reads: the dashboard's counts, a
-// batch with its payouts, a payout with its story, exception lists and one exception in context,
-// and one payee with its balances, reserve and holds.
+// batch with its payouts, the filtered payout list, a payout with its story, exception
+// lists and one exception in context, and one payee with its balances, reserve and holds.
 
 import { listDailyReports } from "../../store/audit-report";
 import { getBatch } from "../../store/batches";
@@ -21,6 +21,8 @@ import { batchView } from "../views/batches";
 import { holdView } from "../views/holds";
 import { payeeView } from "../views/payees";
 import { payoutView } from "../views/payouts";
+import { filteredPayouts } from "../../store/console-payouts";
+import { type ParsedFilters, payoutListHref } from "./payout-filters";
 import type { DashboardData } from "./pages/dashboard";
 import type { ExceptionPageProps } from "./pages/exceptions";
 import { canReadAudit, type Viewer } from "./pages/shell";
@@ -58,6 +60,17 @@ export async function batchPageData(db: Db, id: string) {
     payeeNames: await payeeNames(db, batch.items.map((i) => i.payeeId)),
     payouts: payouts.data.map(payoutView),
     morePayouts: payouts.nextCursor !== null,
+  };
+}
+
+/** One page of the payout list for filters that parsed, with the link to the next. */
+export async function payoutListData(db: Db, parsed: ParsedFilters) {
+  const page = await filteredPayouts(db, parsed.filter, parsed.before, PAGE_SIZE);
+  const rows = page.data.map(payoutView);
+  return {
+    rows,
+    payeeNames: await payeeNames(db, rows.map((r) => r.payeeId)),
+    nextHref: page.nextCursor ? payoutListHref(parsed.form, page.nextCursor) : null,
   };
 }
 

@@ -26,13 +26,15 @@ import { statementCsvHeaders, statementRange } from "../views/balances";
 import { batchListView } from "../views/batches";
 import { exceptionView } from "../views/exceptions";
 import { signInPages } from "./login";
-import { activeExceptions, batchPageData, dashboardData, exceptionPageData, KNOWN_CAUSES, PAGE_SIZE, payeePageData, payoutPageData } from "./page-data";
+import { activeExceptions, batchPageData, dashboardData, exceptionPageData, KNOWN_CAUSES, PAGE_SIZE, payeePageData, payoutListData, payoutPageData } from "./page-data";
+import { parsePayoutFilters } from "./payout-filters";
 import { AuditListPage, AuditReportPage } from "./pages/audit";
 import { BatchListPage, BatchPage } from "./pages/batches";
 import { DashboardPage } from "./pages/dashboard";
 import { EXCEPTION_FILTERS, type ExceptionFilter, ExceptionListPage, ExceptionPage } from "./pages/exceptions";
 import { PayeePage } from "./pages/payee";
 import { PayoutPage } from "./pages/payout";
+import { PayoutListPage } from "./pages/payout-list";
 import { canAddNotes, canMoveExceptions, canReadAudit, OpsMessage } from "./pages/shell";
 import { CONSOLE_FORM_TYPES, endSession, MAX_FORM_BYTES, type OpsContext, type OpsEnv, requireSession } from "./session";
 
@@ -99,6 +101,12 @@ const consolePages = new Hono<OpsEnv>()
     return c.html(<BatchListPage viewer={c.get("viewer")} statuses={BATCH_STATUSES} filter={{ status, cycleId }} rows={page.data} nextHref={nextHref} />);
   })
   .get("/batches/:id", async (c) => c.html(<BatchPage viewer={c.get("viewer")} {...await batchPageData(database(c.env.DB), c.req.param("id").slice(0, 100))} />))
+  .get("/payouts", async (c) => {
+    const parsed = parsePayoutFilters((name) => c.req.query(name));
+    const shown = { viewer: c.get("viewer"), form: parsed.form, problems: parsed.problems };
+    if (parsed.problems.length > 0) return c.html(<PayoutListPage {...shown} rows={[]} payeeNames={{}} nextHref={null} />, 400);
+    return c.html(<PayoutListPage {...shown} {...await payoutListData(database(c.env.DB), parsed)} />);
+  })
   .get("/payouts/:id", async (c) => c.html(<PayoutPage viewer={c.get("viewer")} {...await payoutPageData(database(c.env.DB), c.req.param("id").slice(0, 100))} />))
   .get("/payees/:id", async (c) =>
     c.html(<PayeePage viewer={c.get("viewer")} {...await payeePageData(database(c.env.DB), c.req.param("id").slice(0, 100), reserveDefaults(c.env), new Date().toISOString())} />),

@@ -33,6 +33,7 @@ export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; c
         <div class="links">
           {link("/ops", "Dashboard", "dashboard")}
           {link("/ops/batches", "Batches", "batches")}
+          {link("/ops/payouts", "Payouts", "payouts")}
           {link("/ops/exceptions", "Exceptions", "exceptions")}
           {canReadAudit(viewer) && link("/ops/audit", "Audit", "audit")}
         </div>

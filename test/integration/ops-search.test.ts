@@ -1,0 +1,150 @@
+// The ops console's finders, read as a signed-in operator reads them: the filtered payout list
+// and its keyset pages. The database is shared with every other test file, so each test makes
+// its own payees and payouts and never counts the whole table.
+
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { formatPaise } from "../../src/domain/money";
+import { database } from "../../src/store/client";
+import { cursorOf, filteredPayouts } from "../../src/store/console-payouts";
+import { api, settlementFor, unique } from "../support/api";
+import { payoutLinks, signedIn, textOf } from "../support/console-visitor";
+import { configureBank, consume, releaseByHand } from "../support/execution";
+import { setCreatedAt } from "../support/recon";
+
+const DAY_MS = 86_400_000;
+const today = () => new Date().toISOString().slice(0, 10);
+const dayOffset = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+
+/** Four digits no test payee is likely to share (never 0000: the simulated bank refuses those accounts). */
+const randomLastFour = () => String(1000 + Math.floor(Math.random() * 9000));
+
+async function payeeWith(opts: { displayName: string; externalId?: string; lastFour?: string }) {
+  const lastFour = opts.lastFour ?? randomLastFour();
+  const accountNumber = `55${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}${lastFour}`;
+  const created = await api("admin", "POST", "/v1/payees", {
+    type: "seller",
+    displayName: opts.displayName,
+    ...(opts.externalId ? { externalId: opts.externalId } : {}),
+    bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: opts.displayName },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect((await api("admin", "POST", `/v1/payees/${created.body.id}/verification`, { status: "verified" })).status).toBe(200);
+  return { id: created.body.id as string, displayName: opts.displayName, accountNumber, lastFour };
+}
+
+/**
+ * One order each in a fresh cycle, a batch approved and released; each payout is then taken to
+ * the simulated bank (processed, or failed for an account ending 0000) unless `pay` is false.
+ */
+async function payoutsFor(payees: ReadonlyArray<{ id: string }>, opts: { grossAmountPaise?: number[]; pay?: boolean } = {}) {
+  const cycleId = unique("cyc-find");
+  for (const [i, p] of payees.entries()) {
+    const gross = opts.grossAmountPaise?.[i];
+    const body = settlementFor(p.id, cycleId, gross ? { grossAmountPaise: gross } : {});
+    expect((await api("system", "POST", "/v1/settlements", body)).status).toBe(201);
+  }
+  const draft = await api("maker", "POST", "/v1/batches", { cycleId });
+  expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+  const submitted = await api("maker", "POST", `/v1/batches/${draft.body.id}/submit`);
+  const approved = await api("checker", "POST", `/v1/batches/${draft.body.id}/approve`, { fingerprint: submitted.body.fingerprint });
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  const released = await releaseByHand(approved.body);
+  expect(released).toHaveLength(payees.length);
+  if (opts.pay ?? true) for (const p of released) await consume({ type: "transfer", payoutId: p.id });
+  const list = await api("auditor", "GET", `/v1/payouts?batchId=${draft.body.id}&limit=100`);
+  const byPayee = new Map((list.body.data as any[]).map((p) => [p.payeeId, p]));
+  return { batchId: draft.body.id as string, payouts: payees.map((p) => byPayee.get(p.id)) };
+}
+
+beforeAll(async () => {
+  await configureBank({ autoRun: false, rates: {}, processingDelayMs: 0 });
+});
+
+describe("the payout list", () => {
+  it("filters by batch, payee, status, the days created and settled, and amount, each row linking to its payout", async () => {
+    const good = await payeeWith({ displayName: unique("List Good") });
+    const bad = await payeeWith({ displayName: unique("List Bad"), lastFour: "0000" });
+    const { batchId, payouts } = await payoutsFor([good, bad], { grossAmountPaise: [200_000, 100_000] });
+    const [paid, failed] = payouts as [any, any];
+    expect([paid.status, failed.status]).toEqual(["processed", "failed"]);
+    const ada = await signedIn("admin");
+    const listed = async (qs: string) => {
+      const page = await ada.get(`/ops/payouts?${qs}`);
+      expect(page.status, `${qs}: ${textOf(page.html).slice(0, 400)}`).toBe(200);
+      return payoutLinks(page.html).filter((id) => id === paid.id || id === failed.id);
+    };
+    const both = [failed.id, paid.id].sort();
+    const b = `batch=${batchId}`;
+
+    expect((await listed(b)).sort()).toEqual(both);
+    expect(await listed(`${b}&status=failed`)).toEqual([failed.id]);
+    expect(await listed(`${b}&status=processed`)).toEqual([paid.id]);
+    expect(await listed(`${b}&status=queued`)).toEqual([]);
+    expect(await listed(`payee=${good.id}`)).toEqual([paid.id]);
+    expect(await listed(`payee=${bad.id}&status=failed`)).toEqual([failed.id]);
+    expect((await listed(`${b}&created_from=${today()}&created_to=${today()}`)).sort()).toEqual(both);
+    expect(await listed(`${b}&created_to=${dayOffset(-1)}`)).toEqual([]);
+    expect(await listed(`${b}&created_from=${dayOffset(1)}`)).toEqual([]);
+    expect(await listed(`${b}&settled_from=${today()}&settled_to=${today()}`)).toEqual([paid.id]); // a failed payout is never settled
+    expect(await listed(`${b}&settled_from=${dayOffset(1)}`)).toEqual([]);
+    const [low, high] = [Math.min(paid.amountPaise, failed.amountPaise), Math.max(paid.amountPaise, failed.amountPaise)];
+    const rupees = (paise: number) => (paise / 100).toFixed(2);
+    expect((await listed(`${b}&min=${rupees(low)}&max=${rupees(high)}`)).sort()).toEqual(both);
+    expect(await listed(`${b}&min=${rupees(low + 1)}`)).toEqual([high === paid.amountPaise ? paid.id : failed.id]);
+    expect(await listed(`${b}&max=${rupees(high - 1)}`)).toEqual([low === paid.amountPaise ? paid.id : failed.id]);
+
+    // A row names its payee, batch, amount, status and bank reference, and the form keeps the choices.
+    const page = await ada.get(`/ops/payouts?${b}&status=processed`);
+    const row = textOf(new RegExp(`<tr data-payout="${paid.id}">[\\s\\S]*?</tr>`).exec(page.html)![0]);
+    for (const part of [good.displayName, formatPaise(paid.amountPaise), "processed", paid.bankReference, paid.cycleId]) expect(row).toContain(part);
+    expect(page.html).toContain(`href="/ops/batches/${batchId}"`);
+    expect(page.html).toContain(`href="/ops/payees/${good.id}"`);
+    expect(page.html).toContain(`name="batch" type="text" value="${batchId}"`);
+    expect(page.html).toMatch(/<option value="processed" selected="">processed<\/option>|<option value="processed" selected>processed<\/option>/);
+  });
+
+  it("pages newest first by (created at, id), ties broken by id, without repeats or gaps", async () => {
+    const payees = [];
+    for (let i = 0; i < 5; i++) payees.push(await payeeWith({ displayName: unique("Pager") }));
+    const { batchId, payouts } = await payoutsFor(payees, { pay: false });
+    const ids = payouts.map((p: any) => p.id as string);
+    // Three of them in the same millisecond, so only the id orders them.
+    await setCreatedAt(ids.slice(1, 4), "2001-02-03T04:05:06.789Z");
+    const db = database(env.DB);
+    const all = (await filteredPayouts(db, { batchId }, undefined, 10)).data;
+    expect(all.map((p) => p.id).sort()).toEqual([...ids].sort());
+    const expected = [...all].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1)).map((p) => p.id);
+    expect(all.map((p) => p.id)).toEqual(expected);
+
+    const seen: string[] = [];
+    let before: { createdAt: string; id: string } | undefined;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = await filteredPayouts(db, { batchId }, before, 2);
+      seen.push(...page.data.map((p) => p.id));
+      if (!page.nextCursor) break;
+      const [createdAt, id] = page.nextCursor.split("~") as [string, string];
+      before = { createdAt, id };
+    }
+    expect(seen).toEqual(expected);
+
+    // The page's own "older" link carries the same cursor.
+    const ada = await signedIn("admin");
+    const second = await ada.get(`/ops/payouts?batch=${batchId}&before=${encodeURIComponent(cursorOf(all[1]!))}`);
+    expect(second.status).toBe(200);
+    expect(payoutLinks(second.html)).toEqual(expected.slice(2));
+  });
+
+  it("refuses filters that are not filters with 400, naming each, and lists nothing", async () => {
+    const ada = await signedIn("admin");
+    const page = await ada.get("/ops/payouts?status=paid&created_from=2026-13-01&min=abc&before=2026-01-01~x;drop");
+    expect(page.status).toBe(400);
+    const problems = textOf(/data-testid="filter-problems">[\s\S]*?<\/ul>/.exec(page.html)![0]);
+    expect(problems).toContain("Status must be one of");
+    expect(problems).toContain("Created dates must be dates such as 2026-11-26.");
+    expect(problems).toContain("Amounts must be rupees");
+    expect(problems).toContain("The page link is damaged");
+    expect(payoutLinks(page.html)).toEqual([]);
+    expect(page.html).toContain('value="abc"'); // what was typed stays in the form
+  });
+});
