@@ -1,6 +1,7 @@
-// The ops console's finders, read as a signed-in operator reads them: the filtered payout list
-// and its keyset pages. The database is shared with every other test file, so each test makes
-// its own payees and payouts and never counts the whole table.
+// The ops console's finders, read as a signed-in operator reads them: the search box (payees by
+// name, external id, id and account's last four; payouts by id and UTR), and the filtered payout
+// list and its keyset pages. The database is shared with every other test file, so each test
+// makes its own payees and payouts and never counts the whole table.
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +9,7 @@ import { formatPaise } from "../../src/domain/money";
 import { database } from "../../src/store/client";
 import { cursorOf, filteredPayouts } from "../../src/store/console-payouts";
 import { api, settlementFor, unique } from "../support/api";
-import { payoutLinks, signedIn, textOf } from "../support/console-visitor";
+import { payeeLinks, payoutLinks, signedIn, textOf, Visitor } from "../support/console-visitor";
 import { configureBank, consume, releaseByHand } from "../support/execution";
 import { setCreatedAt } from "../support/recon";
 
@@ -59,6 +60,98 @@ async function payoutsFor(payees: ReadonlyArray<{ id: string }>, opts: { grossAm
 
 beforeAll(async () => {
   await configureBank({ autoRun: false, rates: {}, processingDelayMs: 0 });
+});
+
+describe("the console's search", () => {
+  it("finds a payee by the start of its name in any case, by external id, by id and by the last four digits of its account", async () => {
+    const tag = unique("Zephyr Looms");
+    const payee = await payeeWith({ displayName: tag, externalId: unique("seller-ext") });
+    const other = await payeeWith({ displayName: unique("Quill Traders") });
+    const abe = await signedIn("auditor");
+
+    for (const [q, matchedBy] of [
+      [tag.slice(0, -3).toLowerCase(), "name"],
+      [tag.toUpperCase(), "name"],
+      [payee.id, "id"],
+      [(await api("admin", "GET", `/v1/payees/${payee.id}`)).body.externalId, "external id"],
+      [payee.lastFour, "account number"],
+      [`XXXXXXXX${payee.lastFour}`, "account number"],
+    ] as const) {
+      const page = await abe.get(`/ops/search?q=${encodeURIComponent(q)}`);
+      expect(page.status, q).toBe(200);
+      expect(payeeLinks(page.html), q).toContain(payee.id);
+      expect(payeeLinks(page.html), q).not.toContain(other.id);
+      const row = new RegExp(`href="/ops/payees/${payee.id}"[\\s\\S]*?</tr>`).exec(page.html)![0];
+      expect(textOf(row), q).toContain(matchedBy);
+      expect(textOf(row), q).toContain(`XXXXXXXX${payee.lastFour}`);
+      expect(page.html, q).not.toContain(payee.accountNumber); // only ever masked
+    }
+    // The search page fills the bar's box with what was searched.
+    expect((await abe.get(`/ops/search?q=${encodeURIComponent(payee.id)}`)).html).toContain(`name="q" value="${payee.id}"`);
+  });
+
+  it("finds a payout by its id and by its UTR, pasted in any case, linking to the payout's page", async () => {
+    const payee = await payeeWith({ displayName: unique("Utr Seller") });
+    const { payouts } = await payoutsFor([payee]);
+    const payout = payouts[0]!;
+    expect(payout.status).toBe("processed");
+    expect(payout.bankReference).toMatch(/^SIMUTR\d+$/);
+    const chen = await signedIn("checker");
+
+    for (const [q, matchedBy] of [
+      [payout.bankReference, "bank reference"],
+      [payout.bankReference.toLowerCase(), "bank reference"],
+      [payout.id, "id"],
+    ] as const) {
+      const page = await chen.get(`/ops/search?q=${encodeURIComponent(q)}`);
+      expect(page.status, q).toBe(200);
+      expect(payoutLinks(page.html), q).toEqual([payout.id]);
+      const row = textOf(/data-testid="payout-hits"[\s\S]*?<\/table>/.exec(page.html)![0]);
+      expect(row, q).toContain(formatPaise(payout.amountPaise));
+      expect(row, q).toContain(payout.bankReference);
+      expect(row, q).toContain(matchedBy);
+      expect(payeeLinks(page.html), q).toContain(payee.id); // the payout's payee, by name
+      expect(textOf(page.html), q).toContain(payee.displayName);
+    }
+  });
+
+  it("says nothing matches for an unknown UTR, id or name, and treats quotes and SQL in the text as text", async () => {
+    const payee = await payeeWith({ displayName: unique("Orchid Mills") });
+    const mira = await signedIn("maker");
+    for (const q of ["SIMUTR9999999999999", "po_0000000000nothing", `${payee.displayName}x`, "' OR '1'='1", "%", "_", "Orchid Mills'; DROP TABLE payees; --"]) {
+      const page = await mira.get(`/ops/search?q=${encodeURIComponent(q)}`);
+      expect(page.status, q).toBe(200);
+      expect(payeeLinks(page.html), q).not.toContain(payee.id);
+      expect(payoutLinks(page.html), q).toEqual([]);
+    }
+    const none = await mira.get("/ops/search?q=SIMUTR9999999999999");
+    expect(textOf(none.html)).toContain("Nothing matches “SIMUTR9999999999999”.");
+    expect((await api("admin", "GET", `/v1/payees/${payee.id}`)).status).toBe(200); // still there
+  });
+
+  it("refuses a text over 100 characters or with control characters with 400 and the reason, and explains itself when empty", async () => {
+    const abe = await signedIn("auditor");
+    const long = await abe.get(`/ops/search?q=${"a".repeat(101)}`);
+    expect(long.status).toBe(400);
+    expect(textOf(long.html)).toContain("Search for at most 100 characters.");
+    const control = await abe.get(`/ops/search?q=${encodeURIComponent("SIMUTR\n1")}`);
+    expect(control.status).toBe(400);
+    expect(textOf(control.html)).toContain("must not contain control characters");
+    const empty = await abe.get("/ops/search?q=");
+    expect(empty.status).toBe(200);
+    expect(textOf(empty.html)).toContain("the last four digits of its account");
+    expect((await abe.get(`/ops/search?q=${"a".repeat(100)}`)).status).toBe(200);
+  });
+
+  it("is on every console page, and only for signed-in people", async () => {
+    const abe = await signedIn("auditor");
+    for (const path of ["/ops", "/ops/batches", "/ops/payouts", "/ops/exceptions"]) {
+      expect((await abe.get(path)).html, path).toContain('<form role="search" method="get" action="/ops/search"');
+    }
+    const stranger = await new Visitor().get("/ops/search?q=SIMUTR1");
+    expect(stranger.status).toBe(303);
+    expect(stranger.location).toBe(`/ops/login?next=${encodeURIComponent("/ops/search?q=SIMUTR1")}`);
+  });
 });
 
 describe("the payout list", () => {

@@ -1,10 +1,29 @@
-// The ops console's payout-list filters, as pure functions: what is accepted and refused, and
-// how days and amounts become instants and paise.
+// The ops console's search text and payout-list filters, as pure functions: what is accepted
+// and refused, and how days and amounts become instants and paise.
 
 import { describe, expect, it } from "vitest";
 import { parsePayoutFilters, payoutListHref } from "../../src/http/console/payout-filters";
+import { lastFourOf, parseSearchText, SEARCH_MAX_CHARS } from "../../src/http/console/search";
 
 const query = (params: Record<string, string>) => (name: string) => params[name];
+
+describe("the search text", () => {
+  it("is trimmed, and refused when too long or carrying control characters", () => {
+    expect(parseSearchText("  SIMUTR0000000001 ")).toEqual({ ok: true, text: "SIMUTR0000000001" });
+    expect(parseSearchText(undefined)).toEqual({ ok: "empty" });
+    expect(parseSearchText("   ")).toEqual({ ok: "empty" });
+    expect(parseSearchText("x".repeat(SEARCH_MAX_CHARS))).toMatchObject({ ok: true });
+    expect(parseSearchText("x".repeat(SEARCH_MAX_CHARS + 1))).toMatchObject({ ok: false, problem: expect.stringContaining("at most 100") });
+    for (const bad of ["a\tb", "line\nbreak", "nul\u0000", "del\u007f"]) expect(parseSearchText(bad).ok, JSON.stringify(bad)).toBe(false);
+  });
+
+  it("reads the last four digits of an account alone or masked as the console shows it, and nothing else", () => {
+    expect(lastFourOf("1234")).toBe("1234");
+    expect(lastFourOf("XXXXXXXX1234")).toBe("1234");
+    expect(lastFourOf("*0000")).toBe("0000");
+    for (const other of ["123", "12345", "12a4", "pe_1234", "1234 5678"]) expect(lastFourOf(other), other).toBeNull();
+  });
+});
 
 describe("the payout list's filters", () => {
   it("turns UTC days (both included) into instants, and rupees into paise", () => {

@@ -28,6 +28,7 @@ import { exceptionView } from "../views/exceptions";
 import { signInPages } from "./login";
 import { activeExceptions, batchPageData, dashboardData, exceptionPageData, KNOWN_CAUSES, PAGE_SIZE, payeePageData, payoutListData, payoutPageData } from "./page-data";
 import { parsePayoutFilters } from "./payout-filters";
+import { parseSearchText, SEARCH_MAX_CHARS, searchConsole } from "./search";
 import { AuditListPage, AuditReportPage } from "./pages/audit";
 import { BatchListPage, BatchPage } from "./pages/batches";
 import { DashboardPage } from "./pages/dashboard";
@@ -35,6 +36,7 @@ import { EXCEPTION_FILTERS, type ExceptionFilter, ExceptionListPage, ExceptionPa
 import { PayeePage } from "./pages/payee";
 import { PayoutPage } from "./pages/payout";
 import { PayoutListPage } from "./pages/payout-list";
+import { SearchPage } from "./pages/search";
 import { canAddNotes, canMoveExceptions, canReadAudit, OpsMessage } from "./pages/shell";
 import { CONSOLE_FORM_TYPES, endSession, MAX_FORM_BYTES, type OpsContext, type OpsEnv, requireSession } from "./session";
 
@@ -106,6 +108,16 @@ const consolePages = new Hono<OpsEnv>()
     const shown = { viewer: c.get("viewer"), form: parsed.form, problems: parsed.problems };
     if (parsed.problems.length > 0) return c.html(<PayoutListPage {...shown} rows={[]} payeeNames={{}} nextHref={null} />, 400);
     return c.html(<PayoutListPage {...shown} {...await payoutListData(database(c.env.DB), parsed)} />);
+  })
+  .get("/search", async (c) => {
+    const raw = c.req.query("q");
+    const parsed = parseSearchText(raw);
+    if (parsed.ok === "empty") return c.html(<SearchPage viewer={c.get("viewer")} outcome="empty" />);
+    if (!parsed.ok) {
+      const shown = (raw ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, SEARCH_MAX_CHARS);
+      return c.html(<SearchPage viewer={c.get("viewer")} outcome="refused" text={shown} problem={parsed.problem} />, 400);
+    }
+    return c.html(<SearchPage viewer={c.get("viewer")} outcome="found" results={await searchConsole(database(c.env.DB), parsed.text)} />);
   })
   .get("/payouts/:id", async (c) => c.html(<PayoutPage viewer={c.get("viewer")} {...await payoutPageData(database(c.env.DB), c.req.param("id").slice(0, 100))} />))
   .get("/payees/:id", async (c) =>

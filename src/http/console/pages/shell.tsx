@@ -5,6 +5,7 @@ import type { Child, FC } from "hono/jsx";
 import type { Role } from "../../../auth/actors";
 import { Layout, Notice } from "../../pages/layout";
 import { Csrf } from "./parts";
+import { SearchBox } from "./search-box";
 
 /** Who is looking at a console page, and the CSRF token their forms carry. */
 export interface Viewer {
@@ -20,7 +21,8 @@ export const canMoveExceptions = (v: Viewer) => v.roles.includes("admin");
 
 type Section = "dashboard" | "batches" | "exceptions" | "audit" | "payouts";
 
-export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; children?: Child }> = ({ title, viewer, section, children }) => {
+/** `search`: the text to show in the bar's search box (the search page's own query). */
+export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; search?: string | undefined; children?: Child }> = ({ title, viewer, section, search, children }) => {
   const link = (href: string, label: string, name: Section) => (
     <a href={href} aria-current={section === name ? "page" : undefined}>
       {label}
@@ -37,6 +39,7 @@ export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; c
           {link("/ops/exceptions", "Exceptions", "exceptions")}
           {canReadAudit(viewer) && link("/ops/audit", "Audit", "audit")}
         </div>
+        <SearchBox value={search} />
         <div class="who">
           <span data-testid="actor" title={`Roles: ${viewer.roles.join(", ")}`}>
             {viewer.actorId}
