@@ -1,12 +1,14 @@
 // The ops console's reads over all payouts: a filtered list, newest first, paged by a keyset on
-// (created_at, id), so a page costs the same however deep it is.
+// (created_at, id) so a page costs the same however deep it is, and the last days' totals by
+// day.
 
-import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, lte, or, type SQL, sql, sum } from "drizzle-orm";
 import type { PayoutStatus } from "../domain/statuses";
 import type { Db } from "./client";
 import { allOf, keysetPage } from "./page";
 import type { PayoutRow } from "./payouts";
 import { payouts } from "./schema";
+import { sqlList } from "./sql-list";
 
 /** Where a page ends: the last row's creation time and id (ids break ties within a millisecond). */
 export interface PayoutCursor {
@@ -60,4 +62,37 @@ export const cursorOf = (row: Pick<PayoutRow, "createdAt" | "id">): string => `$
 
 export function filteredPayouts(db: Db, filter: PayoutFilter, before: PayoutCursor | undefined, limit: number) {
   return keysetPage(limit, (n) => payoutListQuery(db, filter, before, n), cursorOf);
+}
+
+/** Payouts that did not reach the payee: refused by the bank, or paid and returned. */
+export const FAILED_FOR_CHART = ["failed", "reversed"] as const satisfies readonly PayoutStatus[];
+
+export interface DayTotalsRow {
+  /** A UTC date, YYYY-MM-DD. */
+  day: string;
+  payouts: number;
+  amountPaise: number;
+  failed: number;
+}
+
+const createdDay = sql<string>`substr(${payouts.createdAt}, 1, 10)`;
+
+/** The totals query by UTC day of creation for payouts created in [fromIso, toIso), exported so its plan can be checked. */
+export const dayTotalsQuery = (db: Db, fromIso: string, toIso: string) =>
+  db
+    .select({
+      day: createdDay,
+      payouts: count(),
+      amountPaise: sum(payouts.amountPaise),
+      failed: sql<number>`sum(${payouts.status} IN ${sqlList(FAILED_FOR_CHART)})`,
+    })
+    .from(payouts)
+    .where(and(gte(payouts.createdAt, fromIso), lt(payouts.createdAt, toIso)))
+    .groupBy(createdDay)
+    .orderBy(createdDay);
+
+/** Days with no payouts have no row. */
+export async function payoutTotalsByDay(db: Db, fromIso: string, toIso: string): Promise<DayTotalsRow[]> {
+  const rows = await dayTotalsQuery(db, fromIso, toIso);
+  return rows.map((r) => ({ day: r.day, payouts: r.payouts, amountPaise: Number(r.amountPaise ?? 0), failed: Number(r.failed ?? 0) }));
 }

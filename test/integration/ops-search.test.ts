@@ -1,7 +1,7 @@
 // The ops console's finders, read as a signed-in operator reads them: the search box (payees by
-// name, external id, id and account's last four; payouts by id and UTR), and the filtered payout
-// list and its keyset pages. The database is shared with every other test file, so each test
-// makes its own payees and payouts and never counts the whole table.
+// name, external id, id and account's last four; payouts by id and UTR), the filtered payout list
+// and its keyset pages, and the dashboard's 30-day chart. The database is shared with every other
+// test file, so each test makes its own payees and payouts and never counts the whole table.
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -239,5 +239,47 @@ describe("the payout list", () => {
     expect(problems).toContain("The page link is damaged");
     expect(payoutLinks(page.html)).toEqual([]);
     expect(page.html).toContain('value="abc"'); // what was typed stays in the form
+  });
+});
+
+describe("the dashboard's 30-day chart", () => {
+  /** What the payouts table holds for one UTC day, counted independently of the console's query. */
+  async function dayFromTable(day: string) {
+    const row = await env.DB.prepare(
+      "SELECT COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS total, COALESCE(SUM(CASE WHEN status IN ('failed', 'reversed') THEN 1 ELSE 0 END), 0) AS failed FROM payouts WHERE created_at >= ? AND created_at < ?",
+    )
+      .bind(`${day}T00:00:00.000Z`, new Date(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS).toISOString())
+      .first<{ n: number; total: number; failed: number }>();
+    return row!;
+  }
+
+  it("shows each of the last 30 UTC days with the totals and failure rate the payouts table holds", async () => {
+    const good = await payeeWith({ displayName: unique("Chart Good") });
+    const bad = await payeeWith({ displayName: unique("Chart Bad"), lastFour: "0000" });
+    const { payouts } = await payoutsFor([good, bad]);
+    // Moved to a day three weeks back at a time no other test uses, so that day has them for sure.
+    const day = dayOffset(-21);
+    await setCreatedAt(
+      payouts.map((p: any) => p.id),
+      `${day}T07:${String(Math.floor(Math.random() * 60)).padStart(2, "0")}:00.000Z`,
+    );
+
+    const abe = await signedIn("auditor");
+    const expected = await dayFromTable(day);
+    const page = await abe.get("/ops");
+    expect(await dayFromTable(day)).toEqual(expected); // nothing else moved payouts meanwhile
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-testid="payout-chart"');
+    expect(page.html).toContain('role="img" aria-labelledby="payout-chart-title" aria-describedby="payout-chart-desc"');
+    const days = [...page.html.matchAll(/<tr data-day="(\d{4}-\d{2}-\d{2})">([\s\S]*?)<\/tr>/g)];
+    expect(days.map((d) => d[1])).toEqual(Array.from({ length: 30 }, (_, i) => dayOffset(i - 29)));
+
+    const cells = [...days.find((d) => d[1] === day)![2]!.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    const rate = `${((Math.round((expected.failed * 10_000) / expected.n)) / 100).toFixed(1)} %`;
+    expect(cells.slice(1)).toEqual([String(expected.n), formatPaise(expected.total), String(expected.failed), rate]);
+    expect(expected.n).toBeGreaterThanOrEqual(2);
+    expect(expected.failed).toBeGreaterThanOrEqual(1);
+    // The drawing names the same totals in words, for screen readers.
+    expect(/<desc id="payout-chart-desc">([^<]*)<\/desc>/.exec(page.html)![1]).toMatch(/\d+ payouts? created for ₹[\d,]+\.\d\d, \d+ failed or returned/);
   });
 });

@@ -1,5 +1,5 @@
-// What each console page shows, put together from the store's reads: the dashboard's counts, a
-// batch with its payouts, the filtered payout list, a payout with its story, exception
+// What each console page shows, put together from the store's reads: the dashboard's counts and
+// chart, a batch with its payouts, the filtered payout list, a payout with its story, exception
 // lists and one exception in context, and one payee with its balances, reserve and holds.
 
 import { listDailyReports } from "../../store/audit-report";
@@ -22,6 +22,7 @@ import { holdView } from "../views/holds";
 import { payeeView } from "../views/payees";
 import { payoutView } from "../views/payouts";
 import { filteredPayouts } from "../../store/console-payouts";
+import { dailyChartData } from "./daily-chart";
 import { type ParsedFilters, payoutListHref } from "./payout-filters";
 import type { DashboardData } from "./pages/dashboard";
 import type { ExceptionPageProps } from "./pages/exceptions";
@@ -44,11 +45,13 @@ export async function dashboardData(db: Db, viewer: Viewer, nowMs: number): Prom
   const payoutTotals = await payoutTotalsByStatus(db, start, end);
   const openExceptions = await activeExceptionCounts(db);
   const latestReport = canReadAudit(viewer) ? ((await listDailyReports(db, 1))[0] ?? null) : "forbidden";
+  const chart = await dailyChartData(db, nowMs);
   return {
     batchesByStatus: inOrder(BATCH_STATUSES, batchCounts),
     today: { date, byStatus: inOrder(PAYOUT_STATUSES, payoutTotals) },
     openExceptions,
     latestReport,
+    chart,
   };
 }
 

@@ -4,7 +4,9 @@ import type { FC } from "hono/jsx";
 import type { DailyAuditReport } from "../../../store/audit-report";
 import { formatPaise } from "../../../domain/money";
 import { Scroll, Status } from "../../pages/layout";
+import type { ChartDay } from "../daily-chart";
 import { Balanced } from "./audit";
+import { DailyPayoutsChart } from "./chart";
 import { Card, CountRows, Fact, IfAny, StatusTotals, TimeFact } from "./parts";
 import { OpsLayout, type Viewer } from "./shell";
 
@@ -15,6 +17,8 @@ export interface DashboardData {
   openExceptions: { open: number; inProgress: number };
   /** null: no report yet; "forbidden": the viewer's roles may not read audit reports. */
   latestReport: { date: string; generatedAt: string; report: DailyAuditReport } | null | "forbidden";
+  /** The last 30 UTC days, oldest first. */
+  chart: ChartDay[];
 }
 
 export const DashboardPage: FC<{ viewer: Viewer; data: DashboardData }> = ({ viewer, data }) => (
@@ -26,6 +30,7 @@ export const DashboardPage: FC<{ viewer: Viewer; data: DashboardData }> = ({ vie
       <TodaysPayouts {...data.today} />
       <LatestReport latest={data.latestReport} />
     </div>
+    <DailyPayoutsChart days={data.chart} />
   </OpsLayout>
 );
 
