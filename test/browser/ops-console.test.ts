@@ -3,6 +3,7 @@
 // are corrected resolves the exception and follows the retry to a processed payout.
 
 import { fileURLToPath } from "node:url";
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { TEST_ACTORS } from "../support/actors.ts";
@@ -48,6 +49,12 @@ async function screenshots(page: Page, name: string) {
 }
 
 const text = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).trim();
+
+/** No WCAG 2.x A or AA violation axe-core can find in the part of the page this test is about. */
+async function expectAccessible(page: Page, selector: string) {
+  const { violations } = await new AxeBuilder({ page }).include(selector).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
 
 describe("ops console in the browser", () => {
   it("finds a failed payout's exception, reads its timeline, resolves it after the fix and follows the retry to processed", async () => {
@@ -164,6 +171,85 @@ describe("ops console in the browser", () => {
     await page.waitForURL(/\/ops\/login\?out=1$/);
     await page.goto(`${inject("baseUrl")}/ops`);
     expect(new URL(page.url()).pathname).toBe("/ops/login");
+  });
+
+  it("finds a payout by its UTR and a payee by its account's last four from the bar, filters the payout list, and reads the chart's numbers", async () => {
+    const name = unique("Ishaan Textiles");
+    const seller = await verifiedSeller(name);
+    const lastFour = (await expectOk(api("admin", "GET", `/v1/payees/${seller.id}`), 200, "read payee")).bankDetails.accountNumberMasked.slice(-4);
+    const cycleId = unique("CYC-FIND");
+    await settleOrder(cycleId, seller.id, 75_000, 7_500);
+    const batch = await submittedBatch(cycleId);
+    await expectOk(api("checker", "POST", `/v1/batches/${batch.id}/approve`, { fingerprint: batch.fingerprint }), 200, "approve batch");
+    await payoutOfBatch(batch.id, "processed");
+    const paid = (await expectOk(api("auditor", "GET", `/v1/payouts?batchId=${batch.id}`), 200, "read payouts")).data[0];
+    expect(paid.bankReference).toMatch(/^SIMUTR/);
+
+    const page = await newPage();
+    await page.goto(`${inject("baseUrl")}/ops/login`);
+    await page.getByLabel("Your API token").fill(TEST_ACTORS.auditor.token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/ops$/);
+    const search = page.getByRole("searchbox", { name: "Search payees and payouts" });
+
+    // A UTR from the bank's statement, typed into the bar: the payout, and on to its page.
+    await search.fill(paid.bankReference);
+    await search.press("Enter");
+    await page.waitForURL(/\/ops\/search\?q=SIMUTR/);
+    await expect(page.locator("[data-testid=payout-hits] tbody tr").count()).resolves.toBe(1);
+    await expectAccessible(page, "main");
+    await screenshots(page, "ops-search-utr");
+    await page.locator(`[data-testid=payout-hits] a[href="/ops/payouts/${paid.id}"]`).click();
+    await page.waitForURL(new RegExp(`/ops/payouts/${paid.id}$`));
+    expect(await text(page, "[data-testid=payout-status]")).toBe("processed");
+
+    // The last four digits a payee reads out on the phone: the payee among those sharing them, and its page.
+    await search.fill(lastFour);
+    await search.press("Enter");
+    await page.waitForURL(/\/ops\/search\?q=\d{4}$/);
+    const payeeRow = page.locator(`[data-testid=payee-hits] tr:has(a[href="/ops/payees/${seller.id}"])`);
+    expect(await payeeRow.innerText()).toContain(`XXXXXXXX${lastFour}`);
+    expect(await payeeRow.innerText()).toContain("account number");
+    await payeeRow.getByRole("link", { name }).click();
+    await page.waitForURL(new RegExp(`/ops/payees/${seller.id}$`));
+    expect(await text(page, "h1")).toContain(name);
+
+    // The payout list, filtered by batch and status from its form; the row leads to the payout.
+    await page.getByRole("link", { name: "Payouts", exact: true }).click();
+    await page.waitForURL(/\/ops\/payouts$/);
+    await page.getByLabel("Status").selectOption("processed");
+    await page.getByLabel("Batch id").fill(batch.id);
+    await page.getByLabel("Created from").fill(new Date().toISOString().slice(0, 10));
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/ops\/payouts\?status=processed&batch=/);
+    const rows = page.locator("[data-testid=payout-list] tbody tr");
+    await expect(rows.count()).resolves.toBe(1);
+    expect(await rows.first().innerText()).toContain(name);
+    await expectAccessible(page, "main");
+    await screenshots(page, "ops-payouts");
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/status=failed/);
+    expect(await text(page, "[aria-label='Payout list']")).toContain("No payouts match.");
+    await page.goBack();
+    await rows.first().locator(`a[href="/ops/payouts/${paid.id}"]`).click();
+    await page.waitForURL(new RegExp(`/ops/payouts/${paid.id}$`));
+
+    // The dashboard's chart: a named image, and today's numbers in its table.
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.waitForURL(/\/ops$/);
+    const chart = page.getByRole("img", { name: /^Payouts created per day over the last 30 days/ });
+    await expect(chart.count()).resolves.toBe(1);
+    expect(await chart.getAttribute("aria-describedby")).toBe("payout-chart-desc");
+    expect(await page.locator("#payout-chart-desc").textContent()).toMatch(/\d+ payouts? created for ₹[\d,]+\.\d\d/);
+    await expect(page.locator("[data-testid=amount-bars] rect").count()).resolves.toBeGreaterThan(0);
+    await page.getByText("The numbers, day by day").click();
+    const todayRow = page.locator(`[data-testid=payout-days] tr[data-day="${new Date().toISOString().slice(0, 10)}"] td`);
+    const [, payouts, amount] = await todayRow.allInnerTexts();
+    expect(Number(payouts)).toBeGreaterThanOrEqual(1);
+    expect(amount).toMatch(/^₹[\d,]+\.\d\d$/);
+    await expectAccessible(page, "[aria-label^='Payouts over the last']");
+    await screenshots(page, "ops-dashboard-chart");
   });
 
   it("refuses a service token at sign-in with a clear message", async () => {
