@@ -17,7 +17,10 @@ export default defineConfig({
       miniflare: {
         // Messages wait a day unless sent with an explicit delay, so tests drive the consumers
         // themselves, step by step; the browser and simulation runs use real delivery.
-        queueProducers: { TRANSFER_QUEUE: { queueName: "disburse-transfers", deliveryDelay: 86_400 } },
+        queueProducers: {
+          TRANSFER_QUEUE: { queueName: "disburse-transfers", deliveryDelay: 86_400 },
+          EVENT_QUEUE: { queueName: "disburse-events", deliveryDelay: 86_400 },
+        },
         // A second, empty database on which migration tests apply the migrations step by step.
         d1Databases: { DB: "00000000-0000-0000-0000-000000000000", MIGRATION_TEST_DB: "migration-test-db" },
         bindings: {
@@ -25,7 +28,7 @@ export default defineConfig({
           APPROVAL_LINK_SECRET: "test-approval-link-secret-not-for-production",
           SIMBANK_WEBHOOK_SECRET: "test-simbank-webhook-secret",
           SESSION_SECRET: "test-ops-session-secret-not-for-production",
-          // Tests decide when notifications are sent; nothing leaves the machine.
+          // No endpoint by configuration: tests make their own and decide when events are sent.
           NOTIFY_WEBHOOK_URL: "",
           // Same in every checkout, whatever a developer's .dev.vars says.
           DEV_INBOX: "",

@@ -3,6 +3,7 @@
 interface __BaseEnv_WranglerBindings {
 	DB: D1Database;
 	TRANSFER_QUEUE: Queue;
+	EVENT_QUEUE: Queue;
 	PUBLIC_BASE_URL: string;
 	BANK_PROVIDER: string;
 	TWO_CHECKER_THRESHOLD_PAISE: string;

@@ -68,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.migrate ?? true) {
       await run(wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], logPath), MIGRATE_TIMEOUT_MS, "wrangler d1 migrations apply");
     }
-    const vars = { NOTIFY_WEBHOOK_URL: `${sink.url}/`, PUBLIC_BASE_URL: baseUrl, ...options.vars };
+    const vars = { NOTIFY_WEBHOOK_URL: `${sink.url}/`, NOTIFY_SIGNING_SECRET: SINK_SIGNING_SECRET, PUBLIC_BASE_URL: baseUrl, ...options.vars };
     const dev = wrangler(
       [
         "dev",
@@ -110,6 +110,9 @@ async function freePort(): Promise<number> {
   await new Promise<void>((done) => server.close(() => done()));
   return port;
 }
+
+/** The sink's Standard Webhooks secret (a test value): what NOTIFY_SIGNING_SECRET signs with locally. */
+export const SINK_SIGNING_SECRET = `whsec_${Buffer.from("disburse-local-stack-sink-secret!").toString("base64")}`;
 
 /** Records each POSTed JSON body; GET /messages returns the kept ones, oldest first. */
 async function startSink(capacity: number): Promise<{ server: Server; url: string }> {

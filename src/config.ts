@@ -2,7 +2,7 @@
 
 import type { BatchSettings } from "./services/batches";
 import type { Env } from "./env";
-import type { NotifierSettings } from "./services/notifications";
+import type { EventSettings } from "./services/events";
 import type { PollingSettings } from "./services/polling";
 import { actorsWithRole } from "./auth/actors";
 import { assertReserveTerms, MAX_RESERVE_BASIS_POINTS, MAX_RESERVE_DAYS, type ReserveTerms } from "./domain/balances";
@@ -33,10 +33,10 @@ export function pollingSettings(env: Env): PollingSettings {
   };
 }
 
-export function notifierSettings(env: Env): NotifierSettings {
+export function eventSettings(env: Env): EventSettings {
+  const url = (env.NOTIFY_WEBHOOK_URL ?? "").trim();
   return {
-    webhookUrl: env.NOTIFY_WEBHOOK_URL,
-    signingSecret: env.NOTIFY_SIGNING_SECRET,
+    configEndpoint: url === "" ? null : { url, secret: env.NOTIFY_SIGNING_SECRET || undefined },
     publicBaseUrl: publicBaseUrl(env),
     approvalSecret: () => approvalSecret(env),
     checkerEmail: (actorId) => actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === actorId)?.email ?? null,

@@ -8,6 +8,7 @@ import { countUsage } from "./observability/usage";
 import type { Deps, PayeeGateClient, TransferQueue } from "./services/deps";
 import { SimulatedBankGateway, SimulatedWebhookVerifier, simulatedBankStub } from "./sim/simulated-gateway";
 import { database } from "./store/client";
+import type { EventQueue } from "./services/events";
 
 export function servicesFor(env: Env, overrides: Partial<Deps> = {}): Deps {
   let gateway = overrides.gateway;
@@ -58,4 +59,18 @@ function transferQueue(env: Env): TransferQueue {
 export function payeeGate(env: Env, payeeId: string): PayeeGateClient {
   countUsage("durableObjectRequests");
   return env.PAYEE_GATE.get(env.PAYEE_GATE.idFromName(payeeId));
+}
+
+/** The outbound events queue (one message per delivery attempt). */
+export function eventQueue(env: Env): EventQueue {
+  return {
+    async send(messages, delaySeconds) {
+      if (messages.length === 0) return;
+      countUsage("queueMessagesSent", messages.length);
+      await env.EVENT_QUEUE.sendBatch(
+        messages.map((body) => ({ body })),
+        delaySeconds ? { delaySeconds } : undefined,
+      );
+    },
+  };
 }

@@ -21,9 +21,12 @@ export interface Env extends WranglerBindings {
   /** HMAC key for the ops console's session cookies. */
   SESSION_SECRET: string;
 
-  /** Where notifications (approval requests, alerts) are POSTed as JSON. Optional. */
+  /**
+   * Optional: a webhook endpoint set by configuration, receiving approval requests and alerts
+   * (batch.approval_requested, exception.opened) like any endpoint made at /v1/webhook-endpoints.
+   */
   NOTIFY_WEBHOOK_URL?: string;
-  /** HMAC key that signs outbound notifications (header Disburse-Signature). Optional. */
+  /** Its Standard Webhooks signing secret (`whsec_` + base64), required with NOTIFY_WEBHOOK_URL. */
   NOTIFY_SIGNING_SECRET?: string;
   /** "true" only in development: serves the local inbox at /dev/inbox. */
   DEV_INBOX?: string;

@@ -1,11 +1,11 @@
 // Cron entry: which periodic jobs run on which trigger (see [triggers] in wrangler.toml).
 
-import { notifierSettings, pollingSettings } from "../config";
-import { servicesFor } from "../deps";
+import { eventSettings, pollingSettings } from "../config";
+import { eventQueue, servicesFor } from "../deps";
 import type { Env } from "../env";
 import { redrivePendingRetries } from "../services/retries";
 import { runEach } from "../observability/run-each";
-import { deliverNotifications } from "../services/notifications";
+import { dispatchEvents, redriveDeliveries } from "../services/events";
 import { DAILY_ACTOR, previousDay, reconcileAndReport } from "../services/daily-audit";
 import { pollAndRedrive } from "../services/polling";
 import { releaseReserves } from "../services/reserves";
@@ -20,14 +20,21 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
       ["status polling", () => pollAndRedrive(deps, pollingSettings(env), controller.scheduledTime)],
       ["pending retries", () => redrivePendingRetries(deps)],
       ["reserve releases", () => releaseReserves(deps, controller.scheduledTime)],
-      ["notifications", () => deliverNotifications(deps.db, notifierSettings(env))],
+      ["events", () => deliverEvents(deps.db, env)],
     ]);
   } else if (controller.cron === DAILY_CRON) {
     await runJobs([
       ["reconciliation and audit", () => reconcileAndReport(deps, previousDay(controller.scheduledTime), DAILY_ACTOR)],
-      ["notifications", () => deliverNotifications(deps.db, notifierSettings(env))],
+      ["events", () => deliverEvents(deps.db, env)],
     ]);
   }
+}
+
+/** The backstop behind the dispatch that follows each write: events not yet fanned out, deliveries whose message was lost. */
+async function deliverEvents(db: ReturnType<typeof servicesFor>["db"], env: Env) {
+  const queue = eventQueue(env);
+  await dispatchEvents(db, queue, eventSettings(env));
+  await redriveDeliveries(db, queue);
 }
 
 /** Every job runs even when an earlier one throws: a bank outage during polling must not hold back retries or alerts. */

@@ -52,7 +52,9 @@ export const OPEN_EXCEPTION_STATUSES = ["open", "in_progress"] as const satisfie
 export const BANK_VERIFICATION_STATUSES = ["unverified", "verified", "invalid"] as const;
 export type BankVerificationStatus = (typeof BANK_VERIFICATION_STATUSES)[number];
 
-export const NOTIFICATION_STATUSES = ["pending", "sent", "failed"] as const;
+/** An event's delivery to one endpoint: still trying, delivered, or given up on (and alerted). */
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Membership test that narrows, for the readonly tuples above. */
 export const isIn = <T extends string>(set: readonly T[], value: string): value is T => (set as readonly string[]).includes(value);

@@ -26,6 +26,8 @@ import { holdsRouter } from "./api/holds";
 import { settlementsRouter } from "./api/settlements";
 import { balancesRouter } from "./api/balances";
 import { statutoryRouter } from "./api/statutory";
+import { eventsRouter, webhookEndpointsRouter } from "./api/events";
+import { webhookDocs } from "./views/events";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -71,11 +73,15 @@ export function createApp() {
   app.route("/v1/webhooks", webhooksRouter);
   app.route("/v1/simbank", simbankRouter);
   app.route("/v1/usage", usageRouter);
+  app.route("/v1/webhook-endpoints", webhookEndpointsRouter);
+  app.route("/v1/events", eventsRouter);
   app.route("/approvals", approvalPages);
   app.route("/dev", devInbox);
   app.route("/", opsPages); // the ops console under /ops, and /favicon.ico
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  // What Disburse sends: one entry per event type, with its body and Standard Webhooks headers.
+  for (const webhook of webhookDocs()) app.openAPIRegistry.registerWebhook(webhook);
   // The server is the one answering: a generated client talks to the service it was generated from.
   app.doc31("/openapi.json", (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin, description: "This Disburse service" }], security: [{ bearer: [] }] }));
   app.get("/docs", (c) => {

@@ -34,6 +34,7 @@ import {
   payeesInLiveBatches,
   reconciledItemFields,
   versionBump,
+  submissionEvent,
 } from "../store/batches";
 import { type Db, nowIso, type Statements } from "../store/client";
 import { raiseExceptionStatements } from "../store/exceptions";
@@ -303,6 +304,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
       details: { fingerprint: plan.fingerprint, totalPaise: plan.totalPaise, itemCount: plan.itemCount, requiredApprovals: plan.needed },
     }),
     versionBump(db, loaded.row, now, { status: "pending_approval", fingerprint: plan.fingerprint, totalPaise: plan.totalPaise, requiredApprovals: plan.needed, submittedAt: now }),
+    submissionEvent(db, loaded.row, now),
     ...[...frozen].map(([itemId, fields]) => itemUpdate(db, itemId, fields)),
   ];
   for (const link of plan.links) {

@@ -15,3 +15,5 @@ export function isTransferQueueMessage(body: unknown): body is TransferQueueMess
 
 /** The dead-letter queue's name (wrangler.toml); its batches go to the dead-letter consumer. */
 export const DEAD_LETTER_QUEUE = "disburse-transfers-dlq";
+/** The outbound events queue (services/events.ts), consumed by the same Worker. */
+export const EVENT_QUEUE = "disburse-events";

@@ -7,7 +7,7 @@ import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import { notFound } from "../domain/errors";
 import { conditionalAuditStatement } from "./audit";
 import { batchMayMoveInto } from "./batch-moves";
-import type { DecisionRow } from "./batches";
+import { batchEvent, type DecisionRow } from "./batches";
 import { commit, type Db, isUniqueViolation, type Statements } from "./client";
 import { approvalLinks, approvals, batches, batchItems } from "./schema";
 
@@ -61,6 +61,7 @@ export function decisionStatements(db: Db, d: DecisionRecord): Statements {
   if (d.decision === "approve") {
     statements.push(conditionalAuditStatement(db, { ...audit, action: "batch.approved", details: { finalDecisionId: d.id } }, decidedNow));
   }
+  statements.push(batchEvent(db, d.decision === "approve" ? "batch.approved" : "batch.rejected", d.batchId, decidedNow, d.now));
   if (d.linkId) {
     statements.push(conditionalAuditStatement(db, { ...audit, action: "approval_link.used", details: { linkId: d.linkId } }, recorded));
   }
@@ -140,4 +141,13 @@ export async function getLink(db: Db, linkId: string) {
   const link = await db.select().from(approvalLinks).where(eq(approvalLinks.id, linkId)).get();
   if (!link) throw notFound("link_not_found", "This approval link does not exist.");
   return link;
+}
+
+/** The link and batch an approval request names, and how many of the batch's items get paid. */
+export async function approvalRequestFacts(db: Db, linkId: string, batchId: string) {
+  const link = await db.select().from(approvalLinks).where(eq(approvalLinks.id, linkId)).get();
+  const batch = await db.select().from(batches).where(eq(batches.id, batchId)).get();
+  if (!link || !batch) return null;
+  const payable = await db.select({ n: count() }).from(batchItems).where(and(eq(batchItems.batchId, batch.id), eq(batchItems.status, "ok"))).get();
+  return { link, batch, payableItemCount: payable?.n ?? 0 };
 }

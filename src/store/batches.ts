@@ -18,6 +18,8 @@ import { listDeductionRules } from "./statutory";
 import type { SettlementBreakdown } from "../domain/settlement";
 import { type BatchStatus, HOLDING_PAYOUT_STATUSES } from "../domain/statuses";
 import { type AuditInput, conditionalAuditStatement } from "./audit";
+import type { EventType } from "../domain/events";
+import { eventStatement, rowEventStatement } from "./events";
 import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso, type Statements } from "./client";
 import { allOf, keysetPage, type Page } from "./page";
 import { bankDetailsOf } from "./payees";
@@ -31,7 +33,6 @@ import {
   batchItems,
   journalEntries,
   journalTransactions,
-  notifications,
   payees,
   payouts,
   settlements,
@@ -315,6 +316,14 @@ export async function commitChange(db: Db, statements: Statements) {
   }
 }
 
+/** The batch's event, snapshotting its row, written only if `condition` holds after the change. */
+export const batchEvent = (db: Db, type: EventType, batchId: string, condition: SQL, now?: string) =>
+  rowEventStatement(db, { type, subject: "batch", table: batches, id: batches.id, where: and(eq(batches.id, batchId), condition), ...(now ? { now } : {}) });
+
+/** batch.submitted, if the submission's version bump (from `row`) applied. */
+export const submissionEvent = (db: Db, row: BatchRow, now: string) =>
+  batchEvent(db, "batch.submitted", row.id, sql`${batches.status} = 'pending_approval' AND ${batches.version} = ${row.version + 1}`, now);
+
 /** Moves the batch to its next version, only from the version `row` was read at. */
 export function versionBump(db: Db, row: BatchRow, now: string, set: Partial<NewBatchRow> = {}) {
   return db
@@ -338,6 +347,7 @@ export function cancellationStatements(db: Db, row: BatchRow, now: string, reaso
   return [
     versionBump(db, row, now, { status: "cancelled", liveScopeKey: null, decidedAt: now, rejectionReason: reason }),
     conditionalAuditStatement(db, audit, cancelledNow),
+    batchEvent(db, "batch.cancelled", row.id, cancelledNow, now),
     db.update(batchItems).set({ liveKey: null }).where(and(eq(batchItems.batchId, row.id), cancelledNow)),
   ];
 }
@@ -348,7 +358,7 @@ export interface IssuedLink {
   expiresAtMs: number;
 }
 
-/** The link, and its message queued in the notification outbox so sending never blocks submission. */
+/** The link, and its approval request in the event outbox so sending never blocks submission. */
 export function linkIssueStatements(db: Db, batchId: string, fingerprint: string, link: IssuedLink, now: string): Statements {
   return [
     db.insert(approvalLinks).values({
@@ -359,13 +369,7 @@ export function linkIssueStatements(db: Db, batchId: string, fingerprint: string
       expiresAt: new Date(link.expiresAtMs).toISOString(),
       createdAt: now,
     }),
-    db.insert(notifications).values({
-      id: newId("ntf"),
-      kind: "approval_requested",
-      payload: JSON.stringify({ linkId: link.linkId, batchId, checkerId: link.checkerId }),
-      status: "pending",
-      nextAttemptAt: now,
-      createdAt: now,
-    }),
+    // The link itself is signed when the request is delivered: a token is never stored.
+    eventStatement(db, { type: "batch.approval_requested", subject: "batch", subjectId: batchId, data: { linkId: link.linkId, batchId, checkerId: link.checkerId }, now }),
   ];
 }

@@ -1,9 +1,9 @@
 // Reads only the server-rendered pages need (the ops console and the development inbox): counts
-// for the dashboard, an item's attempts, the latest notifications.
+// for the dashboard, an item's attempts.
 
 import { and, asc, count, desc, eq, gte, inArray, lt, sum } from "drizzle-orm";
 import type { Db } from "./client";
-import { batches, exceptions, notifications, payouts } from "./schema";
+import { batches, exceptions, payouts } from "./schema";
 import { OPEN_EXCEPTION_STATUSES } from "../domain/statuses";
 
 export async function batchCountsByStatus(db: Db): Promise<Array<{ status: string; count: number }>> {
@@ -41,8 +41,4 @@ export async function attemptsOfItem(db: Db, itemId: string, limit: number): Pro
     .where(eq(payouts.itemId, itemId))
     .orderBy(asc(payouts.id))
     .limit(limit);
-}
-
-export async function latestNotifications(db: Db, limit: number) {
-  return db.select().from(notifications).orderBy(desc(notifications.id)).limit(limit);
 }

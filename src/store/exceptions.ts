@@ -1,18 +1,20 @@
 // Raising exception tickets. A ticket is deduplicated by cause and subject while it is open,
-// so retries and re-runs never open a second one; each new ticket also queues an alert.
+// so retries and re-runs never open a second one; each new ticket is also an event (the alert).
 
 import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { conflict, notFound } from "../domain/errors";
+import { exceptionEventType } from "../domain/events";
 import { canTransitionException, type ExceptionInput, openKeyOf, retryKindFor } from "../domain/exception-state";
 import type { ExceptionStatus } from "../domain/statuses";
 import { newId } from "../domain/ids";
 import { commit, type Db, nowIso, type Statements } from "./client";
-import { exceptionNotes, exceptions, notifications } from "./schema";
+import { rowEventStatement } from "./events";
+import { exceptionNotes, exceptions } from "./schema";
 import { allOf, keysetPage } from "./page";
 
 export type { ExceptionInput };
 
-/** Statements that open the ticket and queue its alert, unless the same ticket is already open. */
+/** Statements that open the ticket and its event, unless the same ticket is already open. */
 export function raiseExceptionStatements(db: Db, e: ExceptionInput): Statements {
   const id = newId("exc");
   const now = nowIso();
@@ -34,22 +36,8 @@ export function raiseExceptionStatements(db: Db, e: ExceptionInput): Statements 
         updatedAt: now,
       })
       .onConflictDoNothing(),
-    db.insert(notifications).select(
-      db
-        .select({
-          id: sql`${newId("ntf")}`.as("id"),
-          kind: sql`'alert'`.as("kind"),
-          payload: sql`${JSON.stringify({ exceptionId: id, cause: e.cause, summary: e.summary, payoutId: e.payoutId ?? null, batchId: e.batchId ?? null })}`.as("payload"),
-          status: sql`'pending'`.as("status"),
-          attempts: sql`0`.as("attempts"),
-          nextAttemptAt: sql`${now}`.as("next_attempt_at"),
-          lastError: sql`NULL`.as("last_error"),
-          createdAt: sql`${now}`.as("created_at"),
-          sentAt: sql`NULL`.as("sent_at"),
-        })
-        .from(exceptions)
-        .where(eq(exceptions.id, id)),
-    ),
+    // Only if this raise opened the ticket (a second raise of an open one collides and adds nothing).
+    rowEventStatement(db, { type: "exception.opened", subject: "exception", table: exceptions, id: exceptions.id, where: eq(exceptions.id, id), now }),
   ];
 }
 
@@ -135,9 +123,16 @@ export async function transitionException(db: Db, id: string, to: ExceptionStatu
         .from(exceptions)
         .where(and(eq(exceptions.id, id), eq(exceptions.status, to), eq(exceptions.updatedAt, now))),
     ),
+    ...closedEvent(db, id, to, now),
   ]);
   if (result.meta.changes !== 1) throw conflict("concurrent_update", "The exception changed while this was being applied; read it again.");
   return (await getException(db, id)).row;
+}
+
+function closedEvent(db: Db, id: string, to: ExceptionStatus, now: string): Statements {
+  const type = exceptionEventType(to);
+  if (!type || to === "open") return [];
+  return [rowEventStatement(db, { type, subject: "exception", table: exceptions, id: exceptions.id, where: and(eq(exceptions.id, id), eq(exceptions.status, to), eq(exceptions.updatedAt, now)), now })];
 }
 
 export async function finishRetry(db: Db, id: string, result: Record<string, unknown>) {

@@ -8,7 +8,9 @@ import { conditionalAuditStatement } from "./audit";
 import { batchMayMoveInto } from "./batch-moves";
 import { commit, type Db } from "./client";
 import type { PayoutRow } from "./payouts";
-import { batches, batchItems, payouts } from "./schema";
+import { batchEvent } from "./batches";
+import { rowEventStatement } from "./events";
+import { batches, batchItems, events, payouts } from "./schema";
 import { sqlList } from "./sql-list";
 
 /** Moves an approved batch to executing and audits the release, both only if this call moved it. */
@@ -23,6 +25,7 @@ export async function markBatchReleased(db: Db, batchId: string, actorId: string
       { actorId, action: "batch.released", subjectType: "batch", subjectId: batchId },
       sql`EXISTS (SELECT 1 FROM ${batches} WHERE ${batches.id} = ${batchId} AND ${batches.releasedAt} = ${now})`,
     ),
+    batchEvent(db, "batch.executing", batchId, sql`${batches.status} = 'executing' AND ${batches.releasedAt} = ${now}`, now),
   ]);
 }
 
@@ -86,7 +89,8 @@ export const batchesLeftBehind = (db: Db, cutoff: string, limit: number) =>
 
 /** Completes every executing batch whose payouts are all final (or refused); returns how many. */
 export async function completeFinishedBatches(db: Db, now: string): Promise<number> {
-  const result = await db
+  const [result] = await commit(db, [
+    db
     .update(batches)
     // A completed batch stops holding its cycle and payee set, so late orders can go in a new
     // batch; each payee stays protected by its payouts (one holding money per payee and cycle).
@@ -97,7 +101,16 @@ export async function completeFinishedBatches(db: Db, now: string): Promise<numb
         sql`NOT EXISTS (SELECT 1 FROM ${batchItems} WHERE ${batchItems.batchId} = ${batches.id} AND ${batchItems.status} = 'ok' AND ${batchItems.payoutId} IS NULL AND ${batchItems.releaseRefusal} IS NULL)`,
         sql`NOT EXISTS (SELECT 1 FROM ${payouts} WHERE ${payouts.batchId} = ${batches.id} AND ${payouts.status} IN ${sqlList(IN_FLIGHT_PAYOUT_STATUSES)})`,
       ),
-    )
-    .run();
-  return result.meta.changes;
+    ),
+    // The batches this statement completed: completed at this very moment, with no completion event yet.
+    rowEventStatement(db, {
+      type: "batch.completed",
+      subject: "batch",
+      table: batches,
+      id: batches.id,
+      where: sql`${batches.status} = 'completed' AND ${batches.updatedAt} = ${now} AND NOT EXISTS (SELECT 1 FROM ${events} WHERE ${events.subjectId} = ${batches.id} AND ${events.type} = 'batch.completed')`,
+      now,
+    }),
+  ]);
+  return (result as unknown as D1Result).meta.changes;
 }

@@ -1,5 +1,6 @@
 // Payees and their bank details. A payee and its payable account are created together.
 
+import { rowEventStatement } from "./events";
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { payableAccountId, reserveAccountId } from "../domain/accounts";
 import { conflict, notFound } from "../domain/errors";
@@ -175,6 +176,9 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
       .set(after)
       .where(and(eq(payees.id, id), eq(payees.version, before.version))),
     auditStatement(db, { actorId, action: bankChanged ? "payee.bank_details_changed" : "payee.updated", subjectType: "payee", subjectId: id, details: changed }),
+    ...(bankChanged
+      ? [rowEventStatement(db, { type: "payee.bank_details_changed", subject: "payee", table: payees, id: payees.id, where: and(eq(payees.id, id), eq(payees.version, after.version)), now })]
+      : []),
   ]);
   if (result.meta.changes !== 1) {
     throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");

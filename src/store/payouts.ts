@@ -14,6 +14,8 @@ import { allOf, keysetPage } from "./page";
 import { countUsage } from "../observability/usage";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
 import { postTransaction } from "./ledger";
+import { payoutEventType } from "../domain/events";
+import { rowEventStatement } from "./events";
 import { raiseExceptionStatements } from "./exceptions";
 import { batches, batchItems, payoutEvents, payouts } from "./schema";
 
@@ -81,6 +83,10 @@ function eventStatement(db: Db, e: { payoutId: string; kind: string; from?: stri
   });
 }
 
+/** The outbound event of a payout reaching `status` at `version`: its sequence is the payout's own order of changes. */
+const payoutEvent = (db: Db, payoutId: string, status: PayoutStatus, version: number, now: string) =>
+  rowEventStatement(db, { type: payoutEventType(status), subject: "payout", table: payouts, id: payouts.id, where: and(eq(payouts.id, payoutId), eq(payouts.version, version)), now });
+
 /** Records a timeline event that changes nothing (a bank call, an ignored late webhook). */
 export async function recordEvent(db: Db, e: Parameters<typeof eventStatement>[1]) {
   await eventStatement(db, e);
@@ -138,6 +144,7 @@ export async function createPayoutRecord(db: Db, p: NewPayout, actorId: string):
         details: { amountPaise: p.amountPaise, retryOf: p.retryOf ?? null, posting: "reserve", transactionId },
       }),
       db.update(batchItems).set({ payoutId: id, releaseRefusal: null }).where(eq(batchItems.id, p.itemId)),
+      payoutEvent(db, id, "created", 1, now),
     ]);
   } catch (error) {
     if (isUniqueViolation(error, "payouts.item_id")) {
@@ -194,6 +201,7 @@ async function writeChange(db: Db, current: PayoutRow, change: ChangeRecord, pla
     // Only what a status change touches: SQLite rewrites every index on a column that is set,
     // so setting unchanged identity columns (item, payee, key, …) would cost index writes.
     db.update(payouts).set(next).where(and(eq(payouts.id, current.id), eq(payouts.version, current.version))),
+    payoutEvent(db, current.id, change.to, next.version, next.updatedAt),
     ...(plan.exception ? raiseExceptionStatements(db, plan.exception) : []),
     // A payout that will not pay (or was returned) frees its payee for another batch of the cycle.
     ...(plan.freesItem ? [db.update(batchItems).set({ liveKey: null }).where(eq(batchItems.id, current.itemId))] : []),

@@ -2,6 +2,7 @@
 // (our payouts, the bank's lines, the ledger's postings), and the runs with their tickets.
 // The run itself is services/reconciliation.ts.
 
+import { rowEventStatement } from "./events";
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import { notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
@@ -171,6 +172,15 @@ export async function saveRun(
         set: { bankSource: run.bankSource, totals, mismatches, mismatchCount, actorId, updatedAt: now, runCount: sql`${reconciliationRuns.runCount} + 1` },
       }),
     ...run.tickets.flatMap((ticket) => raiseExceptionStatements(db, ticket)),
+    // A run that found mismatches says so once per run (a re-run that finds them again says it again).
+    rowEventStatement(db, {
+      type: "reconciliation.mismatch",
+      subject: "reconciliation_run",
+      table: reconciliationRuns,
+      id: reconciliationRuns.id,
+      where: and(eq(reconciliationRuns.scope, run.scope), eq(reconciliationRuns.scopeKey, run.scopeKey), eq(reconciliationRuns.updatedAt, now), sql`${reconciliationRuns.mismatchCount} > 0`),
+      now,
+    }),
   ]);
   const row = await db.select().from(reconciliationRuns).where(and(eq(reconciliationRuns.scope, run.scope), eq(reconciliationRuns.scopeKey, run.scopeKey))).get();
   return runView(row!);

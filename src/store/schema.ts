@@ -10,7 +10,7 @@ import {
   EXCEPTION_STATUSES,
   HOLDING_PAYOUT_STATUSES,
   IN_FLIGHT_PAYOUT_STATUSES,
-  NOTIFICATION_STATUSES,
+  DELIVERY_STATUSES,
   PAYOUT_STATUSES,
 } from "../domain/statuses";
 import { sqlList } from "./sql-list";
@@ -551,22 +551,94 @@ export const approvalLinks = sqliteTable(
   (t) => [index("approval_links_batch_idx").on(t.batchId)],
 );
 
-/** Outbound notifications (approval links, alerts), delivered with retries by an outbox. */
-export const notifications = sqliteTable(
-  "notifications",
+// ---- Outbound events (Standard Webhooks): the outbox, the endpoints, each delivery ----
+
+/**
+ * The event outbox: written in the same atomic batch as the change it reports. `seq` is given
+ * at insert by SQLite's single writer, so it grows in commit order and the dispatcher can
+ * follow it with a cursor; `sequence` counts the subject's own events for receivers.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique(),
+    type: text("type").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    sequence: integer("sequence").notNull(),
+    /** The subject's row as it was when the event happened (rendered as the API shows it on the way out). */
+    data: text("data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("events_subject_sequence_idx").on(t.subjectId, t.sequence)],
+);
+
+/** How far the dispatcher has fanned events out to endpoints (one row). */
+export const eventDispatchCursor = sqliteTable("event_dispatch_cursor", {
+  name: text("name").primaryKey(),
+  lastSeq: integer("last_seq").notNull(),
+});
+
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  description: text("description"),
+  /** JSON array of event filters ("payout.processed", "payout.*", "*"). */
+  eventTypes: text("event_types").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  /** "api" endpoints are managed through /v1/webhook-endpoints; "config" is NOTIFY_WEBHOOK_URL's. */
+  managedBy: text("managed_by", { enum: ["api", "config"] }).notNull(),
+  /** Null for the config endpoint, whose secret is NOTIFY_SIGNING_SECRET. */
+  secret: text("secret"),
+  /** The secret before the last rotation, which also signs until `previous_secret_expires_at`. */
+  previousSecret: text("previous_secret"),
+  previousSecretExpiresAt: text("previous_secret_expires_at"),
+  createdBy: text("created_by").notNull(),
+  createdAt: createdAt(),
+  updatedAt: text("updated_at").notNull(),
+  /** Deleted endpoints are kept (their deliveries name them) but receive nothing and are not listed. */
+  deletedAt: text("deleted_at"),
+});
+
+/** One event to one endpoint, tried until it succeeds or runs out of attempts. Its id is made of the two (see store/events.ts). */
+export const eventDeliveries = sqliteTable(
+  "event_deliveries",
   {
     id: text("id").primaryKey(),
-    kind: text("kind").notNull(),
-    /** JSON payload; approval links are rebuilt from approval_links at send time, never stored. */
-    payload: text("payload").notNull(),
-    status: text("status", { enum: NOTIFICATION_STATUSES }).notNull(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
     attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt is due; while an attempt runs, the end of its lease. */
     nextAttemptAt: text("next_attempt_at").notNull(),
     lastError: text("last_error"),
     createdAt: createdAt(),
-    sentAt: text("sent_at"),
+    deliveredAt: text("delivered_at"),
   },
-  (t) => [index("notifications_due_idx").on(t.status, t.nextAttemptAt)],
+  (t) => [index("event_deliveries_event_idx").on(t.eventId), index("event_deliveries_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+export const eventDeliveryAttempts = sqliteTable(
+  "event_delivery_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => eventDeliveries.id),
+    attempt: integer("attempt").notNull(),
+    at: text("at").notNull(),
+    /** The receiver's HTTP status; null when no response came (timeout, refused connection). */
+    responseStatus: integer("response_status"),
+    responseExcerpt: text("response_excerpt"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("event_delivery_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
 );
 
 // ---- Execution: payouts, their timeline, bank webhooks and exceptions ----

@@ -100,7 +100,8 @@ export async function approvalRequestFor(batchId: string, checkerId: string): Pr
   let received: ApprovalRequest[] = [];
   while (Date.now() < deadline) {
     const res = await fetch(`${inject("sinkUrl")}/messages`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    received = (await res.json()) as ApprovalRequest[];
+    // The sink keeps event bodies ({ type, data, … }); an approval request's content is its data.
+    received = ((await res.json()) as Array<{ type: string; data: Omit<ApprovalRequest, "type"> }>).map((m) => ({ ...m.data, type: m.type }) as ApprovalRequest);
     const found = received.find((m) => m.type === "batch.approval_requested" && m.batch?.id === batchId && m.checker?.actorId === checkerId);
     if (found) return found;
     await new Promise((done) => setTimeout(done, NOTIFICATION_POLL_MS));

@@ -2,7 +2,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { database } from "../../src/store/client";
 import { formatPaise } from "../../src/domain/money";
-import { renderNotification } from "../../src/services/notifications";
+import { renderEvent } from "../../src/services/events";
+import { getEvent } from "../../src/store/events";
+import { SUBJECT_VIEWS } from "../../src/http/views/events";
 import { api } from "../support/api";
 import {
   approve,
@@ -15,14 +17,14 @@ import {
   getBatch,
   linkFor,
   linksFor,
-  notificationsFor,
+  approvalRequestsFor,
   openLink,
   type PageResponse,
   postLink,
   submittedBatch,
   tokenFor,
 } from "../support/batches";
-import { notifierSettings } from "../../src/config";
+import { eventSettings } from "../../src/config";
 
 const TWO_CHECKER_GROSS_PAISE = 20_000_000;
 
@@ -94,9 +96,9 @@ describe("opening an approval link", () => {
 
   it("opens from the URL the notifier sends", async () => {
     const { batch } = await submittedBatch();
-    const notification = (await notificationsFor(batch.id)).find((n) => JSON.parse(n.payload).checkerId === "checker-carla")!;
-    const rendered = await renderNotification(notifierSettings(env), database(env.DB), { id: notification.id, kind: notification.kind, payload: notification.payload } as never);
-    const token = String(rendered.approvalUrl).split("/approvals/")[1]!;
+    const request = (await approvalRequestsFor(batch.id)).find((n) => JSON.parse(n.data).checkerId === "checker-carla")!;
+    const rendered = await renderEvent(database(env.DB), eventSettings(env), SUBJECT_VIEWS, await getEvent(database(env.DB), request.id), { forDelivery: true });
+    const token = String((rendered.data as { approvalUrl: string }).approvalUrl).split("/approvals/")[1]!;
     const page = await openLink(token);
     expectPage(page, 200, /Approve payouts for cycle/);
     expect(page.html).toContain("checker-carla");

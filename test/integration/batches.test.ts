@@ -1,10 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { pollAndRedrive } from "../../src/services/polling";
 import { database } from "../../src/store/client";
-import { verifyApprovalToken } from "../../src/domain/approval-token";
-import worker from "../../src/index";
-import { deliverNotifications, renderNotification } from "../../src/services/notifications";
 import { TEST_ACTORS, type TestActor } from "../support/actors";
 import { api, createPayee, unique } from "../support/api";
 import { approvedBatch, configureBank, consume, releaseByHand } from "../support/execution";
@@ -20,17 +17,17 @@ import {
   getBatch,
   linksFor,
   newCycle,
-  notificationsFor,
+  approvalRequestsFor,
+  eventsAbout,
   postManual,
   reconcileBatch,
   settle,
   submitBatch,
   submittedBatch,
-  TEST_APPROVAL_SECRET,
   TWO_CHECKER_THRESHOLD_PAISE,
 } from "../support/batches";
 import { servicesFor } from "../../src/deps";
-import { notifierSettings, pollingSettings } from "../../src/config";
+import { pollingSettings } from "../../src/config";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -290,10 +287,10 @@ describe("pre-payout reconciliation", () => {
     const after = (await getBatch(batch.id)).body;
     expect(after).toMatchObject({ status: "draft", fingerprint: null, submittedAt: null });
     expect(await linksFor(batch.id)).toEqual([]);
-    const sent = await notificationsFor(batch.id);
-    // No approval request went out; the blocked item raised one ticket, whose alert is the only notification.
-    expect(sent.filter((n) => n.kind === "approval_requested")).toEqual([]);
-    expect(sent.map((n) => [n.kind, JSON.parse(n.payload).cause])).toEqual([["alert", "pre_payout_blocked"]]);
+    const said = await eventsAbout(batch.id);
+    // No approval request went out; the blocked item raised one ticket, whose alert is the only event.
+    expect(said.filter((n) => n.type === "batch.approval_requested")).toEqual([]);
+    expect(said.map((n) => [n.type, JSON.parse(n.data).cause])).toEqual([["exception.opened", "pre_payout_blocked"]]);
   });
 
   it("clears a blocked item once the cause is fixed and reconciliation re-runs", async () => {
@@ -414,7 +411,7 @@ describe("submitting a batch", () => {
     expect(many.batch.requiredApprovals).toBe(2);
   });
 
-  it("issues an approval link and an approval_requested notification to each checker except the maker", async () => {
+  it("issues an approval link and a batch.approval_requested event to each checker except the maker", async () => {
     const { batch } = await submittedBatch();
     const links = await linksFor(batch.id);
     expect(links.map((l) => l.checker_id).sort()).toEqual([...CHECKER_IDS].sort());
@@ -423,164 +420,26 @@ describe("submitting a batch", () => {
       expect(link).toMatchObject({ fingerprint: batch.fingerprint, used_at: null });
       expect(Date.parse(link.expires_at) - submittedAtMs).toBe(86_400_000);
     }
-    const notifications = await notificationsFor(batch.id);
-    expect(notifications.map((n) => n.kind)).toEqual(["approval_requested", "approval_requested", "approval_requested"]);
-    expect(notifications.map((n) => JSON.parse(n.payload)).sort((x, y) => (x.checkerId < y.checkerId ? -1 : 1))).toEqual(
+    const requests = await approvalRequestsFor(batch.id);
+    expect(requests).toHaveLength(3);
+    expect(requests.map((n) => JSON.parse(n.data)).sort((x, y) => (x.checkerId < y.checkerId ? -1 : 1))).toEqual(
       links.map((l) => ({ linkId: l.id, batchId: batch.id, checkerId: l.checker_id })),
     );
-    // The token is never stored: links are signed when a notification is sent.
-    for (const n of notifications) expect(n.payload).not.toMatch(/v1\./);
+    // The batch's own events count 1, 2, …: submitted first, then one request per checker.
+    expect((await eventsAbout(batch.id)).filter((e) => e.subject_id === batch.id).map((e) => [e.type, e.sequence])).toEqual([
+      ["batch.submitted", 1],
+      ["batch.approval_requested", 2],
+      ["batch.approval_requested", 3],
+      ["batch.approval_requested", 4],
+    ]);
+    // The token is never stored: links are signed when the request is delivered.
+    for (const n of requests) expect(n.data).not.toMatch(/v1\./);
 
     // A maker who is also a checker gets no link to their own batch.
     const own = await submittedBatch({ maker: "makerChecker" });
     const ownLinks = await linksFor(own.batch.id);
     expect(ownLinks.map((l) => l.checker_id).sort()).toEqual(["checker-carla", "checker-chen"]);
-    expect(await notificationsFor(own.batch.id)).toHaveLength(2);
-  });
-});
-
-describe("approval notifications", () => {
-  const WEBHOOK = "https://notify.example.test/disburse";
-  const envWithWebhook = () => ({ ...env, NOTIFY_WEBHOOK_URL: WEBHOOK });
-
-  /** Submits through the Worker's fetch handler and waits for its background work to finish. */
-  async function submitAndSettle(batchId: string, workerEnv: object = env) {
-    const ctx = createExecutionContext();
-    const request = new Request(`https://disburse.test/v1/batches/${batchId}/submit`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${TEST_ACTORS.maker.token}` },
-    });
-    const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], workerEnv as never, ctx);
-    return { response, settled: waitOnExecutionContext(ctx) };
-  }
-
-  /** A submitted batch whose first delivery attempt (with no webhook configured) is over. */
-  async function submittedQuietly(sellers = 1, exclude = 0) {
-    const { batch } = await draftBatch({ sellers });
-    for (const item of batch.items.slice(0, exclude)) expect((await excludeItem("maker", batch.id, item.id, "paid by hand")).status).toBe(200);
-    const { response, settled } = await submitAndSettle(batch.id);
-    expect(response.status).toBe(200);
-    await settled;
-    return (await response.json()) as any;
-  }
-
-  /** Makes a notification due now without touching its attempt count. */
-  async function makeDue(id: string) {
-    await env.DB.prepare("UPDATE notifications SET next_attempt_at = ? WHERE id = ?").bind(new Date(Date.now() - 1000).toISOString(), id).run();
-  }
-  const row = async (id: string) => (await env.DB.prepare("SELECT * FROM notifications WHERE id = ?").bind(id).first<any>())!;
-
-  it("POSTs JSON with the signed approval URL and the batch summary, then marks the row sent", async () => {
-    const batch = await submittedQuietly(3, 1);
-    const notification = (await notificationsFor(batch.id)).find((n) => JSON.parse(n.payload).checkerId === "checker-chen")!;
-    expect(notification).toMatchObject({ status: "pending", attempts: 1 });
-    await makeDue(notification.id);
-    const calls: Array<{ url: string; init: RequestInit }> = [];
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      calls.push({ url: String(input), init: init! });
-      return new Response("ok", { status: 200 });
-    });
-
-    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(1);
-
-    expect(calls).toHaveLength(1);
-    const { url, init } = calls[0]!;
-    expect(url).toBe(WEBHOOK);
-    expect(init.method).toBe("POST");
-    const headers = new Headers(init.headers);
-    expect(headers.get("content-type")).toBe("application/json");
-    expect(headers.get("disburse-notification-id")).toBe(notification.id);
-    const sent = JSON.parse(String(init.body));
-    expect(sent).toMatchObject({
-      type: "batch.approval_requested",
-      notificationId: notification.id,
-      checker: { actorId: "checker-chen" },
-      approvalUrl: expect.stringMatching(/^http:\/\/localhost:8787\/approvals\/v1\.[A-Za-z0-9_-]+\.[0-9a-f]{64}$/),
-      // Three payees considered, one excluded by the maker: two are paid, and the total is theirs.
-      batch: { id: batch.id, cycleId: batch.cycleId, makerId: "maker-mira", itemCount: 3, payableItemCount: 2, totalPaise: 180_000, currency: "INR", requiredApprovals: 1 },
-    });
-    const token = sent.approvalUrl.split("/approvals/")[1];
-    const verified = await verifyApprovalToken(token, TEST_APPROVAL_SECRET, Date.now());
-    expect(verified).toMatchObject({ ok: true, claims: { batchId: batch.id, checkerId: "checker-chen", fingerprint: batch.fingerprint } });
-    expect(await renderNotification(notifierSettings(envWithWebhook()), database(env.DB), { id: notification.id, kind: notification.kind, payload: notification.payload } as never)).toEqual(sent);
-
-    expect(await row(notification.id)).toMatchObject({ status: "sent", attempts: 2, last_error: null, sent_at: expect.any(String) });
-    // Sent rows are not sent again, even when the sender runs once more.
-    await makeDue(notification.id);
-    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(0);
-    expect(calls).toHaveLength(1);
-  });
-
-  it.each([
-    ["the webhook answers 503", async () => new Response("down", { status: 503 }), "HTTP 503"],
-    [
-      "the webhook cannot be reached",
-      async () => {
-        throw new TypeError("network connection lost");
-      },
-      "network connection lost",
-    ],
-  ])("keeps the row pending and retries later when %s", async (_name, failingFetch, lastError) => {
-    const batch = await submittedQuietly();
-    const notification = (await notificationsFor(batch.id))[0]!;
-    await makeDue(notification.id);
-    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(failingFetch);
-
-    const before = Date.now();
-    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(0);
-    expect(spy).toHaveBeenCalledTimes(1);
-    const failed = await row(notification.id);
-    expect(failed).toMatchObject({ status: "pending", attempts: 2, last_error: lastError, sent_at: null });
-    // Backoff after the second attempt: between half and all of 30 seconds.
-    const delayMs = Date.parse(failed.next_attempt_at) - before;
-    expect(delayMs).toBeGreaterThanOrEqual(14_000);
-    expect(delayMs).toBeLessThanOrEqual(31_000);
-
-    // Not due yet: a sender running now leaves it alone.
-    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(0);
-    expect(spy).toHaveBeenCalledTimes(1);
-
-    // Once due, the next run tries again and a success marks it sent.
-    await makeDue(notification.id);
-    spy.mockImplementation(async () => new Response("ok", { status: 202 }));
-    expect(await deliverNotifications(database(env.DB), notifierSettings(envWithWebhook()), [notification.id])).toBe(1);
-    expect(spy).toHaveBeenCalledTimes(2);
-    expect(await row(notification.id)).toMatchObject({ status: "sent", attempts: 3, last_error: null });
-  });
-
-  it("never makes submission wait for the notifier or fail because of it", async () => {
-    const { batch } = await draftBatch();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
-      await released;
-      throw new TypeError("notifier is down");
-    });
-    // The notifier hangs until released, then fails; the response must not wait for it.
-    const { response, settled } = await submitAndSettle(batch.id, envWithWebhook());
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as any).status).toBe("pending_approval");
-
-    release();
-    await settled;
-    expect(spy).toHaveBeenCalled();
-    const rows = await notificationsFor(batch.id);
-    expect(rows).toHaveLength(3);
-    for (const r of rows) expect(r).toMatchObject({ status: "pending", attempts: 1, last_error: "notifier is down" });
-    expect((await getBatch(batch.id)).body.status).toBe("pending_approval");
-  });
-
-  it("submits even when no notifier is configured, keeping the notifications for a later attempt", async () => {
-    const { batch } = await draftBatch();
-    const { response, settled } = await submitAndSettle(batch.id, { ...env, NOTIFY_WEBHOOK_URL: undefined });
-    expect(response.status).toBe(200);
-    await settled;
-    const rows = await notificationsFor(batch.id);
-    expect(rows).toHaveLength(3);
-    for (const r of rows) {
-      expect(r).toMatchObject({ status: "pending", attempts: 1, last_error: "NOTIFY_WEBHOOK_URL is not configured" });
-      expect(Date.parse(r.next_attempt_at)).toBeGreaterThan(Date.now());
-    }
+    expect(await approvalRequestsFor(own.batch.id)).toHaveLength(2);
   });
 });
 

@@ -211,9 +211,9 @@ describe("one open ticket per cause and subject", () => {
     const tickets = await ticketsOf(cause);
     expect(tickets).toEqual([{ id: tickets[0]!.id, status: "open" }]);
     const alerts = await alertsFor(tickets[0]!.id);
-    expect(alerts.map((a) => a.kind)).toEqual(["alert"]);
-    expect(JSON.parse(alerts[0]!.payload)).toMatchObject({ exceptionId: tickets[0]!.id, cause, payoutId: "po_same" });
-    const allAlerts = await env.DB.prepare("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'alert' AND json_extract(payload, '$.cause') = ?").bind(cause).first<{ n: number }>();
+    expect(alerts.map((a) => a.type)).toEqual(["exception.opened"]);
+    expect(alerts[0]!.data).toMatchObject({ id: tickets[0]!.id, cause, payoutId: "po_same", status: "open" });
+    const allAlerts = await env.DB.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'exception.opened' AND json_extract(data, '$.cause') = ?").bind(cause).first<{ n: number }>();
     expect(allAlerts!.n).toBe(1);
   });
 

@@ -269,7 +269,7 @@ describe("faults in the bank's statement", () => {
     const unknown = await ticketsWithOpenKey(`reconciliation_unknown_bank_debit|bank:${strangerUtr}`);
     expect(unknown.map((t) => [t.cause, t.status, t.payout_id])).toEqual([["reconciliation_unknown_bank_debit", "open", null]]);
     expect(JSON.parse(unknown[0]!.details)).toMatchObject({ scope: "day", scopeKey: DATE, bankReference: strangerUtr, bankPaise: 4_321_00, bankSource: "statement" });
-    expect((await alertsFor(unknown[0]!.id)).map((a) => a.kind)).toEqual(["alert"]);
+    expect((await alertsFor(unknown[0]!.id)).map((a) => a.type)).toEqual(["exception.opened"]);
 
     const again = await reconcileOk({ date: DATE });
     expect(again.runCount).toBe(2);

@@ -122,24 +122,24 @@ export async function linkFor(batchId: string, checkerId: string): Promise<LinkR
   return link;
 }
 
-export interface NotificationRow {
+export interface EventRow {
   id: string;
-  kind: string;
-  payload: string;
-  status: "pending" | "sent" | "failed";
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
+  type: string;
+  subject_id: string;
+  sequence: number;
+  data: string;
 }
 
-export async function notificationsFor(batchId: string): Promise<NotificationRow[]> {
-  const { results } = await env.DB.prepare("SELECT * FROM notifications WHERE json_extract(payload, '$.batchId') = ? ORDER BY id")
-    .bind(batchId)
-    .all<NotificationRow>();
+/** The outbox's events about a batch: its own, and its tickets' (whose data names the batch). */
+export async function eventsAbout(batchId: string): Promise<EventRow[]> {
+  const { results } = await env.DB.prepare("SELECT * FROM events WHERE subject_id = ? OR json_extract(data, '$.batchId') = ? ORDER BY seq")
+    .bind(batchId, batchId)
+    .all<EventRow>();
   return results;
 }
+
+/** The batch's approval requests, one per checker, as the outbox holds them (no token in them). */
+export const approvalRequestsFor = async (batchId: string) => (await eventsAbout(batchId)).filter((e) => e.type === "batch.approval_requested");
 
 /** A signed token for a link, as the notifier would put in the approval URL; claims may be overridden. */
 export async function tokenFor(

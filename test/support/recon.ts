@@ -126,11 +126,12 @@ export async function ticketsWithOpenKey(openKey: string): Promise<TicketRow[]> 
   return results;
 }
 
-export async function alertsFor(exceptionId: string): Promise<Array<{ id: string; kind: string; payload: string }>> {
-  const { results } = await env.DB.prepare("SELECT id, kind, payload FROM notifications WHERE json_extract(payload, '$.exceptionId') = ?")
+/** A ticket's alerts: its exception.opened events, with the ticket as it was opened. */
+export async function alertsFor(exceptionId: string): Promise<Array<{ id: string; type: string; data: Record<string, unknown> }>> {
+  const { results } = await env.DB.prepare("SELECT id, type, data FROM events WHERE subject_id = ? AND type = 'exception.opened'")
     .bind(exceptionId)
-    .all<{ id: string; kind: string; payload: string }>();
-  return results;
+    .all<{ id: string; type: string; data: string }>();
+  return results.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
 }
 
 /**
@@ -144,15 +145,15 @@ export async function expectOneTicketAndAlertEach(run: RunBody, payoutIds: reado
     expect(open.map((t) => t.status), `${m.class} for ${m.payoutId}`).toEqual(["open"]);
     const alerts = await alertsFor(open[0]!.id);
     expect(alerts, `alert for ${m.class}`).toHaveLength(1);
-    expect(alerts[0]!.kind).toBe("alert");
-    expect(JSON.parse(alerts[0]!.payload)).toMatchObject({ exceptionId: open[0]!.id, cause: `reconciliation_${m.class}`, payoutId: m.payoutId });
+    expect(alerts[0]!.type).toBe("exception.opened");
+    expect(alerts[0]!.data).toMatchObject({ id: open[0]!.id, cause: `reconciliation_${m.class}`, payoutId: m.payoutId });
     tickets.push(open[0]!);
   }
   return tickets;
 }
 
 export async function countAlerts(): Promise<number> {
-  return (await env.DB.prepare("SELECT COUNT(*) AS n FROM notifications WHERE kind = 'alert'").first<{ n: number }>())!.n;
+  return (await env.DB.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'exception.opened'").first<{ n: number }>())!.n;
 }
 
 /** Moves payouts to another day, as if they had been created then. */

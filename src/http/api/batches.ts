@@ -2,7 +2,7 @@
 // reject. Amounts always come from the ledger, never from the caller.
 
 import { z } from "@hono/zod-openapi";
-import { batchSettings, notifierSettings } from "../../config";
+import { batchSettings } from "../../config";
 import { getBatch, listBatches } from "../../store/batches";
 import { database } from "../../store/client";
 import { BATCH_STATUSES } from "../../domain/statuses";
@@ -13,7 +13,6 @@ import { releaseApprovedBatch } from "../../services/release";
 import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { currency, humanText, idempotencyHeader, idParam, jsonBody, jsonContent, limitQuery, reference } from "../schemas";
-import { deliverNotifications } from "../../services/notifications";
 import { batchListSchema, batchListView, batchSchema, batchView, decisionSchema, decisionView } from "../views/batches";
 
 const routeBatches = routeOf("Batches");
@@ -108,7 +107,6 @@ export const batchesRouter = router()
   })
   .openapi(submitRoute, async (c) => {
     const batch = await submitBatch(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId, batchSettings(c.env));
-    c.executionCtx.waitUntil(deliverNotifications(database(c.env.DB), notifierSettings(c.env)).catch((e) => console.error("notification delivery failed", e)));
     return c.json(batchView(batch), 200);
   })
   .openapi(cancelRoute, async (c) => {

@@ -12,6 +12,7 @@ import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { idempotencyHeader, idParam, jsonBody, jsonContent, reference } from "../schemas";
 import { servicesFor } from "../../deps";
+import { runSchema } from "../views/reconciliation";
 
 const routeReconciliation = routeOf("Reconciliation");
 const routeAudit = routeOf("Audit");
@@ -22,30 +23,6 @@ const date = z
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar date")
   .openapi({ example: "2026-11-25" });
 
-const mismatchSchema = z.object({
-  class: z.string(),
-  payoutId: z.string().nullable(),
-  bankReference: z.string().nullable(),
-  message: z.string(),
-  systemPaise: z.number().int(),
-  bankPaise: z.number().int(),
-  ledgerPaise: z.number().int(),
-});
-const runSchema = z
-  .object({
-    id: z.string(),
-    scope: z.enum(["day", "cycle"]),
-    scopeKey: z.string(),
-    bankSource: z.string(),
-    totals: z.record(z.string(), z.unknown()),
-    mismatches: z.array(mismatchSchema),
-    mismatchCount: z.number().int(),
-    runCount: z.number().int(),
-    actorId: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("ReconciliationRun");
 
 const runRoute = routeReconciliation("post", "/reconciliation/runs", "Reconcile a day or a cycle three ways (system, bank, ledger)", {
   operationId: "runReconciliation",

@@ -57,6 +57,9 @@ export async function buildWorld(): Promise<World> {
   const settled = await submittedBatch();
   const payout = await approveByLinkAndRelease(settled.batch.id);
   const lapsedLink = await lapse(lapsed.batch.id);
+  // Disabled, so the world's endpoint never receives the storm of events the suite causes.
+  const endpoint = await api("admin", "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.org/hostile", eventTypes: ["*"], enabled: false });
+  const event = await env.DB.prepare("SELECT id FROM events WHERE subject_id = ? ORDER BY seq LIMIT 1").bind(payout.id).first<{ id: string }>();
 
   const ids: Record<string, string[]> = {
     payees: [seller.id, partner.id],
@@ -66,6 +69,8 @@ export async function buildWorld(): Promise<World> {
     accounts: await ledgerAccountIds(),
     settlements: [settlement.orderId],
     payouts: [payout.id],
+    "webhook-endpoints": [endpoint.body.id],
+    events: [event!.id],
   };
   return {
     ids,

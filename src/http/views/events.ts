@@ -1,0 +1,226 @@
+// Events and webhook endpoints as the API shows them, and how each event's subject is shown in
+// the body a receiver gets: by the same view the API uses for that object. The zod schemas are
+// also the OpenAPI document's `webhooks` section, one entry per event type.
+
+import { z } from "@hono/zod-openapi";
+import { EVENT_TYPES, type EventType, subjectOf } from "../../domain/events";
+import { DELIVERY_STATUSES } from "../../domain/statuses";
+import { BATCH_STATUSES } from "../../domain/statuses";
+import type { SubjectViews } from "../../services/events";
+import type { AttemptRow, DeliveryRow, EndpointRow } from "../../store/events";
+import type { BatchRow } from "../../store/batches";
+import type { ExceptionRow } from "../../store/exceptions";
+import type { PayeeRow } from "../../store/payees";
+import type { PayoutRow } from "../../store/payouts";
+import { runView } from "../../store/reconciliation";
+import { exceptionSchema, exceptionView } from "./exceptions";
+import { payeeSchema, payeeView } from "./payees";
+import { payoutSchema, payoutView } from "./payouts";
+import { runSchema } from "./reconciliation";
+
+/** A batch in an event: the batch without its items (GET /v1/batches/{id} has them). */
+export const batchEventDataSchema = z
+  .object({
+    id: z.string(),
+    cycleId: z.string(),
+    currency: z.string(),
+    status: z.enum(BATCH_STATUSES),
+    makerId: z.string(),
+    totalPaise: z.number().int(),
+    itemCount: z.number().int(),
+    requiredApprovals: z.number().int(),
+    fingerprint: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    submittedAt: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    releasedAt: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("BatchEventData");
+
+type BatchSnapshot = z.infer<typeof batchEventDataSchema>;
+
+export const approvalRequestSchema = z
+  .object({
+    checker: z.object({ actorId: z.string(), email: z.string().nullable() }),
+    approvalUrl: z.string().nullable().openapi({ description: "The checker's signed approval link. Only in the delivered body: GET /v1/events shows null, since the link is that checker's credential." }),
+    expiresAt: z.string(),
+    batch: z.object({
+      id: z.string(),
+      cycleId: z.string(),
+      makerId: z.string(),
+      itemCount: z.number().int(),
+      payableItemCount: z.number().int(),
+      totalPaise: z.number().int(),
+      currency: z.string(),
+      requiredApprovals: z.number().int(),
+    }),
+  })
+  .openapi("ApprovalRequest");
+
+/** Snapshots are rows as SQL's json_object wrote them; the views read them as rows. */
+export const SUBJECT_VIEWS: SubjectViews = {
+  payout: (row) => payoutView(row as unknown as PayoutRow),
+  exception: (row) => exceptionView(row as unknown as ExceptionRow),
+  payee: (row) => payeeView(row as unknown as PayeeRow),
+  reconciliation_run: (row) => runView(row as never),
+  batch: (row): BatchSnapshot => {
+    const b = row as unknown as BatchRow;
+    return {
+      id: b.id,
+      cycleId: b.cycleId,
+      currency: b.currency,
+      status: b.status,
+      makerId: b.makerId,
+      totalPaise: b.totalPaise,
+      itemCount: b.itemCount,
+      requiredApprovals: b.requiredApprovals,
+      fingerprint: b.fingerprint,
+      rejectionReason: b.rejectionReason,
+      submittedAt: b.submittedAt,
+      decidedAt: b.decidedAt,
+      releasedAt: b.releasedAt,
+      version: b.version,
+      createdAt: b.createdAt,
+      updatedAt: b.updatedAt,
+    };
+  },
+};
+
+const dataSchemaOf = (type: EventType) => {
+  if (type === "batch.approval_requested") return approvalRequestSchema;
+  const subject = subjectOf(type);
+  if (subject === "payout") return payoutSchema;
+  if (subject === "batch") return batchEventDataSchema;
+  if (subject === "exception") return exceptionSchema;
+  if (subject === "payee") return payeeSchema;
+  return runSchema;
+};
+
+const envelope = (type: z.ZodType<string>, data: z.ZodType) =>
+  z.object({
+    id: z.string().openapi({ description: "Stable across retries; also the webhook-id header. Receivers deduplicate on it.", example: "evt_3f9a1c0e7b2d4a5f6e8c9b0a" }),
+    type,
+    timestamp: z.string().openapi({ description: "When the change happened (ISO 8601)." }),
+    subject: z.object({ type: z.string(), id: z.string() }),
+    sequence: z.number().int().openapi({ description: "The subject's own event counter (1, 2, …): a receiver discards an event whose sequence is not above the last it applied for that subject." }),
+    data: data,
+  });
+
+export const eventSchema = envelope(z.enum(EVENT_TYPES), z.unknown().openapi({ description: "The subject as the API returns it (see the webhooks section for each type)." })).openapi("Event");
+
+export const attemptSchema = z
+  .object({
+    attempt: z.number().int(),
+    at: z.string(),
+    responseStatus: z.number().int().nullable(),
+    responseExcerpt: z.string().nullable(),
+    error: z.string().nullable(),
+    durationMs: z.number().int(),
+  })
+  .openapi("DeliveryAttempt");
+
+export const deliverySchema = z
+  .object({
+    id: z.string(),
+    endpointId: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    attemptLog: z.array(attemptSchema),
+  })
+  .openapi("EventDelivery");
+
+export const eventWithDeliveriesSchema = eventSchema.extend({ deliveries: z.array(deliverySchema) }).openapi("EventWithDeliveries");
+
+export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]): z.infer<typeof deliverySchema> {
+  return {
+    id: row.id,
+    endpointId: row.endpointId,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === "pending" ? row.nextAttemptAt : null,
+    lastError: row.lastError,
+    deliveredAt: row.deliveredAt,
+    attemptLog: attempts
+      .filter((a) => a.deliveryId === row.id)
+      .map((a) => ({ attempt: a.attempt, at: a.at, responseStatus: a.responseStatus, responseExcerpt: a.responseExcerpt, error: a.error, durationMs: a.durationMs })),
+  };
+}
+
+export const endpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    eventTypes: z.array(z.string()),
+    enabled: z.boolean(),
+    managedBy: z.enum(["api", "config"]),
+    secretRotation: z
+      .object({ previousSecretExpiresAt: z.string() })
+      .nullable()
+      .openapi({ description: "While set, the previous secret also signs every delivery (two signatures in webhook-signature)." }),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("WebhookEndpoint");
+
+export const endpointWithSecretSchema = endpointSchema
+  .extend({ secret: z.string().openapi({ description: "The signing secret (whsec_…). Shown only in this response: store it now.", example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }) })
+  .openapi("WebhookEndpointWithSecret");
+
+export function endpointView(row: EndpointRow, nowMs: number = Date.now()): z.infer<typeof endpointSchema> {
+  const overlapping = row.previousSecret && row.previousSecretExpiresAt && Date.parse(row.previousSecretExpiresAt) > nowMs;
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: JSON.parse(row.eventTypes) as string[],
+    enabled: Boolean(row.enabled),
+    managedBy: row.managedBy,
+    secretRotation: overlapping ? { previousSecretExpiresAt: row.previousSecretExpiresAt! } : null,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+const WEBHOOK_HEADERS = z.object({
+  "webhook-id": z.string().openapi({ description: "The event's id (the same on every retry)." }),
+  "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed; refuse stale ones (Standard Webhooks suggests 5 minutes)." }),
+  "webhook-signature": z.string().openapi({ description: "Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation." }),
+});
+
+const WEBHOOK_DESCRIPTIONS: Partial<Record<EventType, string>> = {
+  "payout.processed": "The bank debited our account: `bankReference` is the UTR to show the seller.",
+  "payout.failed": "The bank will not pay: `failureCode` and `failureReason` say why. An exception ticket is opened.",
+  "payout.reversed": "Paid, then returned by the bank: the payee is owed again.",
+  "batch.approval_requested": "A checker must approve a batch: deliver `approvalUrl` to `checker.email`. Sent to NOTIFY_WEBHOOK_URL too.",
+  "exception.opened": "A ticket needs a person (the alert). Sent to NOTIFY_WEBHOOK_URL too.",
+  "reconciliation.mismatch": "A three-way reconciliation run found mismatches; each also opened a ticket.",
+  "payee.bank_details_changed": "A payee's bank details changed (shown masked); they are unverified until checked.",
+};
+
+/** One `webhooks` entry per event type, in the OpenAPI document. */
+export function webhookDocs() {
+  return EVENT_TYPES.map((type) => ({
+    method: "post" as const,
+    path: type,
+    operationId: `on_${type.replace(".", "_")}`,
+    tags: ["Webhook events"],
+    summary: `${type}`,
+    description: `${WEBHOOK_DESCRIPTIONS[type] ?? `The ${subjectOf(type).replace("_", " ")} reached the state this type names.`} Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).`,
+    request: {
+      headers: WEBHOOK_HEADERS,
+      body: { content: { "application/json": { schema: envelope(z.literal(type), dataSchemaOf(type)) } } },
+    },
+    responses: {
+      200: { description: "Any 2xx acknowledges the event; anything else (or no answer in 15 s) is retried with backoff for over three days." },
+    },
+  }));
+}
