@@ -424,6 +424,7 @@ async function check(api: Api, ctx: { run: any; rerun: any }): Promise<string[]>
     if ((p.status === "failed" || p.status === "cancelled") && bankDebit - bankCredit !== 0) violations.push(`payout ${p.id} is ${p.status} but the bank kept ${bankDebit - bankCredit}`);
     if (["created", "queued", "processing", "unknown"].includes(p.status) && !covered(p)) violations.push(`payout ${p.id} is still ${p.status} and no exception covers it`);
   }
+  violations.push(...(await checkPayoutEvents(api, payouts)));
   // What each payee is owed against what it was paid: checkMoneyAfterOrder.
   if (!trial.balanced) violations.push(`the trial balance is off: ${JSON.stringify(trial.totals)}`);
   const t = ctx.run.totals;
@@ -434,6 +435,23 @@ async function check(api: Api, ctx: { run: any; rerun: any }): Promise<string[]>
   if (t.bankReturnedPaise !== t.ledgerReturnedPaise) violations.push(`bank returned ${t.bankReturnedPaise} but the ledger shows ${t.ledgerReturnedPaise} returned`);
   if (JSON.stringify(ctx.run.totals) !== JSON.stringify(ctx.rerun.totals) || ctx.rerun.mismatchCount !== ctx.run.mismatchCount) {
     violations.push("re-running reconciliation for the same day gave a different result");
+  }
+  return violations;
+}
+
+/**
+ * Whatever crashed, each payout's events tell its story exactly: one per version, numbered
+ * 1..version, each the payout in the status its type names, the last one its status now.
+ */
+async function checkPayoutEvents(api: Api, payouts: readonly any[]): Promise<string[]> {
+  const violations: string[] = [];
+  for (const p of payouts) {
+    const events = (await api.all<any>("auditor", `/v1/events?subjectId=${p.id}`)).sort((a, b) => a.sequence - b.sequence);
+    const sequences = events.map((e) => e.sequence).join(",");
+    const expected = Array.from({ length: p.version }, (_, i) => i + 1).join(",");
+    if (sequences !== expected) violations.push(`payout ${p.id} at version ${p.version} has events numbered [${sequences}]`);
+    for (const e of events) if (e.type !== `payout.${e.data.status}` || e.data.version !== e.sequence) violations.push(`payout ${p.id}'s event ${e.id} (${e.type}, #${e.sequence}) shows status ${e.data.status} at version ${e.data.version}`);
+    if (events.length > 0 && events.at(-1).type !== `payout.${p.status}`) violations.push(`payout ${p.id} is ${p.status} but its last event is ${events.at(-1).type}`);
   }
   return violations;
 }
