@@ -1,6 +1,9 @@
 // The ops console's reads over all payouts: a filtered list, newest first, paged by a keyset on
 // (created_at, id) so a page costs the same however deep it is, and the last days' totals by
-// day.
+// day. Each filter has an index to start from (test/integration/query-plans.test.ts): status
+// through payouts_status_created_idx, batch and payee through their own indexes, creation and
+// settlement time through payouts_created_idx and payouts_processed_idx. The amount range only
+// narrows what those read.
 
 import { and, count, desc, eq, gte, lt, lte, or, type SQL, sql, sum } from "drizzle-orm";
 import type { PayoutStatus } from "../domain/statuses";

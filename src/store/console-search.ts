@@ -1,12 +1,13 @@
 // The ops console's search: payees by id, external id, the start of their name or the last four
-// digits of their bank account, and payouts by id or bank reference (UTR). Every value is a
+// digits of their bank account, and payouts by id or bank reference (UTR). Every lookup is an
+// equality or a range on an index (test/integration/query-plans.test.ts), and every value is a
 // bound parameter: the search text never becomes SQL.
 
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { payees, payouts } from "./schema";
 
-/** A payee's name compared without the case of ASCII letters, and its account's last four digits. */
+/** The expressions payees_name_idx and payees_account_last_four_idx index: queries must use them as written. */
 export const payeeNameKey = sql`lower(${payees.displayName})`;
 export const payeeAccountLastFour = sql`substr(${payees.bankAccountNumber}, -4)`;
 
@@ -44,8 +45,8 @@ export const payeesByAccountLastFour = (db: Db, digits: string, limit: number) =
 
 /**
  * Payees whose name starts with `prefix`, ignoring the case of ASCII letters (SQLite's lower()),
- * in name order: a range from the prefix up to the prefix followed by the highest code point
- * (no LIKE, whose % and _ in the text would be wildcards).
+ * in name order: a range on payees_name_idx from the prefix up to the prefix followed by the
+ * highest code point, so the index is read only where the matches are.
  */
 export function payeesByNamePrefix(db: Db, prefix: string, limit: number) {
   return db

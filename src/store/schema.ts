@@ -43,7 +43,13 @@ export const payees = sqliteTable(
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("payees_external_id_unique").on(t.externalId)],
+  (t) => [
+    uniqueIndex("payees_external_id_unique").on(t.externalId),
+    // The ops console's search (store/console-search.ts): a name's start in any case, and an
+    // account's last four digits. Queries must use these expressions exactly as written here.
+    index("payees_name_idx").on(sql`lower(${t.displayName})`),
+    index("payees_account_last_four_idx").on(sql`substr(${t.bankAccountNumber}, -4)`),
+  ],
 );
 
 /** Holds on a payee's payouts (risk): placed with a reason, released by a second person. */
@@ -701,6 +707,10 @@ export const payouts = sqliteTable(
     // Most of a payout's life it has no bank reference yet: index only those that do.
     index("payouts_bank_reference_idx").on(t.bankReference).where(sql`bank_reference IS NOT NULL`),
     index("payouts_created_idx").on(t.createdAt),
+    // The ops console's payout list (store/console-payouts.ts): by status, newest first, and by
+    // the day the bank paid it. Only paid payouts have a processed_at, so only they are indexed.
+    index("payouts_status_created_idx").on(t.status, t.createdAt),
+    index("payouts_processed_idx").on(t.processedAt).where(sql`processed_at IS NOT NULL`),
   ],
 );
 
