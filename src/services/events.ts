@@ -10,11 +10,10 @@ import { type Db, nowIso } from "../store/client";
 import {
   claimDelivery,
   deliveryToAttempt,
-  dispatchCursor,
   dueDeliveries,
   type EndpointRow,
   type EventRow,
-  eventsAfter,
+  eventsAfterCursor,
   liveEndpoints,
   recordAttempt,
   recordDispatch,
@@ -113,16 +112,14 @@ async function renderData(db: Db, settings: EventSettings, views: SubjectViews, 
  * cursor moves only with the deliveries it covers). Returns how many deliveries were queued.
  */
 export async function dispatchEvents(db: Db, queue: EventQueue, settings: EventSettings): Promise<number> {
-  await syncConfig(db, settings);
-  const endpoints = (await liveEndpoints(db)).filter((e) => e.enabled);
-  let cursor = await dispatchCursor(db);
+  let endpoints: EndpointRow[] | null = null;
   let queued = 0;
   for (let page = 0; page < DISPATCH_PAGES_PER_RUN; page++) {
-    const batch = await eventsAfter(db, cursor, DISPATCH_PAGE);
+    const batch = await eventsAfterCursor(db, DISPATCH_PAGE);
     if (batch.length === 0) break;
-    const deliveries = batch.flatMap((event) => endpoints.filter((e) => wantsEvent(filtersOf(e), event.type as EventType)).map((e) => ({ eventId: event.id, endpointId: e.id })));
-    cursor = batch[batch.length - 1]!.seq;
-    const ids = await recordDispatch(db, deliveries, cursor, nowIso());
+    endpoints ??= await enabledEndpoints(db, settings);
+    const deliveries = batch.flatMap((event) => endpoints!.filter((e) => wantsEvent(filtersOf(e), event.type as EventType)).map((e) => ({ eventId: event.id, endpointId: e.id })));
+    const ids = await recordDispatch(db, deliveries, batch[batch.length - 1]!.seq, nowIso());
     await sendAll(queue, ids);
     queued += ids.length;
     if (batch.length < DISPATCH_PAGE) break;
@@ -130,9 +127,14 @@ export async function dispatchEvents(db: Db, queue: EventQueue, settings: EventS
   return queued;
 }
 
-async function syncConfig(db: Db, settings: EventSettings) {
+/** The endpoints to fan out to, with NOTIFY_WEBHOOK_URL's brought in line with the configuration first (a write only when it changed). */
+async function enabledEndpoints(db: Db, settings: EventSettings): Promise<EndpointRow[]> {
+  const live = await liveEndpoints(db);
   const want = settings.configEndpoint ? { url: settings.configEndpoint.url, eventTypes: JSON.stringify(CONFIG_ENDPOINT_EVENTS) } : null;
-  await syncConfigEndpoint(db, CONFIG_ENDPOINT_ID, want, nowIso());
+  const current = live.find((e) => e.id === CONFIG_ENDPOINT_ID);
+  await syncConfigEndpoint(db, CONFIG_ENDPOINT_ID, current, want, nowIso());
+  const synced = want ? [{ ...(current ?? ({ id: CONFIG_ENDPOINT_ID, managedBy: "config" } as EndpointRow)), ...want, enabled: true }] : [];
+  return [...live.filter((e) => e.id !== CONFIG_ENDPOINT_ID && e.enabled), ...synced];
 }
 
 export const filtersOf = (endpoint: Pick<EndpointRow, "eventTypes">): string[] => JSON.parse(endpoint.eventTypes) as string[];

@@ -103,12 +103,14 @@ export const attemptsOf = (db: Db, deliveryIds: readonly string[]) =>
 
 const CURSOR = "deliveries";
 
-export async function dispatchCursor(db: Db): Promise<number> {
-  const row = await db.select().from(eventDispatchCursor).where(eq(eventDispatchCursor.name, CURSOR)).get();
-  return row?.lastSeq ?? 0;
-}
-
-export const eventsAfter = (db: Db, seq: number, limit: number) => db.select().from(events).where(gt(events.seq, seq)).orderBy(asc(events.seq)).limit(limit);
+/** The events past the cursor, oldest first: one query, so a dispatch with nothing new costs one read. */
+export const eventsAfterCursor = (db: Db, limit: number) =>
+  db
+    .select()
+    .from(events)
+    .where(gt(events.seq, sql`COALESCE((SELECT ${eventDispatchCursor.lastSeq} FROM ${eventDispatchCursor} WHERE ${eventDispatchCursor.name} = ${CURSOR}), 0)`))
+    .orderBy(asc(events.seq))
+    .limit(limit);
 
 /** A delivery's id is its event's and endpoint's: two dispatchers racing write the same rows. */
 export const deliveryId = (eventId: string, endpointId: string) => `dlv_${eventId.slice(4)}_${endpointId.slice(3)}`;
@@ -237,7 +239,8 @@ export async function updateEndpoint(db: Db, id: string, expectedUpdatedAt: stri
 }
 
 /** Makes NOTIFY_WEBHOOK_URL's endpoint match the configuration (or disables it when unset). */
-export async function syncConfigEndpoint(db: Db, id: string, want: { url: string; eventTypes: string } | null, now: string) {
+export async function syncConfigEndpoint(db: Db, id: string, current: EndpointRow | undefined, want: { url: string; eventTypes: string } | null, now: string) {
+  if (want === null ? !current?.enabled : current?.enabled && current.url === want.url && current.eventTypes === want.eventTypes) return;
   if (want === null) {
     await db
       .update(webhookEndpoints)
