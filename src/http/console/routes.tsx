@@ -15,7 +15,13 @@ import { mapPage } from "../../store/page";
 import { statementFor } from "../../store/remittance";
 import { BATCH_STATUSES } from "../../domain/statuses";
 import { DomainError } from "../../domain/errors";
-import { servicesFor } from "../../deps";
+import { eventQueue, servicesFor } from "../../deps";
+import { eventSettings } from "../../config";
+import { EVENT_TYPES, type EventType } from "../../domain/events";
+import { redeliverEvent } from "../../services/webhook-endpoints";
+import { listEvents } from "../../store/events";
+import { canReadEvents, canRedeliver, EventListPage, EventPage } from "./pages/events";
+import { eventPageData } from "./event-data";
 import { resolveException } from "../../services/exceptions";
 import { httpErrorOf } from "../errors";
 import { type FormRefusal, formPost } from "../middleware/forms";
@@ -187,6 +193,36 @@ const consolePages = new Hono<OpsEnv>()
       throw error;
     }
     return c.redirect(`/ops/exceptions/${encodeURIComponent(id)}?done=${to}`, 303);
+  })
+  .get("/events", async (c) => {
+    if (!canReadEvents(c.get("viewer"))) return refuse(c, 403, "Not for your role", "The event log is for the auditor and admin roles.");
+    const type = (EVENT_TYPES as readonly string[]).includes(c.req.query("type") ?? "") ? (c.req.query("type") as EventType) : undefined;
+    const subjectId = (c.req.query("subject") ?? "").trim().slice(0, 100) || undefined;
+    const before = /^\d{1,15}$/.test(c.req.query("before") ?? "") ? Number(c.req.query("before")) : undefined;
+    const db = database(c.env.DB);
+    const page = await listEvents(db, { type, subjectId, before, limit: PAGE_SIZE });
+    const rows = page.data.map((e) => ({ id: e.id, type: e.type, timestamp: e.createdAt, subject: { type: e.subjectType, id: e.subjectId }, sequence: e.sequence }));
+    const nextHref = page.nextCursor ? `/ops/events?${new URLSearchParams({ ...(type ? { type } : {}), ...(subjectId ? { subject: subjectId } : {}), before: page.nextCursor })}` : null;
+    return c.html(<EventListPage viewer={c.get("viewer")} types={EVENT_TYPES} filter={{ type, subjectId }} rows={rows} nextHref={nextHref} />);
+  })
+  .get("/events/:id", async (c) => {
+    if (!canReadEvents(c.get("viewer"))) return refuse(c, 403, "Not for your role", "The event log is for the auditor and admin roles.");
+    const done = c.req.query("done") === "redelivered" ? { tone: "ok" as const, message: "Sent again to every endpoint that wants it." } : undefined;
+    return c.html(<EventPage viewer={c.get("viewer")} {...await eventPageData(c.env, c.req.param("id").slice(0, 100))} outcome={done} />);
+  })
+  .post("/events/:id/redeliver", async (c) => {
+    const id = c.req.param("id").slice(0, 100);
+    const viewer = c.get("viewer");
+    const refuseWith = async (status: ContentfulStatusCode, message: string) => c.html(<EventPage viewer={viewer} {...await eventPageData(c.env, id)} outcome={{ tone: "bad", message }} />, status);
+    if (!canRedeliver(viewer)) return refuseWith(403, "Delivering an event again needs the admin role. Nothing was sent.");
+    try {
+      await redeliverEvent(database(c.env.DB), eventQueue(c.env), eventSettings(c.env), id);
+    } catch (error) {
+      const refusal = error instanceof DomainError && error.kind !== "not_found" ? httpErrorOf(error) : null;
+      if (refusal) return refuseWith(refusal.status, refusal.message);
+      throw error;
+    }
+    return c.redirect(`/ops/events/${encodeURIComponent(id)}?done=redelivered`, 303);
   })
   .get("/audit", async (c) => {
     if (!canReadAudit(c.get("viewer"))) return needsAuditRole(c);

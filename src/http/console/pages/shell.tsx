@@ -19,7 +19,7 @@ export const canAddNotes = (v: Viewer) => v.roles.includes("auditor") || v.roles
 export const canMoveExceptions = (v: Viewer) => v.roles.includes("admin");
 
 
-type Section = "dashboard" | "batches" | "exceptions" | "audit" | "payouts";
+type Section = "dashboard" | "batches" | "exceptions" | "audit" | "payouts" | "events";
 
 /** `search`: the text to show in the bar's search box (the search page's own query). */
 export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; search?: string | undefined; children?: Child }> = ({ title, viewer, section, search, children }) => {
@@ -38,6 +38,7 @@ export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; s
           {link("/ops/payouts", "Payouts", "payouts")}
           {link("/ops/exceptions", "Exceptions", "exceptions")}
           {canReadAudit(viewer) && link("/ops/audit", "Audit", "audit")}
+          {canReadAudit(viewer) && link("/ops/events", "Events", "events")}
         </div>
         <SearchBox value={search} />
         <div class="who">
