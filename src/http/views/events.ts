@@ -5,7 +5,6 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES, type EventType, subjectOf } from "../../domain/events";
 import { DELIVERY_STATUSES } from "../../domain/statuses";
-import { BATCH_STATUSES } from "../../domain/statuses";
 import type { SubjectViews } from "../../services/events";
 import type { AttemptRow, DeliveryRow, EndpointRow } from "../../store/events";
 import type { BatchRow } from "../../store/batches";
@@ -13,31 +12,32 @@ import type { ExceptionRow } from "../../store/exceptions";
 import type { PayeeRow } from "../../store/payees";
 import type { PayoutRow } from "../../store/payouts";
 import { runView } from "../../store/reconciliation";
+import { batchSchema } from "./batches";
 import { exceptionSchema, exceptionView } from "./exceptions";
 import { payeeSchema, payeeView } from "./payees";
 import { payoutSchema, payoutView } from "./payouts";
 import { runSchema } from "./reconciliation";
 
 /** A batch in an event: the batch without its items (GET /v1/batches/{id} has them). */
-export const batchEventDataSchema = z
-  .object({
-    id: z.string(),
-    cycleId: z.string(),
-    currency: z.string(),
-    status: z.enum(BATCH_STATUSES),
-    makerId: z.string(),
-    totalPaise: z.number().int(),
-    itemCount: z.number().int(),
-    requiredApprovals: z.number().int(),
-    fingerprint: z.string().nullable(),
-    rejectionReason: z.string().nullable(),
-    submittedAt: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    releasedAt: z.string().nullable(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+export const batchEventDataSchema = batchSchema
+  .pick({
+    id: true,
+    cycleId: true,
+    currency: true,
+    status: true,
+    makerId: true,
+    totalPaise: true,
+    itemCount: true,
+    requiredApprovals: true,
+    fingerprint: true,
+    rejectionReason: true,
+    submittedAt: true,
+    decidedAt: true,
+    version: true,
+    createdAt: true,
+    updatedAt: true,
   })
+  .extend({ releasedAt: z.string().nullable() })
   .openapi("BatchEventData");
 
 type BatchSnapshot = z.infer<typeof batchEventDataSchema>;
