@@ -4,6 +4,7 @@
 import { desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client";
 import { nowIso } from "./client";
+import { insertManyStatements } from "./many-rows";
 import { auditEvents } from "./schema";
 import { allOf, keysetPage, mapPage } from "./page";
 
@@ -18,7 +19,16 @@ export interface AuditInput {
 }
 
 export function auditStatement(db: Db, event: AuditInput) {
-  return db.insert(auditEvents).values({
+  return db.insert(auditEvents).values(auditRow(event));
+}
+
+/** Many events in as few statements as their size allows (a bulk settlement's, one per order). */
+export function auditStatements(db: Db, events: readonly AuditInput[]) {
+  return insertManyStatements(db, auditEvents, events.map(auditRow));
+}
+
+function auditRow(event: AuditInput): typeof auditEvents.$inferInsert {
+  return {
     at: nowIso(),
     actorId: event.actorId,
     action: event.action,
@@ -26,7 +36,7 @@ export function auditStatement(db: Db, event: AuditInput) {
     subjectId: event.subjectId,
     subjectVersion: event.subjectVersion ?? null,
     details: JSON.stringify(event.details ?? {}),
-  });
+  };
 }
 
 /** An audit event written only if `condition` holds when the statement runs (inside a batch). */

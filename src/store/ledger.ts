@@ -17,6 +17,7 @@ import {
 } from "../domain/ledger";
 import type { Currency } from "../domain/money";
 import { commit, type Db, isUniqueViolation, nowIso, type Statements } from "./client";
+import { inJson, insertManySelects, insertManyStatements, jsonChunks, tupleFields } from "./many-rows";
 import { accountCycleTotals, accounts, journalEntries, journalTransactions } from "./schema";
 import { allOf, keysetPage } from "./page";
 
@@ -120,25 +121,37 @@ function newPosted(input: TransactionInput, actorId: string): PostedTransaction 
 
 /** The rows a posting writes: the transaction, its entries, the running balances and the per-cycle totals. */
 function postingStatements(db: Db, t: PostedTransaction, contentHash: string): Statements {
-  const { entries: _entries, ...row } = t;
-  const statements: Statements = [db.insert(journalTransactions).values({ ...row, metadata: JSON.stringify(t.metadata), contentHash })];
-  for (let i = 0; i < t.entries.length; i += ENTRY_ROWS_PER_STATEMENT) {
-    const rows = t.entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT).map((e) => ({
-      transactionId: t.id,
-      accountId: e.accountId,
-      direction: e.direction,
-      amountPaise: e.amountPaise,
-      currency: e.currency,
-      cycleId: t.cycleId,
-      createdAt: t.createdAt,
-    }));
-    statements.push(db.insert(journalEntries).values(rows));
-  }
+  const statements: Statements = [db.insert(journalTransactions).values(transactionRow(t, contentHash))];
+  const entries = entryRows(t);
+  for (let i = 0; i < entries.length; i += ENTRY_ROWS_PER_STATEMENT) statements.push(db.insert(journalEntries).values(entries.slice(i, i + ENTRY_ROWS_PER_STATEMENT)));
   for (const [accountId, totals] of totalsByAccount(t.entries)) statements.push(...balanceStatements(db, accountId, t.cycleId, totals));
   return statements;
 }
 
-function balanceStatements(db: Db, accountId: string, cycleId: string | null, t: { debitsPaise: number; creditsPaise: number; count: number }): Statements {
+function transactionRow(t: PostedTransaction, contentHash: string): typeof journalTransactions.$inferInsert {
+  const { entries: _entries, ...row } = t;
+  return { ...row, metadata: JSON.stringify(t.metadata), contentHash };
+}
+
+/** A transaction's entries as rows, in the order it lists them. */
+function entryRows(t: PostedTransaction): Array<typeof journalEntries.$inferInsert> {
+  return t.entries.map((e) => ({
+    transactionId: t.id,
+    accountId: e.accountId,
+    direction: e.direction,
+    amountPaise: e.amountPaise,
+    currency: e.currency,
+    cycleId: t.cycleId,
+    createdAt: t.createdAt,
+  }));
+}
+
+/** Per-cycle totals are read only for payee payables (what a cycle owes each payee). */
+const keepsCycleTotals = (accountId: string, cycleId: string | null) => !!cycleId && accountId.startsWith("payee:") && accountId.endsWith(":payable");
+
+type Totals = { debitsPaise: number; creditsPaise: number; count: number };
+
+function balanceStatements(db: Db, accountId: string, cycleId: string | null, t: Totals): Statements {
   const statements: Statements = [
     db
       .update(accounts)
@@ -149,12 +162,11 @@ function balanceStatements(db: Db, accountId: string, cycleId: string | null, t:
       })
       .where(eq(accounts.id, accountId)),
   ];
-  // Per-cycle totals are read only for payee payables (what a cycle owes each payee).
-  if (cycleId && accountId.startsWith("payee:") && accountId.endsWith(":payable")) {
+  if (keepsCycleTotals(accountId, cycleId)) {
     statements.push(
       db
         .insert(accountCycleTotals)
-        .values({ accountId, cycleId, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
+        .values({ accountId, cycleId: cycleId!, debitsPaise: t.debitsPaise, creditsPaise: t.creditsPaise })
         .onConflictDoUpdate({
           target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
           set: {
@@ -165,6 +177,75 @@ function balanceStatements(db: Db, accountId: string, cycleId: string | null, t:
     );
   }
   return statements;
+}
+
+// ---- many postings at once (bulk settlement) ----
+
+/** A posting checked as postTransaction checks it, not yet written: one of many for postingsStatements. */
+export interface CheckedPosting {
+  transaction: PostedTransaction;
+  contentHash: string;
+}
+
+/** The accounts checkPosting compares entries with (type and currency), read in one query. */
+export async function accountRefs(db: Db, ids: readonly string[]): Promise<Map<string, AccountRef>> {
+  if (ids.length === 0) return new Map();
+  const found = await db
+    .select({ id: accounts.id, type: accounts.type, currency: accounts.currency })
+    .from(accounts)
+    .where(inJson(accounts.id, [...new Set(ids)]));
+  return new Map(found.map((a) => [a.id, a as AccountRef]));
+}
+
+/** postTransaction's checks, against accounts read beforehand with accountRefs. */
+export async function checkPosting(input: TransactionInput, actorId: string, refs: ReadonlyMap<string, AccountRef>): Promise<CheckedPosting> {
+  assertPostable(input);
+  assertAccountsMatch(input.entries, refs);
+  return { transaction: newPosted(input, actorId), contentHash: await sha256Hex(canonicalTransaction(input)) };
+}
+
+/**
+ * Many checked postings in a handful of statements, to commit in one batch: each posting's
+ * transaction and entry rows exactly as postTransaction writes them, and the running balances and
+ * per-cycle totals summed per account, so a thousand postings to one account update it once.
+ * The unique external reference still refuses a second posting of any of them.
+ */
+export function postingsStatements(db: Db, postings: readonly CheckedPosting[]): Statements {
+  const balances = new Map<string, Totals>();
+  const cycles = new Map<string, { accountId: string; cycleId: string; totals: Totals }>();
+  for (const { transaction: t } of postings) {
+    for (const [accountId, totals] of totalsByAccount(t.entries)) {
+      const balance = balances.get(accountId) ?? noTotals();
+      balances.set(accountId, addTotals(balance, totals));
+      if (!keepsCycleTotals(accountId, t.cycleId)) continue;
+      const key = JSON.stringify([accountId, t.cycleId]);
+      const cycle = cycles.get(key) ?? { accountId, cycleId: t.cycleId!, totals: noTotals() };
+      cycles.set(key, { ...cycle, totals: addTotals(cycle.totals, totals) });
+    }
+  }
+  const balanceTuples = [...balances].map(([accountId, t]) => [accountId, t.debitsPaise, t.creditsPaise, t.count]);
+  const cycleRows = [...cycles.values()].map((c) => ({ accountId: c.accountId, cycleId: c.cycleId, debitsPaise: c.totals.debitsPaise, creditsPaise: c.totals.creditsPaise }));
+  return [
+    ...insertManyStatements(db, journalTransactions, postings.map((p) => transactionRow(p.transaction, p.contentHash))),
+    ...insertManyStatements(db, journalEntries, postings.flatMap((p) => entryRows(p.transaction))),
+    ...jsonChunks(balanceTuples).map((json) =>
+      db
+        .update(accounts)
+        .set({
+          debitsPostedPaise: sql`${accounts.debitsPostedPaise} + d.debits`,
+          creditsPostedPaise: sql`${accounts.creditsPostedPaise} + d.credits`,
+          entryCount: sql`${accounts.entryCount} + d.entries`,
+        })
+        .from(sql`(SELECT ${tupleFields(["id", "debits", "credits", "entries"])} FROM json_each(${json})) AS d`)
+        .where(sql`${accounts.id} = d.id`),
+    ),
+    ...insertManySelects(db, accountCycleTotals, cycleRows).map((insert) =>
+      insert.onConflictDoUpdate({
+        target: [accountCycleTotals.accountId, accountCycleTotals.cycleId],
+        set: { debitsPaise: sql`${accountCycleTotals.debitsPaise} + excluded.debits_paise`, creditsPaise: sql`${accountCycleTotals.creditsPaise} + excluded.credits_paise` },
+      }),
+    ),
+  ];
 }
 
 async function replayOrConflict(db: Db, externalRef: string, contentHash: string) {
@@ -180,10 +261,13 @@ async function replayOrConflict(db: Db, externalRef: string, contentHash: string
   return withEntries(db, row);
 }
 
+const noTotals = (): Totals => ({ debitsPaise: 0, creditsPaise: 0, count: 0 });
+const addTotals = (a: Totals, b: Totals): Totals => ({ debitsPaise: a.debitsPaise + b.debitsPaise, creditsPaise: a.creditsPaise + b.creditsPaise, count: a.count + b.count });
+
 function totalsByAccount(entries: readonly EntryInput[]) {
-  const totals = new Map<string, { debitsPaise: number; creditsPaise: number; count: number }>();
+  const totals = new Map<string, Totals>();
   for (const e of entries) {
-    const t = totals.get(e.accountId) ?? { debitsPaise: 0, creditsPaise: 0, count: 0 };
+    const t = totals.get(e.accountId) ?? noTotals();
     if (e.direction === "debit") t.debitsPaise += e.amountPaise;
     else t.creditsPaise += e.amountPaise;
     t.count += 1;
