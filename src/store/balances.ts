@@ -18,6 +18,7 @@ import {
 import type { CarryFact, ReserveFact } from "../domain/pre-payout";
 import { sha256Hex } from "../domain/hash";
 import { newId } from "../domain/ids";
+import type { TransactionInput } from "../domain/ledger";
 import type { Currency } from "../domain/money";
 import type { PayeeType } from "../domain/payees";
 import { auditStatement } from "./audit";
@@ -30,8 +31,14 @@ export type CarryRow = typeof balanceCarries.$inferSelect;
 
 // ---- reserve terms ----
 
+export type ReservePolicyRow = typeof reservePolicies.$inferSelect;
+
 export async function reserveTermsOf(db: Db, payeeId: string, type: PayeeType, defaults: Readonly<Record<PayeeType, ReserveTerms>>) {
-  const own = await db.select().from(reservePolicies).where(eq(reservePolicies.payeeId, payeeId)).get();
+  return reserveTermsFrom(await db.select().from(reservePolicies).where(eq(reservePolicies.payeeId, payeeId)).get(), type, defaults);
+}
+
+/** A payee's terms: its own policy when it has one, else the default for its type. */
+export function reserveTermsFrom(own: ReservePolicyRow | undefined, type: PayeeType, defaults: Readonly<Record<PayeeType, ReserveTerms>>) {
   return own ? { basisPoints: own.basisPoints, days: own.days, source: "payee" as const } : { ...(defaults[type] ?? NO_RESERVE), source: "default" as const };
 }
 
@@ -48,25 +55,34 @@ export async function setReserveTerms(db: Db, payeeId: string, terms: ReserveTer
 
 // ---- holding back at settlement ----
 
+export interface ReserveHoldInput {
+  orderId: string;
+  payeeId: string;
+  cycleId: string;
+  sharePaise: number;
+  currency: Currency;
+  terms: ReserveTerms;
+  settledAt: string;
+}
+
 /**
  * The reserve hold for one payee's share of a settlement, as statements to commit with it
  * (nothing when the payee's terms hold nothing back or the share rounds to zero).
  */
-export async function reserveHoldStatements(
-  db: Db,
-  hold: { orderId: string; payeeId: string; cycleId: string; sharePaise: number; currency: Currency; terms: ReserveTerms; settledAt: string },
-  actorId: string,
-): Promise<Statements> {
+export async function reserveHoldStatements(db: Db, hold: ReserveHoldInput, actorId: string): Promise<Statements> {
+  const planned = reserveHoldOf(hold);
+  if (!planned) return [];
+  const { transaction, statements } = await preparePosting(db, planned.transaction, actorId);
+  return [...statements, db.insert(reserveHolds).values(planned.row(transaction.id))];
+}
+
+/** What a hold writes: its posting, and its row once the posting has an id; null when nothing is held back. */
+export function reserveHoldOf(hold: ReserveHoldInput): { transaction: TransactionInput; row: (holdTransactionId: string) => typeof reserveHolds.$inferInsert } | null {
   const amountPaise = reserveSharePaise(hold.sharePaise, hold.terms.basisPoints);
-  if (amountPaise <= 0) return [];
-  const { transaction, statements } = await preparePosting(
-    db,
-    reserveHoldTransaction({ orderId: hold.orderId, payeeId: hold.payeeId, cycleId: hold.cycleId, amountPaise, currency: hold.currency, basisPoints: hold.terms.basisPoints }),
-    actorId,
-  );
-  return [
-    ...statements,
-    db.insert(reserveHolds).values({
+  if (amountPaise <= 0) return null;
+  return {
+    transaction: reserveHoldTransaction({ orderId: hold.orderId, payeeId: hold.payeeId, cycleId: hold.cycleId, amountPaise, currency: hold.currency, basisPoints: hold.terms.basisPoints }),
+    row: (holdTransactionId) => ({
       id: newId("rsv"),
       payeeId: hold.payeeId,
       orderId: hold.orderId,
@@ -75,10 +91,10 @@ export async function reserveHoldStatements(
       amountPaise,
       basisPoints: hold.terms.basisPoints,
       releaseAt: reserveReleaseAt(hold.settledAt, hold.terms.days),
-      holdTransactionId: transaction.id,
+      holdTransactionId,
       createdAt: hold.settledAt,
     }),
-  ];
+  };
 }
 
 // ---- releasing (cron) ----

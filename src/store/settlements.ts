@@ -5,7 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { conflict, DomainError, invalid, notFound } from "../domain/errors";
 import { sha256Hex } from "../domain/hash";
 import type { PayeeType } from "../domain/payees";
-import { computeDeductions, type DeductionInput, financialYear } from "../domain/statutory";
+import { computeDeductions, type DeductionInput, type DeductionRule, financialYear } from "../domain/statutory";
 import { GST_STATE_CODES } from "../domain/tax-ids";
 import { listDeductionRules, withheldStatements } from "./statutory";
 import type { PayeeRow } from "./payees";
@@ -17,7 +17,7 @@ import {
   settlementTransaction,
 } from "../domain/settlement";
 import type { Currency } from "../domain/money";
-import { auditStatement } from "./audit";
+import { type AuditInput, auditStatement } from "./audit";
 import { type Db, nowIso, type Statements } from "./client";
 import { NO_RESERVE, type ReserveTerms } from "../domain/balances";
 import { reserveHoldStatements, reserveTermsOf } from "./balances";
@@ -67,6 +67,9 @@ export interface StatutorySettings {
 const canonical = (s: SettlementInput) =>
   JSON.stringify(Object.entries(s).sort(([a], [b]) => (a < b ? -1 : 1)));
 
+/** What tells a replay of an order's settlement from a different breakdown under the same order id. */
+export const settlementContentHash = (input: SettlementInput) => sha256Hex(canonical(input));
+
 /**
  * Ingests one order. Each party's share is held back in its rolling reserve per its terms, in the
  * same batch as the settlement (see store/balances.ts).
@@ -80,7 +83,7 @@ export async function ingestSettlement(
 ) {
   const { tax, ...plain } = input;
   assertSettlementAddsUp(plain);
-  const contentHash = await sha256Hex(canonical(input));
+  const contentHash = await settlementContentHash(input);
 
   const existing = await db.select().from(settlements).where(eq(settlements.orderId, input.orderId)).get();
   if (existing) return { settlement: sameOrConflict(existing, contentHash), replayed: true };
@@ -96,15 +99,9 @@ export async function ingestSettlement(
   const createdAt = nowIso();
   const reserveStatements = await reservesFor(db, s, actorId, reserveDefaults, createdAt);
   const posted = await postTransaction(db, settlementTransaction(s), actorId, (transactionId) => [
-    db.insert(settlements).values({ ...plain, deductions: JSON.stringify(s.deductions ?? []), taxInputs: withTax ? JSON.stringify(withTax.inputs) : null, transactionId, contentHash, actorId, createdAt }),
+    db.insert(settlements).values(settlementRow({ input, settled: s, transactionId, contentHash, actorId, createdAt })),
     ...(withTax ? [yearGrossStatement(db, s.sellerPayeeId, withTax.inputs.orderDate, s.grossAmountPaise), ...withheldStatements(db, withTax.deductions, createdAt.slice(0, 7))] : []),
-    auditStatement(db, {
-      actorId,
-      action: "settlement.ingested",
-      subjectType: "order",
-      subjectId: s.orderId,
-      details: { cycleId: s.cycleId, transactionId, sellerPayablePaise: sellerPayablePaise(s), deliveryFeePaise: s.deliveryFeePaise },
-    }),
+    auditStatement(db, settlementAudit(s, transactionId, actorId)),
     ...reserveStatements,
   ]).catch(async (error: unknown) => {
     // A different breakdown for this order won a race with this one: that is a settlement conflict.
@@ -124,14 +121,35 @@ export async function ingestSettlement(
   return { settlement: row!, replayed: false };
 }
 
+/** The settlement's row as stored: the breakdown as received, with its deductions and what they were computed from. */
+export function settlementRow(r: { input: SettlementInput; settled: SettlementBreakdown; transactionId: string; contentHash: string; actorId: string; createdAt: string }): SettlementRow {
+  const { tax: _tax, ...plain } = r.input;
+  return {
+    ...plain,
+    deductions: JSON.stringify(r.settled.deductions ?? []),
+    taxInputs: r.settled.taxInputs ? JSON.stringify(r.settled.taxInputs) : null,
+    transactionId: r.transactionId,
+    contentHash: r.contentHash,
+    actorId: r.actorId,
+    createdAt: r.createdAt,
+  };
+}
+
+export function settlementAudit(s: SettlementBreakdown, transactionId: string, actorId: string): AuditInput {
+  return {
+    actorId,
+    action: "settlement.ingested",
+    subjectType: "order",
+    subjectId: s.orderId,
+    details: { cycleId: s.cycleId, transactionId, sellerPayablePaise: sellerPayablePaise(s), deliveryFeePaise: s.deliveryFeePaise },
+  };
+}
+
 const NO_RESERVES: Record<PayeeType, ReserveTerms> = { seller: NO_RESERVE, delivery_partner: NO_RESERVE };
 
 async function reservesFor(db: Db, s: SettlementBreakdown, actorId: string, defaults: Readonly<Record<PayeeType, ReserveTerms>>, settledAt: string): Promise<Statements> {
-  const parties: Array<[string, PayeeType, number]> = [[s.sellerPayeeId, "seller", sellerPayablePaise(s)]];
-  if (s.deliveryPartnerPayeeId !== null) parties.push([s.deliveryPartnerPayeeId, "delivery_partner", s.deliveryFeePaise]);
   const statements: Statements = [];
-  for (const [payeeId, type, sharePaise] of parties) {
-    if (sharePaise <= 0) continue;
+  for (const { payeeId, type, sharePaise } of reserveShares(s)) {
     const terms = await reserveTermsOf(db, payeeId, type, defaults);
     if (terms.basisPoints === 0) continue;
     statements.push(...(await reserveHoldStatements(db, { orderId: s.orderId, payeeId, cycleId: s.cycleId, sharePaise, currency: s.currency, terms, settledAt }, actorId)));
@@ -139,7 +157,14 @@ async function reservesFor(db: Db, s: SettlementBreakdown, actorId: string, defa
   return statements;
 }
 
-function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow {
+/** Each party's share of a settlement that its rolling reserve may hold part of. */
+export function reserveShares(s: SettlementBreakdown): Array<{ payeeId: string; type: PayeeType; sharePaise: number }> {
+  const parties: Array<{ payeeId: string; type: PayeeType; sharePaise: number }> = [{ payeeId: s.sellerPayeeId, type: "seller", sharePaise: sellerPayablePaise(s) }];
+  if (s.deliveryPartnerPayeeId !== null) parties.push({ payeeId: s.deliveryPartnerPayeeId, type: "delivery_partner", sharePaise: s.deliveryFeePaise });
+  return parties.filter((p) => p.sharePaise > 0);
+}
+
+export function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow {
   if (row.contentHash !== contentHash) {
     throw conflict("settlement_conflict", `Order ${row.orderId} was already settled with a different breakdown.`, {
       orderId: row.orderId,
@@ -154,39 +179,65 @@ function sameOrConflict(row: SettlementRow, contentHash: string): SettlementRow 
  * The caller's own figures, when sent, must match to the paisa.
  */
 async function withDeductions(db: Db, s: SettlementBreakdown, tax: SettlementTax, seller: PayeeRow, statutory: StatutorySettings) {
+  assertTaxable(tax, statutory);
+  const orderDate = taxOrderDate(tax);
+  const year = await db
+    .select()
+    .from(payeeYearGross)
+    .where(and(eq(payeeYearGross.payeeId, seller.id), eq(payeeYearGross.financialYear, financialYear(orderDate))))
+    .get();
+  return deductionsFor({ rules: await listDeductionRules(db), s, tax, orderDate, seller, platformGstState: statutory.platformGstState, yearGrossBeforePaise: year?.grossPaise ?? 0 });
+}
+
+/** The day whose rules apply to a taxed settlement: its order date, or the day it is ingested. */
+export const taxOrderDate = (tax: SettlementTax) => tax.orderDate ?? nowIso().slice(0, 10);
+
+/** Throws unless the tax details can be computed at all: a known place of supply, and the platform's own GST state configured. */
+export function assertTaxable(tax: SettlementTax, statutory: StatutorySettings): asserts statutory is { platformGstState: string } {
   if (!(tax.placeOfSupplyState in GST_STATE_CODES)) {
     throw invalid("invalid_state_code", `${tax.placeOfSupplyState} is not a GST state or union-territory code.`, { field: "tax.placeOfSupplyState" });
   }
   if (statutory.platformGstState === null) {
     throw new DomainError("unavailable", "platform_gst_state_not_configured", "PLATFORM_GST_STATE is not configured, so GST on the platform's fee cannot be computed.");
   }
-  const orderDate = tax.orderDate ?? nowIso().slice(0, 10);
-  const year = await db
-    .select()
-    .from(payeeYearGross)
-    .where(and(eq(payeeYearGross.payeeId, seller.id), eq(payeeYearGross.financialYear, financialYear(orderDate))))
-    .get();
+}
+
+/**
+ * The deductions under `rules` for a seller whose financial year so far (before this order) has
+ * `yearGrossBeforePaise` of sales, checked against the caller's own figures (after assertTaxable).
+ */
+export function deductionsFor(d: {
+  rules: readonly DeductionRule[];
+  s: SettlementBreakdown;
+  tax: SettlementTax;
+  /** taxOrderDate(tax), read once by the caller. */
+  orderDate: string;
+  seller: Pick<PayeeRow, "legalName" | "pan" | "gstin">;
+  platformGstState: string;
+  yearGrossBeforePaise: number;
+}) {
+  const { s, tax, orderDate } = d;
   const inputs: DeductionInput = {
     orderDate,
     payeeType: "seller",
-    identity: { legalName: seller.legalName, pan: seller.pan, gstin: seller.gstin },
+    identity: { legalName: d.seller.legalName, pan: d.seller.pan, gstin: d.seller.gstin },
     grossSalePaise: s.grossAmountPaise,
     netTaxableValuePaise: tax.netTaxableValuePaise ?? s.grossAmountPaise,
     platformFeePaise: s.platformFeePaise,
     placeOfSupplyState: tax.placeOfSupplyState,
-    platformState: statutory.platformGstState,
-    yearGrossBeforePaise: year?.grossPaise ?? 0,
+    platformState: d.platformGstState,
+    yearGrossBeforePaise: d.yearGrossBeforePaise,
   };
-  const deductions: SettlementDeduction[] = computeDeductions(await listDeductionRules(db), inputs).map((d) => ({
-    ruleId: d.ruleId,
-    kind: d.kind,
-    head: d.head,
-    basePaise: d.basePaise,
-    rateBasisPoints: d.rateBasisPoints,
-    amountPaise: d.amountPaise,
+  const deductions: SettlementDeduction[] = computeDeductions(d.rules, inputs).map((x) => ({
+    ruleId: x.ruleId,
+    kind: x.kind,
+    head: x.head,
+    basePaise: x.basePaise,
+    rateBasisPoints: x.rateBasisPoints,
+    amountPaise: x.amountPaise,
   }));
   const theirs = tax.deductions ?? {};
-  const ours = (kind: SettlementDeduction["kind"]) => deductions.filter((d) => d.kind === kind).reduce((sum, d) => sum + d.amountPaise, 0);
+  const ours = (kind: SettlementDeduction["kind"]) => deductions.filter((x) => x.kind === kind).reduce((sum, x) => sum + x.amountPaise, 0);
   for (const [field, kind] of [["tdsPaise", "tds_194o"], ["tcsPaise", "gst_tcs"], ["gstOnFeePaise", "gst_on_fee"]] as const) {
     const received = theirs[field];
     if (received !== undefined && received !== ours(kind)) {
@@ -209,13 +260,19 @@ function yearGrossStatement(db: Db, payeeId: string, orderDate: string, grossPai
 
 async function assertPayee(db: Db, payeeId: string, type: PayeeType, field: string, currency: Currency) {
   const payee = await db.query.payees.findFirst({ where: (p, { eq }) => eq(p.id, payeeId) });
+  const account = payee ? await db.select().from(accounts).where(eq(accounts.id, payee.payableAccountId)).get() : undefined;
+  return checkedPayee(payee, account?.currency, { payeeId, type, field, currency });
+}
+
+/** Throws unless the payee exists, is of the type its share is for, and is paid in the settlement's currency. */
+export function checkedPayee<P extends { type: PayeeType }>(payee: P | undefined, payableCurrency: string | undefined, want: { payeeId: string; type: PayeeType; field: string; currency: Currency }): P {
+  const { payeeId, type, field, currency } = want;
   if (!payee) throw invalid("payee_not_found", `Payee ${payeeId} does not exist.`, { field });
   if (payee.type !== type) {
     throw invalid("payee_type_mismatch", `Payee ${payeeId} is a ${payee.type}, not a ${type}.`, { field });
   }
-  const account = await db.select().from(accounts).where(eq(accounts.id, payee.payableAccountId)).get();
-  if (account?.currency !== currency) {
-    throw invalid("currency_mismatch", `Payee ${payeeId} is paid in ${account?.currency}, not ${currency}.`, { field: "currency" });
+  if (payableCurrency !== currency) {
+    throw invalid("currency_mismatch", `Payee ${payeeId} is paid in ${payableCurrency}, not ${currency}.`, { field: "currency" });
   }
   return payee;
 }
