@@ -311,6 +311,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlements/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest up to 1,000 orders' settlements in one call, as JSON or CSV
+         * @description Each order is validated and posted on its own, exactly as POST /v1/settlements posts it (the same ledger transaction, idempotent by orderId), and answered in `results`, one per order in the order sent: `created`, `replayed`, `conflict` or `invalid` with the field and the reason. A bad order never blocks the others.
+         *
+         *     Send `{"orders": [...]}` as application/json, or a CSV file as text/csv: one order per row, a header naming the columns (`orderId`, `cycleId`, `sellerPayeeId`, `deliveryPartnerPayeeId`, `currency`, `grossAmountPaise`, `platformFeePaise`, `discountPaise`, `voucherPaise`, `walletAmountPaise`, `deliveryFeePaise`, `amountCollectedPaise`, `tax.placeOfSupplyState`, `tax.orderDate`, `tax.netTaxableValuePaise`, `tax.deductions.tdsPaise`, `tax.deductions.tcsPaise`, `tax.deductions.gstOnFeePaise`; a nested field by its path; optional columns may be left out and optional cells empty).
+         *
+         *     At most 1,000 orders (413 too_many_orders) and 2 MiB (413 body_too_large). 200 when at least one order is created or replayed; when none is, nothing was written and the answer is 422 no_orders_posted with the same results in error.details.
+         */
+        post: operations["createSettlementsInBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settlements": {
         parameters: {
             query?: never;
@@ -1776,70 +1800,113 @@ export interface components {
             }[];
             accounts: components["schemas"]["Account"][];
         };
-        Settlement: {
-            /** @example ORD-10001 */
-            orderId: string;
-            /** @example 2026-W48 */
-            cycleId: string;
-            sellerPayeeId: string;
-            deliveryPartnerPayeeId: string | null;
+        /**
+         * @example {
+         *       "counts": {
+         *         "created": 1,
+         *         "replayed": 0,
+         *         "conflict": 0,
+         *         "invalid": 1
+         *       },
+         *       "results": [
+         *         {
+         *           "index": 0,
+         *           "orderId": "ORD-1001",
+         *           "outcome": "created",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "sellerPayablePaise": 88000
+         *         },
+         *         {
+         *           "index": 1,
+         *           "orderId": "ORD-1002",
+         *           "outcome": "invalid",
+         *           "error": {
+         *             "code": "settlement_does_not_add_up",
+         *             "message": "amountCollectedPaise must equal grossAmountPaise + deliveryFeePaise - discountPaise - voucherPaise - walletAmountPaise = 60000.",
+         *             "field": "amountCollectedPaise",
+         *             "details": {
+         *               "field": "amountCollectedPaise",
+         *               "expectedPaise": 60000,
+         *               "receivedPaise": 59000
+         *             }
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        BulkSettlements: {
+            counts: {
+                created: number;
+                replayed: number;
+                conflict: number;
+                invalid: number;
+            };
+            results: components["schemas"]["BulkSettlementLine"][];
+        };
+        BulkSettlementLine: {
+            /** @description The order's position among `orders` (or the CSV's rows), from 0. */
+            index: number;
+            /** @description CSV only: the line of the file the row starts on; the header is line 1. */
+            line?: number;
+            orderId: string | null;
             /**
-             * @description ISO 4217 code.
-             * @default INR
-             * @example INR
+             * @description `created` now, `replayed` (already settled with the same breakdown), `conflict` (already settled with a different one), `invalid` (refused; nothing written for it).
              * @enum {string}
              */
-            currency?: "INR";
-            /**
-             * @description Order value of the goods at the seller's price.
-             * @example 125000
-             */
-            grossAmountPaise: number;
-            /**
-             * @description Commission kept by the marketplace from the seller.
-             * @example 0
-             */
-            platformFeePaise: number;
-            /**
-             * @description Platform-funded discount given to the customer.
-             * @example 0
-             */
-            discountPaise: number;
-            /**
-             * @description Platform-funded voucher redeemed by the customer.
-             * @example 0
-             */
-            voucherPaise: number;
-            /**
-             * @description Part of the order paid from the customer's wallet.
-             * @example 0
-             */
-            walletAmountPaise: number;
-            /**
-             * @description Delivery fee charged to the customer, owed to the delivery partner.
-             * @example 0
-             */
-            deliveryFeePaise: number;
-            /**
-             * @description What the customer paid: gross + delivery fee − discount − voucher − wallet.
-             * @example 0
-             */
-            amountCollectedPaise: number;
-            /** @description Statutory deductions from the seller's share; [] when the settlement carried no tax details. */
-            deductions: {
-                ruleId: string;
-                /** @enum {string} */
-                kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
-                /** @enum {string} */
-                head: "TDS" | "CGST" | "SGST" | "IGST";
-                basePaise: number;
-                rateBasisPoints: number;
-                amountPaise: number;
-            }[];
-            sellerPayablePaise: number;
-            transactionId: string;
-            actorId: string;
-            createdAt: string;
+            outcome: "created" | "replayed" | "conflict" | "invalid";
+            /** @description The settlement's posting, when created or replayed. */
+            transactionId?: string;
+            sellerPayablePaise?: number;
+            /** @description Why, when `conflict` or `invalid`: the code and details POST /v1/settlements would answer. */
+            error?: {
+                /** @example settlement_does_not_add_up */
+                code: string;
+                message: string;
+                /**
+                 * @description The field (also the CSV column) to blame, or null.
+                 * @example amountCollectedPaise
+                 */
+                field: string | null;
+                details?: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "orders": [
+         *         {
+         *           "orderId": "ORD-1001",
+         *           "cycleId": "2026-W48",
+         *           "sellerPayeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *           "deliveryPartnerPayeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *           "grossAmountPaise": 100000,
+         *           "platformFeePaise": 12000,
+         *           "discountPaise": 5000,
+         *           "voucherPaise": 2500,
+         *           "walletAmountPaise": 10000,
+         *           "deliveryFeePaise": 4000,
+         *           "amountCollectedPaise": 86500
+         *         },
+         *         {
+         *           "orderId": "ORD-1002",
+         *           "cycleId": "2026-W48",
+         *           "sellerPayeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *           "grossAmountPaise": 60000,
+         *           "platformFeePaise": 6000,
+         *           "discountPaise": 0,
+         *           "voucherPaise": 0,
+         *           "walletAmountPaise": 0,
+         *           "deliveryFeePaise": 0,
+         *           "amountCollectedPaise": 60000,
+         *           "tax": {
+         *             "placeOfSupplyState": "29"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        BulkSettlementsInput: {
+            /** @description 1 to 1000 orders, each exactly what POST /v1/settlements takes. Each is validated and posted on its own. */
+            orders: components["schemas"]["SettlementInput"][];
         };
         SettlementInput: {
             /** @example ORD-10001 */
@@ -1927,6 +1994,71 @@ export interface components {
                     gstOnFeePaise?: number;
                 };
             };
+        };
+        Settlement: {
+            /** @example ORD-10001 */
+            orderId: string;
+            /** @example 2026-W48 */
+            cycleId: string;
+            sellerPayeeId: string;
+            deliveryPartnerPayeeId: string | null;
+            /**
+             * @description ISO 4217 code.
+             * @default INR
+             * @example INR
+             * @enum {string}
+             */
+            currency?: "INR";
+            /**
+             * @description Order value of the goods at the seller's price.
+             * @example 125000
+             */
+            grossAmountPaise: number;
+            /**
+             * @description Commission kept by the marketplace from the seller.
+             * @example 0
+             */
+            platformFeePaise: number;
+            /**
+             * @description Platform-funded discount given to the customer.
+             * @example 0
+             */
+            discountPaise: number;
+            /**
+             * @description Platform-funded voucher redeemed by the customer.
+             * @example 0
+             */
+            voucherPaise: number;
+            /**
+             * @description Part of the order paid from the customer's wallet.
+             * @example 0
+             */
+            walletAmountPaise: number;
+            /**
+             * @description Delivery fee charged to the customer, owed to the delivery partner.
+             * @example 0
+             */
+            deliveryFeePaise: number;
+            /**
+             * @description What the customer paid: gross + delivery fee − discount − voucher − wallet.
+             * @example 0
+             */
+            amountCollectedPaise: number;
+            /** @description Statutory deductions from the seller's share; [] when the settlement carried no tax details. */
+            deductions: {
+                ruleId: string;
+                /** @enum {string} */
+                kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
+                /** @enum {string} */
+                head: "TDS" | "CGST" | "SGST" | "IGST";
+                basePaise: number;
+                rateBasisPoints: number;
+                amountPaise: number;
+            }[];
+            sellerPayablePaise: number;
+            transactionId: string;
+            actorId: string;
+            createdAt: string;
         };
         Adjustment: components["schemas"]["AdjustmentInput"] & {
             orderId: string;
@@ -3974,6 +4106,97 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSettlementsInBulk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the original result. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSettlementsInput"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description One result per order, in order, and the count of each outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkSettlements"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description More than 1,000 orders, or a body over the byte limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

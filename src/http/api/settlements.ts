@@ -8,6 +8,7 @@ import { adjustmentsOfOrder, recordAdjustment } from "../../store/adjustments";
 import { adjustmentInput, adjustmentSchema, adjustmentView } from "../views/adjustments";
 import { settlementInput, settlementSchema, settlementView } from "../views/settlements";
 import { routeOf, router } from "../router";
+import { settlementsBulkRouter } from "./settlements-bulk";
 import { requireRole } from "../middleware/auth";
 import { idempotencyHeader, jsonBody, jsonContent } from "../schemas";
 
@@ -45,6 +46,7 @@ const listAdjustmentsRoute = routeSettlements("get", "/{orderId}/adjustments", "
 });
 
 export const settlementsRouter = router()
+  .route("/", settlementsBulkRouter) // first: /bulk is the bulk route, never an order called "bulk"
   .openapi(postSettlementRoute, async (c) => {
     const { settlement, replayed } = await ingestSettlement(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId, reserveDefaults(c.env), statutorySettings(c.env));
     return c.json(settlementView(settlement), replayed ? 200 : 201);
