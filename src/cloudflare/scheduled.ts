@@ -18,7 +18,7 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   if (controller.cron === FREQUENT_CRON) {
     await runJobs([
       ["status polling", () => pollAndRedrive(deps, pollingSettings(env), controller.scheduledTime)],
-      ["pending retries", () => redrivePendingRetries(deps)],
+      ["pending retries", () => redrivePendingRetries(deps, controller.scheduledTime)],
       ["reserve releases", () => releaseReserves(deps, controller.scheduledTime)],
       ["events", () => deliverEvents(deps.db, env)],
     ]);

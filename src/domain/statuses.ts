@@ -48,6 +48,9 @@ export const EXCEPTION_STATUSES = ["open", "in_progress", "resolved", "dismissed
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 /** Tickets that still need a person. */
 export const OPEN_EXCEPTION_STATUSES = ["open", "in_progress"] as const satisfies readonly ExceptionStatus[];
+/** A resolution's retry: pending until it ran, done, or exhausted after throwing on every attempt. */
+export const RETRY_STATUSES = ["pending", "done", "exhausted"] as const;
+export type RetryStatus = (typeof RETRY_STATUSES)[number];
 
 export const BANK_VERIFICATION_STATUSES = ["unverified", "verified", "invalid"] as const;
 export type BankVerificationStatus = (typeof BANK_VERIFICATION_STATUSES)[number];

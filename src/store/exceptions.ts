@@ -1,10 +1,10 @@
 // Raising exception tickets. A ticket is deduplicated by cause and subject while it is open,
 // so retries and re-runs never open a second one; each new ticket is also an event (the alert).
 
-import { and, asc, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { conflict, notFound } from "../domain/errors";
 import { exceptionEventType } from "../domain/events";
-import { canTransitionException, type ExceptionInput, openKeyOf, retryKindFor } from "../domain/exception-state";
+import { afterFailedRetry, canTransitionException, type ExceptionInput, openKeyOf, retryExhaustedSubject, retryKindFor } from "../domain/exception-state";
 import type { ExceptionStatus } from "../domain/statuses";
 import { newId } from "../domain/ids";
 import { commit, type Db, nowIso, type Statements } from "./client";
@@ -136,9 +136,58 @@ function closedEvent(db: Db, id: string, to: ExceptionStatus, now: string): Stat
 }
 
 export async function finishRetry(db: Db, id: string, result: Record<string, unknown>) {
-  await db.update(exceptions).set({ retryStatus: "done", retryResult: JSON.stringify(result), updatedAt: nowIso() }).where(eq(exceptions.id, id));
+  await db.update(exceptions).set({ retryStatus: "done", retryResult: JSON.stringify(result), retryNextAt: null, updatedAt: nowIso() }).where(eq(exceptions.id, id));
 }
 
-export async function pendingRetries(db: Db, limit: number) {
-  return db.select().from(exceptions).where(eq(exceptions.retryStatus, "pending")).orderBy(asc(exceptions.updatedAt)).limit(limit);
+/** Pending retries whose backoff has passed at `now`, oldest first. */
+export async function pendingRetries(db: Db, now: string, limit: number) {
+  return db
+    .select()
+    .from(exceptions)
+    .where(and(eq(exceptions.retryStatus, "pending"), or(isNull(exceptions.retryNextAt), lte(exceptions.retryNextAt, now))))
+    .orderBy(asc(exceptions.updatedAt))
+    .limit(limit);
+}
+
+/**
+ * Records that a retry threw: its attempt count and when to try next, or, after the last
+ * attempt, that it is exhausted, with the retry_exhausted ticket in the same write. Applies only
+ * if no one recorded that attempt meanwhile (a concurrent cron), so an attempt counts once.
+ */
+export async function recordFailedRetry(db: Db, e: ExceptionRow, error: string, nowMs: number): Promise<"backed_off" | "exhausted" | "concurrent"> {
+  const attempts = e.retryAttempts + 1;
+  const next = afterFailedRetry(attempts, nowMs);
+  const now = nowIso();
+  const unchanged = and(eq(exceptions.id, e.id), eq(exceptions.retryStatus, "pending"), eq(exceptions.retryAttempts, e.retryAttempts));
+  const retryResult = JSON.stringify(next.exhausted ? { kind: "exhausted", attempts, error } : { kind: "attempt_failed", attempts, nextAttemptAt: new Date(next.nextAtMs).toISOString(), error });
+  const update = db
+    .update(exceptions)
+    .set({ retryStatus: next.exhausted ? "exhausted" : "pending", retryAttempts: attempts, retryNextAt: next.exhausted ? null : new Date(next.nextAtMs).toISOString(), retryResult, updatedAt: now })
+    .where(unchanged);
+  const ticket = next.exhausted
+    ? raiseExceptionStatements(db, {
+        cause: "retry_exhausted",
+        summary: `The retry after resolving ${e.cause} ticket ${e.id} failed ${attempts} times; last error: ${error}`,
+        subjectKey: retryExhaustedSubject(e.id),
+        payoutId: e.payoutId,
+        batchId: e.batchId,
+        itemId: e.itemId,
+        payeeId: e.payeeId,
+        details: { exceptionId: e.id, cause: e.cause, attempts, lastError: error },
+      })
+    : [];
+  const [result] = await commit(db, [update, ...ticket]);
+  if (result.meta.changes !== 1) return "concurrent";
+  return next.exhausted ? "exhausted" : "backed_off";
+}
+
+/** Runs an exhausted retry again from its first attempt, on the next pass of the cron. */
+export async function rearmRetry(db: Db, id: string): Promise<boolean> {
+  const [result] = await commit(db, [
+    db
+      .update(exceptions)
+      .set({ retryStatus: "pending", retryAttempts: 0, retryNextAt: null, retryResult: null, updatedAt: nowIso() })
+      .where(and(eq(exceptions.id, id), eq(exceptions.retryStatus, "exhausted"))),
+  ]);
+  return result.meta.changes === 1;
 }

@@ -12,6 +12,7 @@ import {
   IN_FLIGHT_PAYOUT_STATUSES,
   DELIVERY_STATUSES,
   PAYOUT_STATUSES,
+  RETRY_STATUSES,
 } from "../domain/statuses";
 import { sqlList } from "./sql-list";
 import { ADJUSTMENT_KINDS, BEARERS } from "../domain/adjustments";
@@ -773,12 +774,20 @@ export const exceptions = sqliteTable(
     resolvedAt: text("resolved_at"),
     resolvedBy: text("resolved_by"),
     resolutionNote: text("resolution_note"),
-    /** After a resolution that retries the payout: pending until the retry ran (the cron re-drives it), then done. */
-    retryStatus: text("retry_status", { enum: ["pending", "done"] }),
+    /**
+     * After a resolution that retries the payout: pending until the retry ran (the cron re-drives
+     * it), then done; exhausted when it threw on every one of RETRY_MAX_ATTEMPTS attempts.
+     */
+    retryStatus: text("retry_status", { enum: RETRY_STATUSES }),
     retryResult: text("retry_result"),
+    /** How many runs of the retry threw; the cron waits until retryNextAt before the next. */
+    retryAttempts: integer("retry_attempts").notNull().default(0),
+    retryNextAt: text("retry_next_at"),
   },
   (t) => [
     uniqueIndex("exceptions_open_key_unique").on(t.openKey),
+    // The cron's look for due retries reads only the pending ones.
+    index("exceptions_pending_retry_idx").on(t.updatedAt).where(sql`retry_status = 'pending'`),
     index("exceptions_status_idx").on(t.status, t.id),
     index("exceptions_payout_idx").on(t.payoutId),
   ],

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { FREQUENT_CRON, runScheduled } from "../../src/cloudflare/scheduled";
 import { database } from "../../src/store/client";
 import { getException, raiseException, transitionException } from "../../src/store/exceptions";
-import { openKeyOf } from "../../src/domain/exception-state";
+import { openKeyOf, RETRY_FIRST_BACKOFF_MS, RETRY_MAX_ATTEMPTS } from "../../src/domain/exception-state";
 import { payeeGate } from "../../src/deps";
 import { redrivePendingRetries, retryAfterResolution } from "../../src/services/retries";
 import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
@@ -424,11 +424,96 @@ describe("resolving retries the payout", () => {
       await expect(runScheduled({ cron: FREQUENT_CRON, scheduledTime: Date.now() }, env)).rejects.toThrow("1 of 4 cron jobs failed");
       expect((await getException(db(), ticket)).row.retryStatus).toBe("done");
       expect((await payoutsOfItem(failed.itemId)).map((p) => p.retry_of)).toEqual([null, failed.id]);
-      expect((await getException(db(), broken)).row.retryStatus).toBe("pending");
-      await expect(redrivePendingRetries(servicesFor(env))).rejects.toThrow("1 of 1 pending retries failed");
+      expect((await getException(db(), broken)).row).toMatchObject({ retryStatus: "pending", retryAttempts: 1 });
+      // Backed off: not tried again until five minutes have passed.
+      expect(await redrivePendingRetries(servicesFor(env))).toBe(0);
+      await expect(redrivePendingRetries(servicesFor(env), Date.now() + RETRY_FIRST_BACKOFF_MS)).rejects.toThrow("1 of 1 pending retries failed");
     } finally {
       await env.DB.prepare("UPDATE exceptions SET retry_status = 'done' WHERE id = ?").bind(broken).run();
     }
     expect(await payoutsOfItem(failed.itemId)).toHaveLength(2);
+  });
+  it("tries a retry that always throws with backoff, then stops and raises exactly one retry_exhausted ticket", async () => {
+    const broken = unique("exc_always_throws");
+    const longAgo = "2000-01-01T00:00:00.000Z";
+    await env.DB.prepare(
+      "INSERT INTO exceptions (id, cause, status, payout_id, summary, details, created_at, updated_at, retry_status) VALUES (?, 'bank_failure', 'resolved', ?, 'always throws', '{}', ?, ?, 'pending')",
+    )
+      .bind(broken, `po_missing_${broken}`, longAgo, longAgo)
+      .run();
+    const row = async () => (await getException(db(), broken)).row;
+    const exhaustedTickets = () => env.DB.prepare("SELECT id, status, details FROM exceptions WHERE open_key = ?").bind(openKeyOf({ cause: "retry_exhausted", subjectKey: `retry|${broken}` })).all<{ id: string; details: string }>();
+    try {
+      let nowMs = Date.now();
+      const waitsMinutes: number[] = [];
+      for (let attempt = 1; attempt <= RETRY_MAX_ATTEMPTS; attempt++) {
+        // Two passes at once (a double-firing cron) count one attempt.
+        const passes = await Promise.allSettled([redrivePendingRetries(servicesFor(env), nowMs), redrivePendingRetries(servicesFor(env), nowMs)]);
+        expect(passes.some((p) => p.status === "rejected")).toBe(true);
+        const after = await row();
+        expect(after.retryAttempts).toBe(attempt);
+        if (attempt === RETRY_MAX_ATTEMPTS) break;
+        expect(after).toMatchObject({ retryStatus: "pending", retryResult: expect.stringContaining('"attempt_failed"') });
+        const nextMs = Date.parse(after.retryNextAt!);
+        waitsMinutes.push((nextMs - nowMs) / 60_000);
+        // A pass a moment before the backoff ends does not try it.
+        await redrivePendingRetries(servicesFor(env), nextMs - 1);
+        expect((await row()).retryAttempts).toBe(attempt);
+        nowMs = nextMs;
+      }
+      expect(waitsMinutes).toEqual([5, 10, 20, 40, 80, 160, 320]);
+      expect(await row()).toMatchObject({ retryStatus: "exhausted", retryAttempts: RETRY_MAX_ATTEMPTS, retryNextAt: null });
+      // Stopped: later passes neither run it nor raise a second ticket.
+      for (const later of [nowMs + 3_600_000, nowMs + 86_400_000]) await redrivePendingRetries(servicesFor(env), later);
+      expect((await row()).retryAttempts).toBe(RETRY_MAX_ATTEMPTS);
+      const { results: tickets } = await exhaustedTickets();
+      expect(tickets).toHaveLength(1);
+      expect(JSON.parse(tickets[0]!.details)).toMatchObject({ exceptionId: broken, cause: "bank_failure", attempts: 8, lastError: expect.stringContaining(`po_missing_${broken}`) });
+      expect(await alertsFor(tickets[0]!.id)).toHaveLength(1);
+
+      // Resolving that ticket runs the retry again from its first attempt.
+      const resolved = await setStatus(tickets[0]!.id, "resolved", "Fixed what made it throw.");
+      expect(resolved.body).toMatchObject({ retryStatus: "done", retryResult: { kind: "rearmed", exceptionId: broken } });
+      expect(await row()).toMatchObject({ retryStatus: "pending", retryAttempts: 0, retryNextAt: null });
+    } finally {
+      await env.DB.prepare("UPDATE exceptions SET retry_status = 'done' WHERE id = ?").bind(broken).run();
+    }
+  });
+
+  it("finishes a retry that throws twice and succeeds on its third try, paying once", async () => {
+    const { payouts, payees } = await paidCycle(1, { accountNumbers: ["123456780000"] });
+    const failed = payouts[0]!;
+    const ticket = await ticketFor(failed.id, "invalid_bank_details");
+    await (await correctBankDetails(payees[0].id, "222212345678"))();
+    await transitionException(db(), ticket, "resolved", "Corrected and verified.", "admin-ada");
+    // The payee's gate is unreachable for the first two tries.
+    const real = servicesFor(env);
+    let calls = 0;
+    const flaky = {
+      ...real,
+      gate: (payeeId: string) => ({
+        createPayout: (...args: Parameters<ReturnType<typeof real.gate>["createPayout"]>) => (++calls <= 2 ? Promise.reject(new Error("gate unreachable")) : real.gate(payeeId).createPayout(...args)),
+      }),
+    };
+    let nowMs = Date.now();
+    for (const attempt of [1, 2]) {
+      await expect(redrivePendingRetries(flaky, nowMs)).rejects.toThrow("pending retries failed");
+      const { row } = await getException(db(), ticket);
+      expect(row).toMatchObject({ retryStatus: "pending", retryAttempts: attempt });
+      nowMs = Date.parse(row.retryNextAt!);
+    }
+    await redrivePendingRetries(flaky, nowMs);
+    const { row } = await getException(db(), ticket);
+    expect(row).toMatchObject({ retryStatus: "done", retryAttempts: 2, retryNextAt: null });
+    expect(JSON.parse(row.retryResult!)).toMatchObject({ kind: "new_attempt", outcome: "created" });
+    const items = await payoutsOfItem(failed.itemId);
+    expect(items.map((p) => [p.status, p.retry_of])).toEqual([
+      ["failed", null],
+      ["queued", failed.id],
+    ]);
+    await consume({ type: "transfer", payoutId: items[1]!.id });
+    expect((await payout(items[1]!.id)).payout.status).toBe("processed");
+    expect((await bankDebits(failed.id)) + (await bankDebits(items[1]!.id))).toBe(1);
+    expect(await openExceptions(failed.id)).not.toContain("retry_exhausted");
   });
 });

@@ -140,6 +140,8 @@ function resolveEffect(cause: string): string {
       return "Resolving asks the payee's gate again to make the payout.";
     case "requeue":
       return "Resolving hands the payout back to the transfer worker, which asks the bank before sending anything.";
+    case "rearm":
+      return "Resolving runs the failed retry again from its first attempt, on the scheduler's next pass; fix what made it fail first.";
     case "none":
       return "Resolving records the outcome of your investigation; nothing is retried.";
   }

@@ -241,7 +241,7 @@ function detailValue(v: unknown) {
 
 /** What the retry after a resolution did: the new payout as a link, or why nothing was paid. */
 const RetryResult: FC<{ exception: ExceptionView }> = ({ exception: e }) => {
-  const r = e.retryResult as { kind?: string; outcome?: string; payoutId?: string; reason?: string } | null;
+  const r = e.retryResult as { kind?: string; outcome?: string; payoutId?: string; reason?: string; attempts?: number; nextAttemptAt?: string; error?: string; exceptionId?: string } | null;
   if (!r) {
     return (
       <div class="notice warn" role="status" data-testid="retry-result">
@@ -255,12 +255,15 @@ const RetryResult: FC<{ exception: ExceptionView }> = ({ exception: e }) => {
     </a>
   );
   let message;
-  if (r.kind === "requeued") message = <>Payout {payoutLink} was handed back to the transfer worker, which asks the bank before sending anything.</>;
+  if (r.kind === "attempt_failed") message = <>Retry attempt {String(r.attempts)} failed ({r.error}); the scheduler tries again after {r.nextAttemptAt}.</>;
+  else if (r.kind === "exhausted") message = <>The retry failed {String(r.attempts)} times and was stopped ({r.error}); a retry_exhausted ticket says so.</>;
+  else if (r.kind === "rearmed") message = <>The retry of exception {r.exceptionId} starts again on the scheduler's next pass.</>;
+  else if (r.kind === "requeued") message = <>Payout {payoutLink} was handed back to the transfer worker, which asks the bank before sending anything.</>;
   else if (r.kind === "nothing_to_do") message = <>Nothing was retried: {r.reason}.</>;
   else if (r.outcome === "refused") message = <>The payee's gate refused a new payout: {r.reason}.</>;
   else if (r.outcome === "existing") message = <>The item already has payout {payoutLink}.</>;
   else message = <>A new payout was made: {payoutLink}.</>;
-  const tone = r.outcome === "refused" ? "bad" : "ok";
+  const tone = r.outcome === "refused" || r.kind === "exhausted" ? "bad" : r.kind === "attempt_failed" ? "warn" : "ok";
   return (
     <div class={`notice ${tone}`} role="status" data-testid="retry-result">
       <h2>Retry</h2>
