@@ -1496,10 +1496,10 @@ export interface components {
             rejectionReason: string | null;
             submittedAt: string | null;
             decidedAt: string | null;
-            releasedAt: string | null;
             version: number;
             createdAt: string;
             updatedAt: string;
+            releasedAt: string | null;
         };
         ApprovalRequest: {
             checker: {
