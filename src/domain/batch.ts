@@ -3,6 +3,7 @@
 
 import { canonicalJson } from "./canonical";
 import type { BankDetails } from "./payees";
+import type { RiskFlag } from "./risk-flags";
 import { type BatchItemStatus, BATCH_STATUSES, type BatchStatus } from "./statuses";
 
 export const BATCH_TRANSITIONS: Record<BatchStatus, readonly BatchStatus[]> = {
@@ -39,9 +40,11 @@ export interface FingerprintItem {
   exclusionReason: string | null;
   orderIds: string[];
   bank: BankDetails | null;
+  /** The risk flags shown to checkers: approving binds to having seen them. */
+  riskFlags: RiskFlag[];
 }
 
-/** The content an approval is bound to. Any change to an item, amount or bank detail changes it. */
+/** The content an approval is bound to. Any change to an item, amount, bank detail or risk flag changes it. */
 export function fingerprintContent(batch: { id: string; cycleId: string; currency: string }, items: FingerprintItem[]): string {
   const sorted = [...items].sort((a, b) => (a.payeeId < b.payeeId ? -1 : a.payeeId > b.payeeId ? 1 : 0));
   return canonicalJson({

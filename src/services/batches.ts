@@ -9,6 +9,8 @@ import { newId } from "../domain/ids";
 import type { Currency } from "../domain/money";
 import { isBlocking, isPayable, type PrePayoutResult, reconcilePayee } from "../domain/pre-payout";
 import type { BatchStatus } from "../domain/statuses";
+import { type RiskFlag, riskFlagsFor } from "../domain/risk-flags";
+import { riskFactsFor } from "../store/risk-facts";
 import { auditStatement } from "../store/audit";
 import {
   bankSnapshotOf,
@@ -23,6 +25,7 @@ import {
   insertBatch,
   insertItems,
   itemBank,
+  itemRiskFlags,
   itemExclusion,
   itemOrders,
   type ItemRow,
@@ -260,6 +263,7 @@ async function computeFingerprint(row: BatchRow, items: readonly ItemRow[]): Pro
         exclusionReason: i.exclusionReason,
         orderIds: itemOrders(i).map((o) => o.orderId),
         bank: itemBank(i),
+        riskFlags: itemRiskFlags(i),
       })),
     ),
   );
@@ -281,7 +285,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
     await commitChange(db, reconcile);
     throw conflict("batch_has_blocked_items", "Some items failed pre-payout reconciliation; fix them and re-run it, or exclude them with a reason.", { blocked });
   }
-  const frozen = new Map(
+  const frozen = new Map<string, Partial<ItemRow>>(
     loaded.items
       .filter((i) => i.status !== "excluded")
       .map((i) => {
@@ -292,6 +296,12 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
         return [i.id, { ...reconciledItemFields(result, now), bankSnapshot: bankSnapshotOf(payeeById.get(i.payeeId)!), ...release }];
       }),
   );
+  // What checkers should look at first, computed once from the frozen lines and frozen with them.
+  const flagged = await flagRisks(
+    db,
+    loaded.items.map((i) => ({ ...i, ...frozen.get(i.id) })),
+  );
+  for (const [itemId, riskFlags] of flagged) frozen.set(itemId, { ...frozen.get(itemId)!, riskFlags: JSON.stringify(riskFlags) });
   const frozenItems = loaded.items.map((i) => ({ ...i, ...frozen.get(i.id) }));
   const plan = await planSubmission(loaded.row, frozenItems, settings, now);
   const statements: Statements = [
@@ -316,6 +326,16 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
   }
   await commitChange(db, statements);
   return getBatch(db, id);
+}
+
+/** The risk flags of each line to be paid (riskFlagsFor over each payee's history and account). */
+async function flagRisks(db: Db, items: readonly ItemRow[]): Promise<Map<string, RiskFlag[]>> {
+  const payable = items.filter((i) => i.status === "ok");
+  const facts = await riskFactsFor(
+    db,
+    payable.map((i) => ({ payeeId: i.payeeId, amountPaise: i.amountPaise, bank: itemBank(i) })),
+  );
+  return new Map(payable.map((item, n) => [item.id, riskFlagsFor(facts[n]!)]));
 }
 
 /** What submitting the frozen content entails: its total, approvals needed, fingerprint and links. */

@@ -3,7 +3,7 @@
 // version under a lock and records an audit event whose unique (batch, version) makes concurrent
 // changes from the same version impossible: one commits, the other is rolled back whole.
 
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { payableAccountId } from "../domain/accounts";
 import { conflict, notFound } from "../domain/errors";
 import { newId } from "../domain/ids";
@@ -12,6 +12,7 @@ import type { Currency } from "../domain/money";
 import type { BankDetails } from "../domain/payees";
 import type { CheckResult, OrderShare, PayeeCycleFacts, PrePayoutResult, RemittanceLine } from "../domain/pre-payout";
 import { deficitReason } from "../domain/balances";
+import type { RiskFlag } from "../domain/risk-flags";
 import { cycleAdjustments, payableEffectFor } from "./adjustments";
 import { carryIntoCycle, cycleCarries, cycleReserveHolds, payeesWithReleasedReserve } from "./balances";
 import { listDeductionRules } from "./statutory";
@@ -80,6 +81,7 @@ export function reconciledItemFields(result: PrePayoutResult, now: string) {
 }
 
 export const itemLines = (item: ItemRow) => JSON.parse(item.lines) as RemittanceLine[];
+export const itemRiskFlags = (item: ItemRow) => JSON.parse(item.riskFlags) as RiskFlag[];
 
 // ---- reading ----
 
@@ -280,7 +282,9 @@ export const insertBatch = (db: Db, batch: NewBatchRow) => db.insert(batches).va
 /** Six items a statement keeps each insert within D1's 100 bound parameters. */
 export function insertItems(db: Db, items: readonly NewItemRow[]): Statements {
   const statements: Statements = [];
-  for (let i = 0; i < items.length; i += 6) statements.push(db.insert(batchItems).values(items.slice(i, i + 6)));
+  // D1 binds at most 100 parameters a statement: as many rows as fit, one parameter per column.
+  const rowsPerStatement = Math.floor(100 / Object.keys(getTableColumns(batchItems)).length);
+  for (let i = 0; i < items.length; i += rowsPerStatement) statements.push(db.insert(batchItems).values(items.slice(i, i + rowsPerStatement)));
   return statements;
 }
 

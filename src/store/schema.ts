@@ -515,6 +515,8 @@ export const batchItems = sqliteTable(
     deficitPaise: integer("deficit_paise").notNull().default(0),
     /** JSON: the remittance lines (orders, adjustments, reserve, carries, earlier payouts) summing to amountPaise. */
     lines: text("lines").notNull().default("[]"),
+    /** JSON: the risk flags frozen at submission (domain/risk-flags.ts), each with its reason; part of the fingerprint. */
+    riskFlags: text("risk_flags").notNull().default("[]"),
   },
   (t) => [
     index("batch_items_batch_idx").on(t.batchId, t.id),

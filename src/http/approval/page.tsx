@@ -5,6 +5,7 @@ import type { FC } from "hono/jsx";
 import type { BatchView } from "../views/batches";
 import { formatPaise } from "../../domain/money";
 import { Layout, Notice, Scroll, Status, Time } from "../pages/layout";
+import { RiskFlags } from "../pages/risk-flags";
 
 export interface ApprovalPageProps {
   batch: BatchView;
@@ -27,6 +28,7 @@ export const ApprovalPage: FC<ApprovalPageProps> = ({ batch, payeeNames, checker
       <p class="muted">
         You are signed in by this link as <strong>{checkerId}</strong>. It expires <Time iso={expiresAt} />.
       </p>
+      <RiskFlags batch={batch} name={name} />
       <Summary batch={batch} payableCount={payable.length} />
       <LargestItems payable={payable} name={name} />
       <SetAside items={batch.items.filter((i) => i.status !== "ok")} name={name} />

@@ -4,7 +4,8 @@
 import { z } from "@hono/zod-openapi";
 import { maskedBankDetails } from "../../domain/payees";
 import { BATCH_ITEM_STATUSES, BATCH_STATUSES } from "../../domain/statuses";
-import { type BatchRow, itemBank, itemChecks, itemLines, itemOrders, type ItemRow, type LoadedBatch } from "../../store/batches";
+import { type BatchRow, itemBank, itemChecks, itemLines, itemOrders, itemRiskFlags, type ItemRow, type LoadedBatch } from "../../store/batches";
+import { RISK_FLAGS } from "../../domain/risk-flags";
 import type { Page } from "../../store/page";
 
 export const remittanceLineSchema = z
@@ -19,6 +20,10 @@ export const remittanceLineSchema = z
   .openapi("RemittanceLine");
 
 const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
+
+export const riskFlagSchema = z
+  .object({ code: z.enum(RISK_FLAGS), reason: z.string().openapi({ description: "Why, in words, for the checker." }) })
+  .openapi("RiskFlag", { description: "A sign a checker should look at before approving; frozen at submission and part of the fingerprint." });
 
 export const itemSchema = z
   .object({
@@ -37,6 +42,7 @@ export const itemSchema = z
     lines: z
       .array(remittanceLineSchema)
       .openapi({ description: "What makes up the amount: orders, adjustments, reserve held, balances carried, earlier payouts. Sums to amountPaise (or to −deficitPaise)." }),
+    riskFlags: z.array(riskFlagSchema).openapi({ description: "Set at submission for lines to be paid: first payout, bank details changed since the last payout, an account shared with other payees, an amount far above the payee's history." }),
   })
   .openapi("BatchItem");
 export type ItemView = z.infer<typeof itemSchema>;
@@ -66,6 +72,9 @@ export const batchSchema = z
     version: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    riskFlags: z
+      .array(riskFlagSchema.extend({ itemId: z.string(), payeeId: z.string() }))
+      .openapi({ description: "Every item's flags, for the top of the page: what a checker should look at first." }),
     items: z.array(itemSchema),
   })
   .openapi("Batch");
@@ -96,6 +105,7 @@ export function itemView(row: ItemRow): ItemView {
     carriedInPaise: row.carriedInPaise,
     deficitPaise: row.deficitPaise,
     lines: itemLines(row),
+    riskFlags: itemRiskFlags(row),
   };
 }
 
@@ -124,6 +134,7 @@ export function batchView({ row, items, decisions }: LoadedBatch): BatchView {
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    riskFlags: items.flatMap((i) => itemRiskFlags(i).map((f) => ({ ...f, itemId: i.id, payeeId: i.payeeId }))),
     items: items.map(itemView),
   };
 }

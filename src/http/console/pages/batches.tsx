@@ -1,6 +1,7 @@
 // Batches in the console: the list with filters, and one batch with its items, the checkers'
 // decisions and the payouts it made.
 
+import { RiskFlags } from "../../pages/risk-flags";
 import type { FC } from "hono/jsx";
 import type { BatchView } from "../../views/batches";
 import type { payoutView } from "../../views/payouts";
@@ -96,6 +97,7 @@ export const BatchPage: FC<BatchPageProps> = ({ viewer, batch, payeeNames, payou
     <h1>
       Batch for cycle {batch.cycleId} <Status value={batch.status} testId="batch-status" />
     </h1>
+    <RiskFlags batch={batch} name={(id) => payeeNames[id] ?? id} payeeHref={(id) => `/ops/payees/${id}`} />
     <BatchSummary batch={batch} />
     <BatchItems batch={batch} payeeNames={payeeNames} payouts={payouts} />
     <Decisions decisions={batch.decisions} />

@@ -1,0 +1,1 @@
+ALTER TABLE `batch_items` ADD `risk_flags` text DEFAULT '[]' NOT NULL;
