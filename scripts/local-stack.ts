@@ -1,7 +1,8 @@
 // Starts the whole service locally as a client sees it: `wrangler dev` on a fresh local D1 (with
 // migrations applied), real Durable Objects, Queues with consumers and the simulated bank, plus
 // a notification sink standing in for inboxes and alert receivers. Used by the browser tests,
-// the simulation and the benchmarks. Everything listens on 127.0.0.1 and stops with `stop()`.
+// the simulation and the benchmarks. Everything listens on 127.0.0.1 and stops with `stop()`;
+// `killAndRestart()` crashes it for real (SIGKILL) and starts it again on the same state.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -25,8 +26,14 @@ export interface LocalStack {
   baseUrl: string;
   /** The notification sink: GET /messages lists every JSON body the Worker POSTed to it. */
   sinkUrl: string;
-  /** The wrangler dev process id (for memory measurements). */
-  pid: number | undefined;
+  /** The wrangler dev process id (for memory measurements); a new one after each restart. */
+  readonly pid: number | undefined;
+  /**
+   * A real crash: SIGKILL to wrangler's whole process group (wrangler, workerd), with no chance to
+   * finish anything, then `wrangler dev` again on the same state directory and port (not migrated
+   * again), once it answers /health. What was in memory (queue messages in flight) is gone.
+   */
+  killAndRestart: () => Promise<{ killedPid: number | undefined; restartMs: number }>;
   stop: () => Promise<void>;
 }
 
@@ -69,25 +76,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await run(wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], logPath), MIGRATE_TIMEOUT_MS, "wrangler d1 migrations apply");
     }
     const vars = { NOTIFY_WEBHOOK_URL: `${sink.url}/`, NOTIFY_SIGNING_SECRET: SINK_SIGNING_SECRET, PUBLIC_BASE_URL: baseUrl, ...options.vars };
-    const dev = wrangler(
-      [
-        "dev",
-        ...(options.config ? ["--config", options.config] : []),
-        "--ip", "127.0.0.1",
-        "--port", String(port),
-        "--inspector-port", String(await freePort()),
-        "--persist-to", stateDir,
-        "--env-file", join(PROJECT_DIR, ".dev.vars.example"),
-        "--env-file", tokensEnvFile,
-        "--show-interactive-dev-session=false",
-        "--test-scheduled",
-        ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-      ],
-      logPath,
-    );
+    const devArgs = [
+      "dev",
+      ...(options.config ? ["--config", options.config] : []),
+      "--ip", "127.0.0.1",
+      "--port", String(port),
+      "--inspector-port", String(await freePort()),
+      "--persist-to", stateDir,
+      "--env-file", join(PROJECT_DIR, ".dev.vars.example"),
+      "--env-file", tokensEnvFile,
+      "--show-interactive-dev-session=false",
+      "--test-scheduled",
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+    ];
+    let dev = wrangler(devArgs, logPath);
     stoppers.push(() => stopGroup(dev.child));
     await waitForHealth(baseUrl, dev);
-    return { baseUrl, sinkUrl: sink.url, pid: dev.child.pid, stop };
+    const killAndRestart = async () => {
+      const killedPid = dev.child.pid;
+      await killGroup(dev);
+      const started = Date.now();
+      dev = wrangler(devArgs, logPath);
+      await waitForHealth(baseUrl, dev);
+      return { killedPid, restartMs: Date.now() - started };
+    };
+    return {
+      baseUrl,
+      sinkUrl: sink.url,
+      get pid() {
+        return dev.child.pid;
+      },
+      killAndRestart,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -222,6 +243,30 @@ async function waitForHealth(baseUrl: string, dev: Spawned): Promise<void> {
   }
   const reason = exitCode !== undefined ? `exited with code ${exitCode}` : `did not answer ${baseUrl}/health within ${STARTUP_TIMEOUT_MS} ms`;
   throw new Error(`wrangler dev ${reason}. Its output:\n${dev.output()}`);
+}
+
+/** SIGKILL to the whole process group at once, then waits for wrangler to be gone and its port free. */
+async function killGroup(spawned: Spawned): Promise<void> {
+  const { child } = spawned;
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // The group is already gone.
+  }
+  await spawned.exited;
+  // workerd is in the group too; give the kernel a moment to reap it and release its sockets.
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (Date.now() < deadline && groupAlive(child.pid)) await new Promise((done) => setTimeout(done, 100));
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** SIGTERM to the whole process group (wrangler, workerd, esbuild), then SIGKILL to what lingers. */

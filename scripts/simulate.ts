@@ -2,12 +2,15 @@
 // (wrangler dev: Worker, D1, Durable Objects, Queues, crons, the simulated bank), with bank and
 // platform faults decided by a seed, then checks that every payable was paid exactly once.
 //
-//   npm run simulate -- --seed 7 --payees 20 --orders 60 --faults heavy [--cycles 2] [--seeds 1,2,3]
+//   npm run simulate -- --seed 7 --payees 20 --orders 60 --faults heavy [--cycles 2] [--seeds 1,2,3] [--kills 3]
+//
+// With --kills N it also crashes the whole local stack for real N times (SIGKILL to wrangler's
+// process group, at moments decided by the seed) and starts it again on the same state.
 //
 // Exits non-zero on any violation, printing the seed and the first violating payout's timeline.
 
 import { parseArgs } from "node:util";
-import { seededRandom } from "../src/domain/random.ts";
+import { hashRoll, seededRandom } from "../src/domain/random.ts";
 import type { AdjustmentEffect } from "../src/domain/adjustments.ts";
 import type { SettlementBreakdown } from "../src/domain/settlement.ts";
 import type { FaultRates } from "../src/sim/simulated-bank.ts";
@@ -100,12 +103,20 @@ class Api {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** Waits until `ready` says so, or `timeoutMs` has passed. */
+async function until(ready: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !(await ready())) await sleep(250);
+}
+
 export interface SimulationOptions {
   seed: number;
   payees: number;
   orders: number;
   faults: string;
   cycles: number;
+  /** Real process kills (SIGKILL, then a restart on the same state); 0 for none. */
+  kills?: number;
   log?: (line: string) => void;
 }
 
@@ -114,6 +125,36 @@ export interface SimulationResult {
   ok: boolean;
   violations: string[];
   summary: Record<string, unknown>;
+}
+
+/**
+ * Where a kill lands: while a batch is being released (right after its approval), while its
+ * transfers are at the bank (the consumer and a polling cron calling it), or while the bank's
+ * clock moves and its webhooks arrive.
+ */
+export const KILL_PHASES = ["release", "bank", "webhooks"] as const;
+type KillPhase = (typeof KILL_PHASES)[number];
+const KILL_MAX_DELAY_MS: Record<KillPhase, number> = { release: 2_000, bank: 2_000, webhooks: 600 };
+const KILL_WAIT_FOR_MOTION_MS = 30_000;
+
+interface PlannedKill {
+  phase: KillPhase;
+  cycle: number;
+  /** How long after the phase starts the process group is killed. */
+  delayMs: number;
+}
+
+/** The kills a seed decides: the phases in turn from a seeded start, each in a seeded cycle at a seeded moment. */
+export function planKills(seed: number, kills: number, cycles: number): PlannedKill[] {
+  const offset = Math.floor(hashRoll(seed, "kill-phase") * KILL_PHASES.length);
+  return Array.from({ length: kills }, (_, i) => {
+    const phase = KILL_PHASES[(offset + i) % KILL_PHASES.length]!;
+    return {
+      phase,
+      cycle: 1 + Math.floor(hashRoll(seed, `kill-cycle|${i}`) * cycles),
+      delayMs: Math.floor(hashRoll(seed, `kill-delay|${i}`) * KILL_MAX_DELAY_MS[phase]),
+    };
+  });
 }
 
 export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
@@ -138,6 +179,24 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const api = new Api(stack.baseUrl);
     // Simulated time runs ahead of the wall clock: the crons and the bank are told it is later.
     let clockMs = Date.now();
+    const plannedKills = planKills(options.seed, options.kills ?? 0, options.cycles);
+    const killsDone: Array<Record<string, unknown>> = [];
+    /**
+     * The seed's kills of this phase and cycle, each while `during` (started, not awaited) is under
+     * way; at the bank and for webhooks, only once some payout is in flight.
+     */
+    const killsAt = async (phase: KillPhase, cycle: number, during: () => Promise<unknown> = async () => {}) => {
+      for (const kill of plannedKills.filter((k) => k.phase === phase && k.cycle === cycle)) {
+        if (phase !== "release") await until(async () => (await movingPayouts(api)) > 0, KILL_WAIT_FOR_MOTION_MS);
+        const inMotion = during().catch(() => "cut off by the kill");
+        await sleep(kill.delayMs);
+        const moving = await movingPayouts(api).catch(() => null);
+        const { killedPid, restartMs } = await stack.killAndRestart();
+        await inMotion;
+        killsDone.push({ ...kill, movingAtKill: moving, restartSeconds: Math.round(restartMs / 100) / 10 });
+        log(`  killed the stack (pid ${killedPid}, SIGKILL) in cycle ${cycle} ${phase} after ${kill.delayMs} ms with ${moving ?? "?"} payouts moving; restarted on the same state in ${(restartMs / 1000).toFixed(1)} s`);
+      }
+    };
     await api.ok("admin", "POST", "/v1/simbank/admin/config", {
       seed: options.seed,
       rates: profile.bank,
@@ -262,11 +321,17 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         if (refused.length > 0) throw new Error(`approval refused: ${JSON.stringify(refused.map((r) => r.body))}`);
         log(`  cycle ${cycle}: ${settlements.length} orders, batch ${batchId} with ${submitted.itemCount} payees approved`);
       }
+      await killsAt("release", cycle);
       if (held && hold) {
         // A second person releases the hold; the maker pays the held seller's cycle in its own batch.
         await api.ok("risk2", "POST", `/v1/payees/${held.id}/holds/${hold.id}/release`, { note: "simulation: cleared" });
         await payScoped(api, { cycleId, payeeIds: [held.id] }, log, `held seller's batch for cycle ${cycle}`);
       }
+      await killsAt("bank", cycle, () => api.cron("*/5 * * * *", clockMs));
+      await killsAt("webhooks", cycle, async () => {
+        clockMs += 3 * MINUTE_MS;
+        await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs: 3 * MINUTE_MS });
+      });
       clockMs = await quiesce(api, clockMs, options.payees, log);
     }
 
@@ -319,6 +384,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       exceptionsByCause: countBy(exceptions, (e) => `${e.cause}:${e.status}`),
       refusalsByReason: countBy(exceptions.filter((e) => e.cause === "payout_refused"), (e) => String(e.details?.reason)),
       reconciliation: run.totals,
+      ...(killsDone.length > 0 ? { kills: killsDone } : {}),
       seconds: Math.round((Date.now() - started) / 1000),
     };
     if (violations.length > 0) {
@@ -373,15 +439,19 @@ async function pastTheHorizon(api: Api, clockMs: number, payees: number, log: (l
   return clock;
 }
 
+/** Payouts not yet final. Counts, not lists: a large run has too many payouts to page through every second. */
+async function movingPayouts(api: Api): Promise<number> {
+  const summary = await api.ok("auditor", "GET", "/v1/payouts/summary");
+  return ["created", "queued", "processing", "unknown"].reduce((n, status) => n + (summary.byStatus[status]?.count ?? 0), 0);
+}
+
 /** Runs crons and bank ticks until no payout is still moving, or the time budget runs out. */
 async function quiesce(api: Api, clockMs: number, payees: number, log: (line: string) => void): Promise<number> {
   const deadline = Date.now() + QUIESCE_BASE_MS + payees * QUIESCE_PER_PAYEE_MS;
   let clock = clockMs;
   while (Date.now() < deadline) {
     await sleep(1_500);
-    // Counts, not lists: a large run has too many payouts to page through every second.
-    const summary = await api.ok("auditor", "GET", "/v1/payouts/summary");
-    const moving = ["created", "queued", "processing", "unknown"].reduce((n, status) => n + (summary.byStatus[status]?.count ?? 0), 0);
+    const moving = await movingPayouts(api);
     const approved = await api.ok("auditor", "GET", "/v1/batches?status=approved&limit=1");
     const executing = await api.ok("auditor", "GET", "/v1/batches?status=executing&limit=1");
     if (moving === 0 && approved.data.length === 0 && executing.data.length === 0) return clock;
@@ -611,13 +681,14 @@ async function main() {
       orders: { type: "string", default: "60" },
       faults: { type: "string", default: "heavy" },
       cycles: { type: "string", default: "2" },
+      kills: { type: "string", default: "0" },
     },
   });
   const seeds = (values.seeds ?? values.seed!).split(",").map((s) => Number(s.trim()));
   let failed = 0;
   for (const seed of seeds) {
-    console.log(`simulation seed ${seed}: ${values.payees} payees, ${values.orders} orders, faults ${values.faults}`);
-    const result = await simulate({ seed, payees: Number(values.payees), orders: Number(values.orders), faults: values.faults!, cycles: Number(values.cycles) });
+    console.log(`simulation seed ${seed}: ${values.payees} payees, ${values.orders} orders, faults ${values.faults}, ${values.kills} kills`);
+    const result = await simulate({ seed, payees: Number(values.payees), orders: Number(values.orders), faults: values.faults!, cycles: Number(values.cycles), kills: Number(values.kills) });
     console.log(JSON.stringify(result.summary));
     if (result.ok) console.log(`seed ${seed}: all invariants hold`);
     else {
