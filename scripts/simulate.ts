@@ -103,12 +103,6 @@ class Api {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** Waits until `ready` says so, or `timeoutMs` has passed. */
-async function until(ready: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !(await ready())) await sleep(250);
-}
-
 export interface SimulationOptions {
   seed: number;
   payees: number;
@@ -181,13 +175,23 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     let clockMs = Date.now();
     const plannedKills = planKills(options.seed, options.kills ?? 0, options.cycles);
     const killsDone: Array<Record<string, unknown>> = [];
+    /** Waits for some payout to be in flight, letting simulated time pass as quiesce does (an earlier kill may have cut a release short, which only the cron re-drives). */
+    const untilInFlight = async () => {
+      const deadline = Date.now() + KILL_WAIT_FOR_MOTION_MS;
+      while (Date.now() < deadline && (await movingPayouts(api)) === 0) {
+        await sleep(1_500);
+        clockMs += 2 * MINUTE_MS;
+        await api.ok("admin", "POST", "/v1/simbank/admin/tick", { advanceMs: 2 * MINUTE_MS });
+        await api.cron("*/5 * * * *", clockMs);
+      }
+    };
     /**
      * The seed's kills of this phase and cycle, each while `during` (started, not awaited) is under
      * way; at the bank and for webhooks, only once some payout is in flight.
      */
     const killsAt = async (phase: KillPhase, cycle: number, during: () => Promise<unknown> = async () => {}) => {
       for (const kill of plannedKills.filter((k) => k.phase === phase && k.cycle === cycle)) {
-        if (phase !== "release") await until(async () => (await movingPayouts(api)) > 0, KILL_WAIT_FOR_MOTION_MS);
+        if (phase !== "release") await untilInFlight();
         const inMotion = during().catch(() => "cut off by the kill");
         await sleep(kill.delayMs);
         const moving = await movingPayouts(api).catch(() => null);
