@@ -4,9 +4,11 @@ import type { BatchSettings } from "./services/batches";
 import type { Env } from "./env";
 import type { EventSettings } from "./services/events";
 import type { PollingSettings } from "./services/polling";
+import { z } from "zod";
 import { actorsWithRole } from "./auth/actors";
 import { assertReserveTerms, MAX_RESERVE_BASIS_POINTS, MAX_RESERVE_DAYS, type ReserveTerms } from "./domain/balances";
 import type { PayeeType } from "./domain/payees";
+import { KEY_ID_PATTERN, LEGACY_KEY_ID, type SigningKey } from "./domain/signing-keys";
 import { GST_STATE_CODES } from "./domain/tax-ids";
 import type { StatutorySettings } from "./store/settlements";
 
@@ -36,9 +38,9 @@ export function pollingSettings(env: Env): PollingSettings {
 export function eventSettings(env: Env): EventSettings {
   const url = (env.NOTIFY_WEBHOOK_URL ?? "").trim();
   return {
-    configEndpoint: url === "" ? null : { url, secret: env.NOTIFY_SIGNING_SECRET || undefined },
+    configEndpoint: url === "" ? null : { url, secrets: (env.NOTIFY_SIGNING_SECRET ?? "").split(/\s+/).filter((s) => s !== "") },
     publicBaseUrl: publicBaseUrl(env),
-    approvalSecret: () => approvalSecret(env),
+    approvalKey: () => approvalLinkKeys(env)[0]!,
     checkerEmail: (actorId) => actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === actorId)?.email ?? null,
   };
 }
@@ -62,11 +64,50 @@ export function statutorySettings(env: Env): StatutorySettings {
   return { platformGstState: state === "" ? null : state };
 }
 
-export function approvalSecret(env: Env): string {
-  if (!env.APPROVAL_LINK_SECRET || env.APPROVAL_LINK_SECRET.length < 16) {
-    throw new Error("APPROVAL_LINK_SECRET is not configured (16+ characters)");
+const MAX_SIGNING_KEYS = 10;
+const signingKeysSchema = z
+  .array(z.object({ id: z.string().regex(KEY_ID_PATTERN), secret: z.string().min(16).max(512) }).strict())
+  .min(1)
+  .max(MAX_SIGNING_KEYS)
+  .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "key ids must be unique");
+
+/**
+ * The keys of a rotating list var, newest (the one that signs) first. Unset, the single old secret
+ * is the only key, as "k0", so deployments made before rotation keep working unchanged.
+ */
+function signingKeys(listName: string, list: string | undefined, legacyName: string, legacy: string | undefined): SigningKey[] {
+  if (list && list.trim() !== "") {
+    let parsed;
+    try {
+      parsed = signingKeysSchema.safeParse(JSON.parse(list));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) throw new Error(`${listName} is not valid: a JSON list of 1 to ${MAX_SIGNING_KEYS} {"id","secret"} with unique ids and 16+ character secrets`);
+    return parsed.data;
   }
-  return env.APPROVAL_LINK_SECRET;
+  if (!legacy || legacy.length < 16) throw new Error(`${legacyName} is not configured (16+ characters), nor ${listName}`);
+  return [{ id: LEGACY_KEY_ID, secret: legacy }];
+}
+
+/** Keys for approval links and their CSRF tokens: APPROVAL_LINK_KEYS, else APPROVAL_LINK_SECRET as k0. */
+export const approvalLinkKeys = (env: Env) => signingKeys("APPROVAL_LINK_KEYS", env.APPROVAL_LINK_KEYS, "APPROVAL_LINK_SECRET", env.APPROVAL_LINK_SECRET);
+
+/** Keys for the ops console's session cookies: SESSION_KEYS, else SESSION_SECRET as k0. */
+export const sessionKeys = (env: Env) => signingKeys("SESSION_KEYS", env.SESSION_KEYS, "SESSION_SECRET", env.SESSION_SECRET);
+
+export interface ConsoleSessionSettings {
+  /** A session not used for this long ends (measured to the minute: last use is written at most once a minute). */
+  idleTimeoutMs: number;
+  /** A session ends this long after sign-in, however busy. */
+  lifetimeMs: number;
+}
+
+export function consoleSessionSettings(env: Env): ConsoleSessionSettings {
+  return {
+    idleTimeoutMs: intVar(env.SESSION_IDLE_TIMEOUT_SECONDS, 1800, 120, 86_400) * 1000,
+    lifetimeMs: intVar(env.SESSION_LIFETIME_SECONDS, 28_800, 300, 7 * 86_400) * 1000,
+  };
 }
 
 export const publicBaseUrl = (env: Env) => (env.PUBLIC_BASE_URL || "http://localhost:8787").replace(/\/+$/, "");

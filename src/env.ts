@@ -16,18 +16,25 @@ export interface Env extends WranglerBindings {
 
   /** JSON list of `{ actorId, roles, tokenSha256 }`: only hashes of API tokens, never the tokens. */
   API_TOKENS: string;
-  /** HMAC key for approval links. */
-  APPROVAL_LINK_SECRET: string;
-  /** HMAC key for the ops console's session cookies. */
-  SESSION_SECRET: string;
+  /** HMAC key for approval links (key id "k0" when APPROVAL_LINK_KEYS is unset). */
+  APPROVAL_LINK_SECRET?: string;
+  /** Rotating approval-link keys, JSON `[{ id, secret }]`, newest (the signer) first; replaces APPROVAL_LINK_SECRET. */
+  APPROVAL_LINK_KEYS?: string;
+  /** HMAC key for the ops console's session cookies (key id "k0" when SESSION_KEYS is unset). */
+  SESSION_SECRET?: string;
+  /** Rotating session-cookie keys, JSON `[{ id, secret }]`, newest first; replaces SESSION_SECRET. */
+  SESSION_KEYS?: string;
 
   /**
    * Optional: a webhook endpoint set by configuration, receiving approval requests and alerts
    * (batch.approval_requested, exception.opened) like any endpoint made at /v1/webhook-endpoints.
    */
   NOTIFY_WEBHOOK_URL?: string;
-  /** Its Standard Webhooks signing secret (`whsec_` + base64), required with NOTIFY_WEBHOOK_URL. */
+  /** Its Standard Webhooks signing secrets (`whsec_` + base64), space-separated, all signing; required with NOTIFY_WEBHOOK_URL. */
   NOTIFY_SIGNING_SECRET?: string;
+  /** Ops console sessions end after this long without use, and this long after sign-in (defaults 1800 and 28800). */
+  SESSION_IDLE_TIMEOUT_SECONDS?: string;
+  SESSION_LIFETIME_SECONDS?: string;
   /** "true" only in development: serves the local inbox at /dev/inbox. */
   DEV_INBOX?: string;
 

@@ -56,11 +56,14 @@ export function actorsWithRole(source: string | undefined, role: Role): Array<{ 
 
 /** Resolves a presented token to its actor, comparing every configured hash in constant time. */
 export async function actorForToken(source: string | undefined, token: string): Promise<Actor | null> {
-  const config = tokenConfig(source);
-  const presented = await sha256Hex(token);
+  return actorForTokenSha256(source, await sha256Hex(token));
+}
+
+/** The actor whose API_TOKENS entry has this token hash (a console session keeps the hash it signed in with). */
+export function actorForTokenSha256(source: string | undefined, tokenSha256: string): Actor | null {
   let found: Actor | null = null;
-  for (const entry of config) {
-    if (timingSafeEqual(presented, entry.tokenSha256)) found = { actorId: entry.actorId, roles: entry.roles };
+  for (const entry of tokenConfig(source)) {
+    if (timingSafeEqual(tokenSha256, entry.tokenSha256)) found = { actorId: entry.actorId, roles: entry.roles };
   }
   return found;
 }

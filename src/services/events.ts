@@ -5,6 +5,7 @@
 
 import { Webhook } from "standardwebhooks";
 import { signApprovalToken } from "../domain/approval-token";
+import type { SigningKey } from "../domain/signing-keys";
 import { type EventType, MAX_DELIVERY_ATTEMPTS, nextDeliveryAttemptMs, RESPONSE_EXCERPT_CHARS, SIGNING_SECRET_PATTERN, wantsEvent } from "../domain/events";
 import { type Db, nowIso } from "../store/client";
 import {
@@ -51,10 +52,11 @@ export const CONFIG_ENDPOINT_EVENTS = ["batch.approval_requested", "exception.op
 
 export interface EventSettings {
   /** NOTIFY_WEBHOOK_URL and NOTIFY_SIGNING_SECRET, when set. */
-  configEndpoint: { url: string; secret: string | undefined } | null;
+  /** NOTIFY_SIGNING_SECRET is a space-separated list: during a rotation every one of them signs. */
+  configEndpoint: { url: string; secrets: string[] } | null;
   publicBaseUrl: string;
-  /** The approval-link key; read only when an approval request is rendered (it throws if unset). */
-  approvalSecret: () => string;
+  /** The newest approval-link key; read only when an approval request is rendered (it throws if unset). */
+  approvalKey: () => SigningKey;
   checkerEmail: (actorId: string) => string | null;
 }
 
@@ -83,7 +85,7 @@ async function renderData(db: Db, settings: EventSettings, views: SubjectViews, 
   const approvalUrl = forDelivery
     ? `${settings.publicBaseUrl}/approvals/${await signApprovalToken(
         { linkId: link.id, batchId: link.batchId, checkerId: link.checkerId, fingerprint: link.fingerprint, expiresAtMs: Date.parse(link.expiresAt) },
-        settings.approvalSecret(),
+        settings.approvalKey(),
       )}`
     : null;
   return {
@@ -201,7 +203,7 @@ async function send(db: Db, settings: EventSettings, views: SubjectViews, event:
   if (!endpoint.enabled || endpoint.deletedAt) return { status: null, excerpt: null, error: "endpoint disabled or deleted" };
   try {
     const secrets = signingSecrets(settings, endpoint, nowMs);
-    if (secrets.length === 0) return { status: null, excerpt: null, error: "NOTIFY_SIGNING_SECRET is not set, or is not a Standard Webhooks secret (whsec_ and base64)" };
+    if (secrets.length === 0) return { status: null, excerpt: null, error: "NOTIFY_SIGNING_SECRET is not set, or is not a space-separated list of up to 5 Standard Webhooks secrets (whsec_ and base64)" };
     const body = JSON.stringify(await renderEvent(db, settings, views, event, { forDelivery: true }));
     const timestamp = new Date(nowMs);
     // Each secret that signs adds its own signature; a receiver accepts any one it knows.
@@ -227,11 +229,15 @@ async function send(db: Db, settings: EventSettings, views: SubjectViews, event:
   }
 }
 
-/** The secrets that sign now: the current one, and the previous one during its overlap. */
+/** More would only make every signature header longer; two or three cover any rotation. */
+const MAX_CONFIG_SIGNING_SECRETS = 5;
+
+/** The secrets that sign now: the current one, and the previous one during its overlap (for the configured endpoint, each one listed). */
 export function signingSecrets(settings: EventSettings, endpoint: EndpointRow, nowMs: number): string[] {
   if (endpoint.managedBy === "config") {
-    const secret = settings.configEndpoint?.secret;
-    return secret && SIGNING_SECRET_PATTERN.test(secret) ? [secret] : [];
+    // All or none: a list with one bad secret is a configuration mistake to report, not to half-use.
+    const secrets = settings.configEndpoint?.secrets ?? [];
+    return secrets.length <= MAX_CONFIG_SIGNING_SECRETS && secrets.every((s) => SIGNING_SECRET_PATTERN.test(s)) ? secrets : [];
   }
   const secrets = endpoint.secret ? [endpoint.secret] : [];
   if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > nowMs) secrets.push(endpoint.previousSecret);

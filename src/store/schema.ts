@@ -874,3 +874,27 @@ export const dailyAuditReports = sqliteTable("daily_audit_reports", {
   generatedBy: text("generated_by").notNull(),
   generationCount: integer("generation_count").notNull().default(1),
 });
+
+/** Why a console session ended before its time; null while it is live. */
+export const SESSION_END_REASONS = ["signed_out", "signed_out_everywhere", "token_removed"] as const;
+
+/**
+ * Ops console sessions, server-side so they can be ended: the cookie carries only the id (signed).
+ * A session is live while not revoked, before expires_at (the absolute lifetime) and within the
+ * idle timeout of last_seen_at (written at most once a minute, not on every page).
+ */
+export const consoleSessions = sqliteTable(
+  "console_sessions",
+  {
+    id: text("id").primaryKey(),
+    actorId: text("actor_id").notNull(),
+    /** SHA-256 of the token signed in with, as API_TOKENS lists it: when that entry goes, so does the session. */
+    tokenSha256: text("token_sha256").notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: text("last_seen_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+    revokedReason: text("revoked_reason", { enum: SESSION_END_REASONS }),
+  },
+  (t) => [index("console_sessions_actor_idx").on(t.actorId)],
+);

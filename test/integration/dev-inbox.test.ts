@@ -18,6 +18,6 @@ describe("the development inbox", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Development inbox");
-    expect(html).toMatch(/href="[^"]*\/approvals\/v1\.[A-Za-z0-9_-]+\.[0-9a-f]{64}"/);
+    expect(html).toMatch(/href="[^"]*\/approvals\/v2\.k0\.[A-Za-z0-9_-]+\.[0-9a-f]{64}"/);
   });
 });

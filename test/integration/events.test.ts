@@ -277,7 +277,7 @@ describe("delivery", () => {
   it("sends approval requests and alerts to NOTIFY_WEBHOOK_URL with the signed link, which GET /v1/events never shows", async () => {
     const secret = `whsec_${btoa("n".repeat(32))}`;
     const url = `https://notify.example.org/${unique("inbox")}`;
-    const configured = settings({ configEndpoint: { url, secret } });
+    const configured = settings({ configEndpoint: { url, secrets: [secret] } });
     const { batch } = await submittedBatch();
     const requests = (await eventsOf(batch.id)).filter((e) => e.type === "batch.approval_requested");
     const received = receiver();
@@ -289,10 +289,10 @@ describe("delivery", () => {
     expect(chen).toMatchObject({
       type: "batch.approval_requested",
       subject: { type: "batch", id: batch.id },
-      data: { approvalUrl: expect.stringMatching(/^http:\/\/localhost:8787\/approvals\/v1\./), batch: { id: batch.id, totalPaise: batch.totalPaise, requiredApprovals: 1 } },
+      data: { approvalUrl: expect.stringMatching(/^http:\/\/localhost:8787\/approvals\/v2\.k0\./), batch: { id: batch.id, totalPaise: batch.totalPaise, requiredApprovals: 1 } },
     });
     const token = chen.data.approvalUrl.split("/approvals/")[1];
-    expect(await verifyApprovalToken(token, TEST_APPROVAL_SECRET, Date.now())).toMatchObject({ ok: true, claims: { batchId: batch.id, checkerId: "checker-chen" } });
+    expect(await verifyApprovalToken(token, [{ id: "k0", secret: TEST_APPROVAL_SECRET }], Date.now())).toMatchObject({ ok: true, claims: { batchId: batch.id, checkerId: "checker-chen" } });
     // The API shows the same event without the checker's credential.
     const shown = await api("admin", "GET", `/v1/events/${requests[0]!.id}`);
     expect(shown.body.data.approvalUrl).toBeNull();

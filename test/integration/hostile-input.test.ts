@@ -345,7 +345,8 @@ describe("approval links", LOOPS, () => {
   it("refuses tokens signed with another secret or altered in any part", async () => {
     for (const method of ["GET", "POST"] as const) {
       await expectPage({ method, token: { kind: "signed", link: "pending", claims: {}, secret: "an-attackers-own-secret-0001", why: "forged" } }, 403, /not valid/);
-      for (const at of [0, 5, 40, -3]) {
+      // 0 breaks the version (400); 8 falls in the claims of a v2.k0.… token, 40 and -3 further on.
+      for (const at of [0, 8, 40, -3]) {
         const token = await tokenFor(world.links.pending);
         await expectPage({ method, token: { kind: "tampered", link: "pending", at: (at + token.length) % token.length, char: "Z" } }, at === 0 ? 400 : 403, /not valid/);
       }

@@ -4,6 +4,7 @@
 import { env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
 import { signApprovalToken } from "../../src/domain/approval-token";
+import { LEGACY_KEY_ID } from "../../src/domain/signing-keys";
 import type { TestActor } from "./actors";
 import { api, type ApiResponse, createPayee, settlementFor, unique } from "./api";
 
@@ -156,7 +157,7 @@ export async function tokenFor(
       expiresAtMs: Date.parse(link.expires_at),
       ...over,
     },
-    secret,
+    { id: LEGACY_KEY_ID, secret },
   );
 }
 

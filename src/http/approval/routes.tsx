@@ -5,13 +5,14 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { approvalSecret } from "../../config";
+import { approvalLinkKeys } from "../../config";
 import { servicesFor } from "../../deps";
 import { getLink } from "../../store/approvals";
 import { getBatch } from "../../store/batches";
 import { database } from "../../store/client";
 import { payeeNames } from "../../store/payees";
 import { verifyApprovalToken, type ApprovalTokenClaims } from "../../domain/approval-token";
+import { keyById } from "../../domain/signing-keys";
 import { hmacSha256Hex } from "../../domain/hash";
 import type { Env } from "../../env";
 import { type Decision, decide } from "../../services/approvals";
@@ -27,12 +28,22 @@ export const MAX_FORM_BYTES = 4096;
 const CSRF_COOKIE_MAX_AGE_SECONDS = 3600;
 const MAX_REASON_CHARS = 500;
 
-type ApprovalEnv = { Bindings: Env; Variables: { claims: ApprovalTokenClaims; form: FormFields } };
+/** `csrfSecret`: the secret of the key that signed the link, so its page's form outlives a rotation. */
+type ApprovalEnv = { Bindings: Env; Variables: { claims: ApprovalTokenClaims; csrfSecret: string; form: FormFields } };
 type Refusal = { status: ContentfulStatusCode; title: string; message: string; tone?: "bad" | "warn" };
 
-const TOKEN_REFUSALS: Record<"malformed" | "bad_signature" | "expired", Refusal> = {
+const TOKEN_REFUSALS: Record<"malformed" | "bad_signature" | "unknown_key" | "expired", Refusal> = {
   malformed: { status: 400, title: "This link is not valid", message: "The approval link is incomplete or damaged. Open it again from the original message." },
-  bad_signature: { status: 403, title: "This link is not valid", message: "The approval link's signature does not check out, so it was not issued by Disburse or was altered." },
+  bad_signature: {
+    status: 403,
+    title: "This link is not valid",
+    message: "The approval link's signature does not check out, so it was not issued by Disburse or was altered.",
+  },
+  unknown_key: {
+    status: 403,
+    title: "This link is not valid",
+    message: "The approval link was signed with a key Disburse no longer accepts. Ask the batch's maker to resubmit, or approve through the API.",
+  },
   expired: { status: 410, title: "This link has expired", message: "Approval links expire for safety. Ask the batch's maker to resubmit, or approve through the API.", tone: "warn" },
 };
 
@@ -53,8 +64,9 @@ const FORM_REFUSALS: Record<FormRefusal, Refusal> = {
 const refusalPage = (c: Context, r: Refusal) => c.html(<ApprovalMessage tone={r.tone ?? "bad"} title={r.title} message={r.message} />, r.status);
 
 /** Verifies the token and that it matches the link issued for it. */
-async function checkLink(env: Env, token: string): Promise<{ claims: ApprovalTokenClaims } | Refusal> {
-  const checked = await verifyApprovalToken(token, approvalSecret(env), Date.now());
+async function checkLink(env: Env, token: string): Promise<{ claims: ApprovalTokenClaims; csrfSecret: string } | Refusal> {
+  const keys = approvalLinkKeys(env);
+  const checked = await verifyApprovalToken(token, keys, Date.now());
   if (!checked.ok) return TOKEN_REFUSALS[checked.reason];
   const { claims } = checked;
   const link = await getLink(database(env.DB), claims.linkId).catch(() => null);
@@ -65,7 +77,7 @@ async function checkLink(env: Env, token: string): Promise<{ claims: ApprovalTok
   if (link.usedAt) {
     return { status: 409, title: "This link was already used", message: `It was used on ${formatTime(link.usedAt)}. Each approval link works once.`, tone: "warn" };
   }
-  return { claims };
+  return { claims, csrfSecret: keyById(keys, checked.keyId)!.secret };
 }
 
 /** The link is checked first, so a bad link is what the page says whatever else is wrong. */
@@ -73,6 +85,7 @@ const validLink: MiddlewareHandler<ApprovalEnv, "/:token"> = async (c, next) => 
   const result = await checkLink(c.env, c.req.param("token"));
   if (!("claims" in result)) return refusalPage(c, result);
   c.set("claims", result.claims);
+  c.set("csrfSecret", result.csrfSecret);
   await next();
 };
 
@@ -83,7 +96,7 @@ const approvalForm = formPost<ApprovalEnv>({
   mediaTypes: ["application/x-www-form-urlencoded", "multipart/form-data"],
   expectedCsrf: async (c) => {
     const nonce = getCookie(c, CSRF_COOKIE);
-    return nonce ? csrfFor(approvalSecret(c.env), c.get("claims").linkId, nonce) : null;
+    return nonce ? csrfFor(c.get("csrfSecret"), c.get("claims").linkId, nonce) : null;
   },
   refuse: (c, why) => refusalPage(c, FORM_REFUSALS[why]),
 });
@@ -109,7 +122,7 @@ async function showBatch(c: Context<ApprovalEnv, "/:token">) {
       payeeNames={names}
       checkerId={claims.checkerId}
       actionPath={`/approvals/${c.req.param("token")}`}
-      csrfToken={await csrfFor(approvalSecret(c.env), claims.linkId, nonce)}
+      csrfToken={await csrfFor(c.get("csrfSecret"), claims.linkId, nonce)}
       expiresAt={new Date(claims.expiresAtMs).toISOString()}
     />,
   );

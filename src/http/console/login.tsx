@@ -1,12 +1,14 @@
 // Signing in to the ops console: a person pastes their own API token once; the console then
-// keeps only a signed session (see session.ts). Service tokens cannot sign in.
+// keeps only a session, server-side, whose id the cookie carries (see session.ts). Service tokens
+// cannot sign in.
 
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { actorForToken } from "../../auth/actors";
+import { actorForTokenSha256 } from "../../auth/actors";
+import { sha256Hex } from "../../domain/hash";
 import { formPost } from "../middleware/forms";
 import { LoginPage } from "./pages/login";
-import { CONSOLE_FORM_TYPES, expectedLoginCsrf, issueLoginCsrf, MAX_FORM_BYTES, type OpsContext, type OpsEnv, readSession, startSession } from "./session";
+import { CONSOLE_FORM_TYPES, expectedLoginCsrf, issueLoginCsrf, MAX_FORM_BYTES, type OpsContext, type OpsEnv, readSession, sessionSettings, startSession } from "./session";
 
 const NO_ORACLE = "That token does not open the console. Paste your personal API token; service tokens cannot sign in.";
 
@@ -18,9 +20,11 @@ function safeNext(value: unknown): string {
   return value;
 }
 
+const SIGNED_OUT: Record<string, string> = { "1": "You are signed out.", all: "You are signed out on every browser." };
+
 async function loginPage(c: OpsContext, opts: { next: string; error?: string; info?: string | undefined }, status: ContentfulStatusCode = 200) {
   const csrfToken = await issueLoginCsrf(c);
-  return c.html(<LoginPage csrfToken={csrfToken} next={opts.next} error={opts.error} info={opts.info} />, status);
+  return c.html(<LoginPage csrfToken={csrfToken} next={opts.next} error={opts.error} info={opts.info} session={sessionSettings(c)} />, status);
 }
 
 /** Every refusal of the form itself (foreign, too large, stale) gets the same fresh form: sign in again. */
@@ -35,16 +39,17 @@ export const signInPages = new Hono<OpsEnv>()
   .get("/login", async (c) => {
     const next = safeNext(c.req.query("next"));
     if (await readSession(c)) return c.redirect(next, 303);
-    return loginPage(c, { next, info: c.req.query("out") === "1" ? "You are signed out." : undefined });
+    return loginPage(c, { next, info: SIGNED_OUT[c.req.query("out") ?? ""] });
   })
   .post("/login", signInForm, async (c) => {
     const form = c.get("form");
     const next = safeNext(form.next);
     const token = (form.token ?? "").trim();
-    const actor = /^[\x21-\x7e]{16,512}$/.test(token) ? await actorForToken(c.env.API_TOKENS, token) : null;
+    const tokenSha256 = await sha256Hex(token);
+    const actor = /^[\x21-\x7e]{16,512}$/.test(token) ? actorForTokenSha256(c.env.API_TOKENS, tokenSha256) : null;
     const roles = actor ? actor.roles.filter((role) => role !== "system") : [];
     // One answer for an unknown token and a service token alike: no oracle for guessing.
     if (!actor || roles.length === 0) return loginPage(c, { next, error: NO_ORACLE }, 401);
-    await startSession(c, actor.actorId, roles);
+    await startSession(c, actor.actorId, tokenSha256);
     return c.redirect(next, 303);
   });

@@ -44,7 +44,7 @@ import { PayoutPage } from "./pages/payout";
 import { PayoutListPage } from "./pages/payout-list";
 import { SearchPage } from "./pages/search";
 import { canAddNotes, canMoveExceptions, canReadAudit, OpsMessage } from "./pages/shell";
-import { CONSOLE_FORM_TYPES, endSession, MAX_FORM_BYTES, type OpsContext, type OpsEnv, requireSession } from "./session";
+import { CONSOLE_FORM_TYPES, endEverySession, endSession, MAX_FORM_BYTES, type OpsContext, type OpsEnv, requireSession } from "./session";
 
 const AUDIT_DAYS_SHOWN = 62;
 const NOTE_CHARS = 2000;
@@ -93,9 +93,13 @@ const consolePages = new Hono<OpsEnv>()
   .route("/", signInPages)
   .use(requireSession)
   .on("POST", "*", consoleForm)
-  .post("/logout", (c) => {
-    endSession(c);
+  .post("/logout", async (c) => {
+    await endSession(c, c.get("session").sessionId);
     return c.redirect("/ops/login?out=1", 303);
+  })
+  .post("/logout-everywhere", async (c) => {
+    await endEverySession(c, c.get("session").actorId);
+    return c.redirect("/ops/login?out=all", 303);
   })
   .get("/", async (c) => c.html(<DashboardPage viewer={c.get("viewer")} data={await dashboardData(database(c.env.DB), c.get("viewer"), Date.now())} />))
   .get("/batches", async (c) => {

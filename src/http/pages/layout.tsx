@@ -68,7 +68,7 @@ nav.ops .links{display:flex;flex-wrap:wrap;gap:.2rem 1.1rem}
 nav.ops a{color:#fff;text-decoration:none;padding:.15rem 0;border-bottom:2px solid transparent}
 nav.ops a:hover,nav.ops a[aria-current=page]{border-bottom-color:#8fb0ff}
 nav.ops .brand{font-weight:700;letter-spacing:.02em;margin-right:.4rem;white-space:nowrap}
-nav.ops .who{margin-left:auto;display:flex;gap:.6rem;align-items:center;color:#c9d1de;font-size:.9rem;min-width:0}
+nav.ops .who{margin-left:auto;display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;color:#c9d1de;font-size:.9rem;min-width:0}
 nav.ops .who span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 nav.ops form{margin:0} nav.ops button{background:transparent;color:#fff;border:1px solid #6b7689;padding:.2rem .7rem;font-size:.9rem;white-space:nowrap}
 @media (max-width:600px){nav.ops .bar{padding:.5rem .75rem} nav.ops .links{order:3;width:100%}}

@@ -3,7 +3,7 @@
 
 import { env } from "cloudflare:test";
 import { SIMBANK_SIGNATURE_HEADER } from "../../../src/sim/simulated-bank";
-import { approvalSecret } from "../../../src/config";
+import { approvalLinkKeys } from "../../../src/config";
 import { hmacSha256Hex } from "../../../src/domain/hash";
 import { CSRF_COOKIE } from "../../../src/http/approval/routes";
 import { tokenFor } from "../batches";
@@ -47,7 +47,7 @@ async function tokenOf(recipe: TokenRecipe, world: World): Promise<string> {
   }
 }
 
-const csrfFor = (linkId: string, nonce: string) => hmacSha256Hex(approvalSecret(env), `csrf|${linkId}|${nonce}`);
+const csrfFor = (linkId: string, nonce: string) => hmacSha256Hex(approvalLinkKeys(env)[0]!.secret, `csrf|${linkId}|${nonce}`);
 
 export async function buildPageRequest(c: PageCase, world: World): Promise<HostileRequest> {
   const token = await tokenOf(c.token, world);

@@ -3,7 +3,7 @@
 
 import { env } from "cloudflare:test";
 import fc from "fast-check";
-import { approvalSecret, publicBaseUrl } from "../../../src/config";
+import { approvalLinkKeys, publicBaseUrl } from "../../../src/config";
 import { MAX_FORM_BYTES } from "../../../src/http/approval/routes";
 import { applyBreakers, broke, type Breaker, type PageCase, type TokenRecipe } from "./recipes";
 import { clip, ORIGIN } from "./request";
@@ -23,7 +23,7 @@ function tokenBreaks(world: World): fc.Arbitrary<TokenRecipe> {
     fingerprint: world.links[link].fingerprint,
     expiresAtMs: Date.parse(world.links[link].expires_at),
   });
-  const ownSecret = approvalSecret(env);
+  const ownSecret = approvalLinkKeys(env)[0]!.secret;
   const secret = fc.string({ minLength: 16, maxLength: 40 }).filter((s) => s !== ownSecret);
   return fc.oneof(
     fc.constant<TokenRecipe>({ kind: "issued", link: "used" }),

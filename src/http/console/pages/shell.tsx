@@ -49,6 +49,12 @@ export const OpsLayout: FC<{ title: string; viewer: Viewer; section?: Section; s
             <Csrf token={viewer.csrfToken} />
             <button type="submit">Sign out</button>
           </form>
+          <form method="post" action="/ops/logout-everywhere">
+            <Csrf token={viewer.csrfToken} />
+            <button type="submit" title="Ends your sessions on every browser and device">
+              Sign out everywhere
+            </button>
+          </form>
         </div>
       </div>
     </nav>
