@@ -167,7 +167,7 @@ describe("ops console in the browser", () => {
     expect(await text(page, "h1")).toContain(`Audit report for ${today}`);
 
     // Signing out ends the session in this browser.
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.waitForURL(/\/ops\/login\?out=1$/);
     await page.goto(`${inject("baseUrl")}/ops`);
     expect(new URL(page.url()).pathname).toBe("/ops/login");
