@@ -11,6 +11,8 @@ import type { PayeeType } from "./domain/payees";
 import { KEY_ID_PATTERN, LEGACY_KEY_ID, type SigningKey } from "./domain/signing-keys";
 import { GST_STATE_CODES } from "./domain/tax-ids";
 import type { StatutorySettings } from "./store/settlements";
+import type { BankChangeSettings } from "./services/bank-detail-changes";
+import { COOLING_OFF_BOUNDS_SECONDS, NAME_MATCH_THRESHOLD_BOUNDS } from "./domain/bank-detail-changes";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value === "" ? fallback : Number(value);
@@ -24,6 +26,16 @@ export function batchSettings(env: Env): BatchSettings {
     approvalLinkTtlSeconds: intVar(env.APPROVAL_LINK_TTL_SECONDS, 86_400, 60, 30 * 86_400),
     checkers: actorsWithRole(env.API_TOKENS, "checker"),
   };
+}
+
+/** Four eyes on bank details (docs/controls.md). */
+export function bankChangeSettings(env: Env): BankChangeSettings {
+  const threshold = env.BANK_NAME_MATCH_THRESHOLD === undefined || env.BANK_NAME_MATCH_THRESHOLD === "" ? NAME_MATCH_THRESHOLD_BOUNDS.default : Number(env.BANK_NAME_MATCH_THRESHOLD);
+  if (!(threshold >= NAME_MATCH_THRESHOLD_BOUNDS.min && threshold <= NAME_MATCH_THRESHOLD_BOUNDS.max)) throw new Error(`invalid configuration value BANK_NAME_MATCH_THRESHOLD=${env.BANK_NAME_MATCH_THRESHOLD}`);
+  const paysOld = (env.BANK_CHANGE_PAY_OLD_DETAILS_DURING_COOLING_OFF ?? "").trim();
+  if (!["", "true", "false"].includes(paysOld)) throw new Error(`invalid configuration value BANK_CHANGE_PAY_OLD_DETAILS_DURING_COOLING_OFF=${paysOld}`);
+  const { min, max, default: fallback } = COOLING_OFF_BOUNDS_SECONDS;
+  return { coolingOffSeconds: intVar(env.BANK_CHANGE_COOLING_OFF_SECONDS, fallback, min, max), paysOldDetails: paysOld === "true", nameMatchThreshold: threshold };
 }
 
 /** The poller's delays. Unset vars take the defaults in wrangler.toml's comments. */

@@ -14,6 +14,11 @@ export interface Env extends WranglerBindings {
   RAZORPAYX_ACCOUNT_NUMBER?: string;
   RAZORPAYX_BASE_URL?: string;
 
+  /** Four eyes on bank details (docs/controls.md); defaults in src/config.ts when unset. */
+  BANK_CHANGE_COOLING_OFF_SECONDS?: string;
+  BANK_CHANGE_PAY_OLD_DETAILS_DURING_COOLING_OFF?: string;
+  BANK_NAME_MATCH_THRESHOLD?: string;
+
   /** JSON list of `{ actorId, roles, tokenSha256 }`: only hashes of API tokens, never the tokens. */
   API_TOKENS: string;
   /** HMAC key for approval links (key id "k0" when APPROVAL_LINK_KEYS is unset). */

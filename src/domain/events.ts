@@ -26,8 +26,16 @@ export const EVENT_TYPES = [
   "exception.dismissed",
   "reconciliation.mismatch",
   "payee.bank_details_changed",
+  "payee.bank_details_change_requested",
+  "payee.bank_details_change_approved",
+  "payee.bank_details_change_rejected",
+  "payee.bank_details_verification_set",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Events whose data is written as receivers see it (a bank details change, masked), not a row to render. */
+export const BANK_CHANGE_EVENT_TYPES = ["payee.bank_details_change_requested", "payee.bank_details_change_approved", "payee.bank_details_change_rejected"] as const satisfies readonly EventType[];
+export const isBankChangeEvent = (type: string) => (BANK_CHANGE_EVENT_TYPES as readonly string[]).includes(type);
 
 export const EVENT_SUBJECTS = ["payout", "batch", "exception", "reconciliation_run", "payee"] as const;
 export type EventSubject = (typeof EVENT_SUBJECTS)[number];

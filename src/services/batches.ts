@@ -39,6 +39,7 @@ import {
   versionBump,
   submissionEvent,
 } from "../store/batches";
+import { payableBankOf } from "../store/payees";
 import { type Db, nowIso, type Statements } from "../store/client";
 import { raiseExceptionStatements } from "../store/exceptions";
 
@@ -293,7 +294,7 @@ export async function submitBatch(db: Db, id: string, actorId: string, settings:
         // A held payee (or one in deficit) is not paid by this batch, so it is free to be paid in a
         // later one once released (or back above zero).
         const release = result.hold || result.deficitPaise > 0 ? { liveKey: null } : {};
-        return [i.id, { ...reconciledItemFields(result, now), bankSnapshot: bankSnapshotOf(payeeById.get(i.payeeId)!), ...release }];
+        return [i.id, { ...reconciledItemFields(result, now), bankSnapshot: bankSnapshotOf(payeeById.get(i.payeeId)!, now), ...release }];
       }),
   );
   // What checkers should look at first, computed once from the frozen lines and frozen with them.
@@ -364,11 +365,14 @@ export async function staleReasons(db: Db, loaded: LoadedBatch): Promise<string[
   if (recomputed !== loaded.row.fingerprint) reasons.push("the batch content no longer matches its fingerprint");
   const payable = loaded.items.filter((i) => i.status === "ok");
   const byId = new Map((await payeesByIds(db, payable.map((i) => i.payeeId))).map((p) => [p.id, p]));
+  const now = nowIso();
   for (const item of payable) {
     const payee = byId.get(item.payeeId);
     if (!payee) continue;
-    if (bankSnapshotOf(payee) !== item.bankSnapshot) reasons.push(`payee ${item.payeeId}'s bank details changed after submission`);
-    else if (payee.bankVerificationStatus !== "verified") reasons.push(`payee ${item.payeeId}'s bank details are no longer verified`);
+    const details = payableBankOf(payee, now);
+    if (!details.ok) reasons.push(`payee ${item.payeeId}'s bank details are changing: ${details.reason}`);
+    else if (bankSnapshotOf(payee, now) !== item.bankSnapshot) reasons.push(`payee ${item.payeeId}'s bank details changed after submission`);
+    else if (details.verificationStatus !== "verified") reasons.push(`payee ${item.payeeId}'s bank details are no longer verified`);
   }
   return reasons;
 }

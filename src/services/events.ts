@@ -6,7 +6,7 @@
 import { Webhook } from "standardwebhooks";
 import { signApprovalToken } from "../domain/approval-token";
 import type { SigningKey } from "../domain/signing-keys";
-import { type EventType, MAX_DELIVERY_ATTEMPTS, nextDeliveryAttemptMs, RESPONSE_EXCERPT_CHARS, SIGNING_SECRET_PATTERN, wantsEvent } from "../domain/events";
+import { type EventType, isBankChangeEvent, MAX_DELIVERY_ATTEMPTS, nextDeliveryAttemptMs, RESPONSE_EXCERPT_CHARS, SIGNING_SECRET_PATTERN, wantsEvent } from "../domain/events";
 import { type Db, nowIso } from "../store/client";
 import {
   claimDelivery,
@@ -77,6 +77,7 @@ export async function renderEvent(db: Db, settings: EventSettings, views: Subjec
 
 async function renderData(db: Db, settings: EventSettings, views: SubjectViews, event: EventRow, forDelivery: boolean): Promise<unknown> {
   const data = JSON.parse(event.data) as Record<string, unknown>;
+  if (isBankChangeEvent(event.type)) return data;
   if (event.type !== "batch.approval_requested") return (views[event.subjectType] ?? ((row) => row))(data);
   const facts = await approvalRequestFacts(db, String(data.linkId), String(data.batchId));
   if (!facts) throw new Error(`event ${event.id} refers to a missing approval link or batch`);

@@ -4,10 +4,10 @@
 import { conflict } from "../domain/errors";
 import { BANK_DETAIL_CAUSES } from "../domain/exception-state";
 import { type BankDetails, bankDetailsEqual, bankDetailsProblem } from "../domain/payees";
-import type { Db } from "../store/client";
+import { type Db, nowIso } from "../store/client";
 import { type ExceptionRow, getException, transitionException } from "../store/exceptions";
 import { findPayee } from "../store/payee-gate";
-import { bankDetailsOf } from "../store/payees";
+import { payableBankOf } from "../store/payees";
 import { getPayout } from "../store/payouts";
 import type { Deps } from "./deps";
 import { retryAfterResolution } from "./retries";
@@ -25,7 +25,8 @@ export async function resolveException(deps: Deps, id: string, to: ExceptionMove
 
 /**
  * A bank-details ticket can only be resolved once the payee's details are fixed and verified:
- * when the bank refused a payout, the details it refused must also have been replaced.
+ * when the bank refused a payout, the details it refused must also have been replaced. Only the
+ * details that may be paid count (four eyes: approved by a second person, past the cooling-off).
  */
 async function assertCauseFixed(db: Db, row: ExceptionRow) {
   if (!(BANK_DETAIL_CAUSES as readonly string[]).includes(row.cause)) return;
@@ -33,10 +34,13 @@ async function assertCauseFixed(db: Db, row: ExceptionRow) {
   const payeeId = row.payeeId ?? refused?.payeeId ?? null;
   if (!payeeId) return;
   const payee = await findPayee(db, payeeId);
-  const current = payee ? bankDetailsOf(payee) : null;
-  const problem = !payee
+  const payable = payee ? payableBankOf(payee, nowIso()) : null;
+  const current = payable?.ok ? payable.bank : null;
+  const problem = !payee || !payable
     ? "payee_not_found"
-    : (bankDetailsProblem(current, payee.bankVerificationStatus) ??
+    : !payable.ok
+      ? payable.code
+      : (bankDetailsProblem(current, payable.verificationStatus) ??
       (refused && bankDetailsEqual(current, JSON.parse(refused.bankSnapshot) as BankDetails) ? "bank_details_unchanged" : null));
   if (problem) {
     throw conflict("cause_not_fixed", `Correct and verify payee ${payeeId}'s bank details before resolving this (${problem}).`, { payeeId, problem });

@@ -3,13 +3,13 @@
 // details the checker approved) and the reservation. The payee's Durable Object calls this one
 // item at a time; the database's unique indexes back each rule up.
 
-import { bankDetailsProblem } from "../domain/payees";
+import { type BankDetails, bankDetailsProblem } from "../domain/payees";
 import { causeForRefusal } from "../domain/payout-lifecycle";
 import type { Currency } from "../domain/money";
 import { HOLDING_PAYOUT_STATUSES, IN_FLIGHT_PAYOUT_STATUSES, isIn, PAYING_BATCH_STATUSES } from "../domain/statuses";
 import { raiseException } from "../store/exceptions";
 import { type BatchItemRow, findPayee, getBatchItem, getBatchStatus, outstandingPayable, type PayeeRow, payoutsOfPayee, setReleaseRefusal } from "../store/payee-gate";
-import { bankDetailsOf } from "../store/payees";
+import { payableBankOf } from "../store/payees";
 import { createPayoutRecord, latestPayoutForItem } from "../store/payouts";
 import type { Deps, GateResult, GateRetry } from "./deps";
 import { changeStatus } from "./payouts";
@@ -59,21 +59,28 @@ export async function createPayoutForItem(deps: Deps, memory: GateMemory, payeeI
   return reserve(deps, memory, item, checked, { retryOf, operatorRetry });
 }
 
-/** The checks that must pass before money is reserved: the payee they passed for, or the reason they fail. */
-async function precheck({ db }: Deps, item: BatchItemRow, isRetry: boolean): Promise<PayeeRow | string> {
+/**
+ * The checks that must pass before money is reserved: the payee and the bank details they passed
+ * for, or the reason they fail.
+ */
+async function precheck({ db }: Deps, item: BatchItemRow, isRetry: boolean): Promise<{ payee: PayeeRow; bank: BankDetails } | string> {
   const payee = await findPayee(db, item.payeeId);
   if (!payee) return "payee_not_found";
+  const now = nowIso();
   // A hold placed after approval still stops the payout (one already at the bank is not affected).
-  if ((await activeHolds(db, [payee.id], nowIso())).size > 0) return "payee_on_hold";
-  const problem = bankDetailsProblem(bankDetailsOf(payee), payee.bankVerificationStatus);
-  if (problem) return problem;
-  if (!isRetry && JSON.stringify(bankDetailsOf(payee)) !== item.bankSnapshot) return "bank_details_changed";
+  if ((await activeHolds(db, [payee.id], now)).size > 0) return "payee_on_hold";
+  // Four eyes: only details a second person approved, past their cooling-off, are ever paid.
+  const payable = payableBankOf(payee, now);
+  if (!payable.ok) return payable.code;
+  const problem = bankDetailsProblem(payable.bank, payable.verificationStatus);
+  if (problem || payable.bank === null) return problem ?? "bank_details_missing";
+  if (!isRetry && JSON.stringify(payable.bank) !== item.bankSnapshot) return "bank_details_changed";
   const mine = await payoutsOfPayee(db, item.payeeId);
   if (mine.some((p) => isIn(IN_FLIGHT_PAYOUT_STATUSES, p.status))) return "payee_has_transfer_in_flight";
   if (mine.some((p) => p.cycleId === item.cycleId && p.status === "processed")) return "already_paid_for_cycle";
   const outstanding = await outstandingPayable(db, payee.payableAccountId, item.cycleId);
   if (outstanding.totalPaise < item.amountPaise || outstanding.cyclePaise < item.amountPaise) return "insufficient_payable";
-  return payee;
+  return { payee, bank: payable.bank };
 }
 
 /** A refusal that will not clear by itself is recorded on the item and becomes a ticket for a person. */
@@ -96,7 +103,7 @@ async function refuse({ db }: Deps, item: BatchItemRow, refusal: string): Promis
   return { outcome: "refused", reason: refusal };
 }
 
-async function reserve(deps: Deps, memory: GateMemory, item: BatchItemRow, payee: PayeeRow, retry: { retryOf: string | undefined; operatorRetry: boolean }): Promise<GateResult> {
+async function reserve(deps: Deps, memory: GateMemory, item: BatchItemRow, checked: { bank: BankDetails }, retry: { retryOf: string | undefined; operatorRetry: boolean }): Promise<GateResult> {
   const created = await createPayoutRecord(
     deps.db,
     {
@@ -107,9 +114,10 @@ async function reserve(deps: Deps, memory: GateMemory, item: BatchItemRow, payee
       cycleId: item.cycleId,
       amountPaise: item.amountPaise,
       currency: item.currency as Currency,
-      // A retry pays the details an operator corrected and verified; a first attempt pays the
-      // details the checker approved (the precheck made sure they are still the same).
-      bankSnapshot: retry.operatorRetry ? JSON.stringify(bankDetailsOf(payee)) : item.bankSnapshot!,
+      // A retry pays the details in force now (approved by a second person, past their
+      // cooling-off, verified); a first attempt pays the details the checker approved (the
+      // precheck made sure they are still the same).
+      bankSnapshot: retry.operatorRetry ? JSON.stringify(checked.bank) : item.bankSnapshot!,
     },
     GATE_ACTOR,
   );

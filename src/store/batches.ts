@@ -23,7 +23,7 @@ import type { EventType } from "../domain/events";
 import { eventStatement, rowEventStatement } from "./events";
 import { commit, type Db, IN_CHUNK, inChunks, isUniqueViolation, nowIso, type Statements } from "./client";
 import { allOf, keysetPage, type Page } from "./page";
-import { bankDetailsOf } from "./payees";
+import { bankDetailsOf, payableBankOf } from "./payees";
 import { breakdownOf } from "./settlements";
 import {
   accountCycleTotals,
@@ -63,8 +63,15 @@ export const liveKeyOf = (cycleId: string, payeeId: string) => `${cycleId}|${pay
 export const itemOrders = (item: ItemRow) => JSON.parse(item.orders) as OrderShare[];
 export const itemChecks = (item: ItemRow) => JSON.parse(item.reconciliation) as CheckResult[];
 export const itemBank = (item: ItemRow) => (item.bankSnapshot ? (JSON.parse(item.bankSnapshot) as BankDetails) : null);
-/** The snapshot frozen at submission, compared as text when a checker approves. */
-export const bankSnapshotOf = (payee: PayeeRow) => JSON.stringify(bankDetailsOf(payee));
+/**
+ * The snapshot frozen at submission, compared as text when a checker approves: the details that
+ * may be paid now (four eyes: approved and past their cooling-off, or the old ones where so
+ * configured), never details merely requested.
+ */
+export const bankSnapshotOf = (payee: PayeeRow, now: string) => {
+  const payable = payableBankOf(payee, now);
+  return JSON.stringify(payable.ok ? payable.bank : null);
+};
 
 export function reconciledItemFields(result: PrePayoutResult, now: string) {
   return {
@@ -245,8 +252,12 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
   const carries = await cycleCarries(db, cycleId, payeeIds);
   const deductionRules = cycleOrders.some((s) => s.taxInputs) ? await listDeductionRules(db) : undefined;
 
+  const now = nowIso();
   const facts = payeeIds.map((payeeId): PayeeCycleFacts => {
     const payee = payeeById.get(payeeId)!;
+    const hold = holds.get(payeeId);
+    // Four eyes: only approved details past their cooling-off are checked and paid; until then the payee is held.
+    const payable = payableBankOf(payee, now);
     const account = accountById.get(payee.payableAccountId);
     const totals = cycleTotals.get(payee.payableAccountId);
     const mine = cycleOrders.filter((s) => s.sellerPayeeId === payeeId || s.deliveryPartnerPayeeId === payeeId);
@@ -267,9 +278,13 @@ export async function gatherFacts(db: Db, cycleId: string, currency: Currency, s
       carries: carries.get(payeeId) ?? [],
       deductionRules,
       accountBalancePaise: account ? account.creditsPostedPaise - account.debitsPostedPaise : 0,
-      bank: bankDetailsOf(payee),
-      verificationStatus: payee.bankVerificationStatus,
-      hold: holds.has(payeeId) ? { holdId: holds.get(payeeId)!.id, reason: holds.get(payeeId)!.reason } : null,
+      bank: payable.ok ? payable.bank : bankDetailsOf(payee),
+      verificationStatus: payable.ok ? payable.verificationStatus : payee.bankVerificationStatus,
+      hold: hold
+        ? { holdId: hold.id, reason: hold.reason }
+        : payable.ok
+          ? null
+          : { holdId: payee.pendingBankChangeId ?? payee.bankDetailsChangeId ?? payee.id, reason: payable.reason },
     };
   });
   return { ok: true, facts, payeeById };

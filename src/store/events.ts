@@ -75,6 +75,30 @@ export function eventStatement(db: Db, e: { type: EventType; subject: EventSubje
   });
 }
 
+/** An event whose data is given, written only if `condition` holds when the statement runs (inside a batch). */
+export function conditionalEventStatement(
+  db: Db,
+  e: { type: EventType; subject: EventSubject; subjectId: string; data: Record<string, unknown>; now?: string },
+  condition: SQL,
+) {
+  eventStatementsBuilt++;
+  return db.insert(events).select(
+    db
+      .select({
+        seq: sql`NULL`.as("seq"),
+        id: sql`'evt_' || lower(hex(randomblob(12)))`.as("id"),
+        type: sql`${e.type}`.as("type"),
+        subjectType: sql`${e.subject}`.as("subject_type"),
+        subjectId: sql`${e.subjectId}`.as("subject_id"),
+        sequence: sql`${nextSequence(e.subjectId)}`.as("sequence"),
+        data: sql`${JSON.stringify(e.data)}`.as("data"),
+        createdAt: sql`${e.now ?? nowIso()}`.as("created_at"),
+      })
+      .from(sql`(SELECT 1)`)
+      .where(condition),
+  );
+}
+
 // ---- reading events ----
 
 export async function getEvent(db: Db, id: string): Promise<EventRow> {

@@ -15,9 +15,11 @@ import {
   type VerificationStatus,
 } from "../domain/payees";
 import { assertTaxIdentity } from "../domain/tax-ids";
+import { type PayableBank, payableBank, type PayeeBankState } from "../domain/bank-detail-changes";
 import { auditStatement } from "./audit";
 import { commit, type Db, inChunks, isUniqueViolation, nowIso } from "./client";
 import { accounts, payees } from "./schema";
+import { newChangeRow, requestChangeStatements } from "./bank-detail-changes";
 import { allOf, keysetPage } from "./page";
 
 export type PayeeRow = typeof payees.$inferSelect;
@@ -26,6 +28,19 @@ export function bankDetailsOf(row: PayeeRow): BankDetails | null {
   if (row.bankAccountNumber === null || row.bankIfsc === null || row.bankAccountHolderName === null) return null;
   return { accountNumber: row.bankAccountNumber, ifsc: row.bankIfsc, accountHolderName: row.bankAccountHolderName };
 }
+
+/** What the row says about its bank details, for the domain's rule on which may be paid now. */
+export const bankStateOf = (row: PayeeRow): PayeeBankState => ({
+  bank: bankDetailsOf(row),
+  verificationStatus: row.bankVerificationStatus,
+  payableFrom: row.bankDetailsPayableFrom,
+  pendingChangeId: row.pendingBankChangeId,
+  paysOldDetails: row.bankChangePaysOld,
+  previous: row.previousBankDetails === null ? null : (JSON.parse(row.previousBankDetails) as PayeeBankState["previous"]),
+});
+
+/** The details a payout to this payee may be sent to at `now`, or why its payouts are held (four eyes). */
+export const payableBankOf = (row: PayeeRow, now: string): PayableBank => payableBank(bankStateOf(row), now);
 
 const auditBank = maskedBankDetails;
 
@@ -41,21 +56,32 @@ export interface NewPayee {
   gstin?: string | undefined;
 }
 
+/**
+ * Creates a payee. Its bank details, if given, are not yet its own: they are a pending change
+ * (store/bank-detail-changes.ts) that someone other than `actorId` must approve.
+ */
 export async function createPayee(db: Db, input: NewPayee, actorId: string): Promise<PayeeRow> {
   assertTaxIdentity({ legalName: input.legalName ?? null, pan: input.pan ?? null, gstin: input.gstin ?? null });
   const id = newId("pe");
   const now = nowIso();
+  const changeId = input.bankDetails ? newId("bdc") : null;
   const row: PayeeRow = {
     id,
     type: input.type,
     displayName: input.displayName,
     email: input.email ?? null,
     externalId: input.externalId ?? null,
-    bankAccountNumber: input.bankDetails?.accountNumber ?? null,
-    bankIfsc: input.bankDetails?.ifsc ?? null,
-    bankAccountHolderName: input.bankDetails?.accountHolderName ?? null,
+    bankAccountNumber: null,
+    bankIfsc: null,
+    bankAccountHolderName: null,
     bankVerificationStatus: "unverified",
-    bankDetailsUpdatedAt: input.bankDetails ? now : null,
+    bankDetailsUpdatedAt: null,
+    bankDetailsChangeId: null,
+    bankDetailsPayableFrom: null,
+    pendingBankChangeId: changeId,
+    bankChangePaysOld: false,
+    previousBankDetails: null,
+    bankVerification: null,
     legalName: input.legalName ?? null,
     pan: input.pan ?? null,
     gstin: input.gstin ?? null,
@@ -88,8 +114,9 @@ export async function createPayee(db: Db, input: NewPayee, actorId: string): Pro
         action: "payee.created",
         subjectType: "payee",
         subjectId: id,
-        details: { type: input.type, displayName: input.displayName, bankDetails: auditBank(bankDetailsOf(row)) },
+        details: { type: input.type, displayName: input.displayName, bankDetailsRequested: auditBank(input.bankDetails ?? null), changeId },
       }),
+      ...(changeId ? requestChangeStatements(db, newChangeRow(changeId, row, input.bankDetails!, actorId, now), row.version, now) : []),
     ]);
   } catch (error) {
     if (isUniqueViolation(error, "external_id")) {
@@ -130,14 +157,16 @@ export interface PayeeChanges {
 }
 
 /**
- * Applies changes with optimistic concurrency on `version`. New bank details reset verification,
- * because money must never go to an account nobody has checked.
+ * Applies changes with optimistic concurrency on `version`. New bank details do not change the
+ * payee's details: they become a pending change that someone else must approve (four eyes), and
+ * `paysOldDetails` says whether the details in force are still paid until the change is payable.
  */
-export async function updatePayee(db: Db, id: string, changes: PayeeChanges, actorId: string): Promise<PayeeRow> {
+export async function updatePayee(db: Db, id: string, changes: PayeeChanges, actorId: string, paysOldDetails = false): Promise<PayeeRow> {
   const before = await getPayeeRow(db, id);
   const now = nowIso();
   const oldBank = bankDetailsOf(before);
-  const bankChanged = changes.bankDetails !== undefined && !bankDetailsEqual(oldBank, changes.bankDetails);
+  const bankChanged = changes.bankDetails !== undefined && !(bankDetailsEqual(oldBank, changes.bankDetails) && before.pendingBankChangeId === null);
+  const changeId = bankChanged ? newId("bdc") : null;
   const after: PayeeRow = {
     ...before,
     displayName: changes.displayName ?? before.displayName,
@@ -145,15 +174,7 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
     legalName: changes.legalName === undefined ? before.legalName : changes.legalName,
     pan: changes.pan === undefined ? before.pan : changes.pan,
     gstin: changes.gstin === undefined ? before.gstin : changes.gstin,
-    ...(bankChanged
-      ? {
-          bankAccountNumber: changes.bankDetails?.accountNumber ?? null,
-          bankIfsc: changes.bankDetails?.ifsc ?? null,
-          bankAccountHolderName: changes.bankDetails?.accountHolderName ?? null,
-          bankVerificationStatus: "unverified" as const,
-          bankDetailsUpdatedAt: now,
-        }
-      : {}),
+    ...(changeId ? { pendingBankChangeId: changeId, bankChangePaysOld: paysOldDetails } : {}),
     version: before.version + 1,
     updatedAt: now,
   };
@@ -164,21 +185,16 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
     if (after[field] !== before[field]) changed[field] = { from: before[field], to: after[field] };
   }
   if (changed.legalName || changed.pan || changed.gstin) assertTaxIdentity({ legalName: after.legalName, pan: after.pan, gstin: after.gstin });
-  if (bankChanged) {
-    changed.bankDetails = { from: auditBank(oldBank), to: auditBank(bankDetailsOf(after)) };
-    changed.verificationStatus = { from: before.bankVerificationStatus, to: "unverified" };
-  }
-  if (Object.keys(changed).length === 0) return before;
+  const bankRequest = changeId ? newChangeRow(changeId, before, changes.bankDetails ?? null, actorId, now) : null;
+  if (Object.keys(changed).length === 0 && bankRequest === null) return before;
 
   const [result] = await commit(db, [
     db
       .update(payees)
       .set(after)
       .where(and(eq(payees.id, id), eq(payees.version, before.version))),
-    auditStatement(db, { actorId, action: bankChanged ? "payee.bank_details_changed" : "payee.updated", subjectType: "payee", subjectId: id, details: changed }),
-    ...(bankChanged
-      ? [rowEventStatement(db, { type: "payee.bank_details_changed", subject: "payee", table: payees, id: payees.id, where: and(eq(payees.id, id), eq(payees.version, after.version)), now })]
-      : []),
+    ...(Object.keys(changed).length > 0 ? [auditStatement(db, { actorId, action: "payee.updated", subjectType: "payee", subjectId: id, details: changed })] : []),
+    ...(bankRequest ? requestChangeStatements(db, bankRequest, after.version, now) : []),
   ]);
   if (result.meta.changes !== 1) {
     throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");
@@ -186,31 +202,39 @@ export async function updatePayee(db: Db, id: string, changes: PayeeChanges, act
   return after;
 }
 
+/** What a verification found: the name the bank returned, its match score, and any override. */
+export interface VerificationEvidence {
+  bankAccountName: string | null;
+  nameMatchScore: number | null;
+  threshold: number;
+  override: { by: string; reason: string } | null;
+}
+
 export async function setVerification(
   db: Db,
-  id: string,
+  before: PayeeRow,
   status: Exclude<VerificationStatus, "unverified">,
   note: string | undefined,
+  evidence: VerificationEvidence,
   actorId: string,
 ): Promise<PayeeRow> {
-  const before = await getPayeeRow(db, id);
-  if (bankDetailsOf(before) === null) {
-    throw conflict("bank_details_missing", "The payee has no bank details to verify.");
-  }
+  const id = before.id;
   const now = nowIso();
-  const after: PayeeRow = { ...before, bankVerificationStatus: status, version: before.version + 1, updatedAt: now };
+  const bankVerification = JSON.stringify({ ...evidence, status, by: actorId, at: now });
+  const after: PayeeRow = { ...before, bankVerificationStatus: status, bankVerification, version: before.version + 1, updatedAt: now };
   const [result] = await commit(db, [
     db
       .update(payees)
-      .set({ bankVerificationStatus: status, version: after.version, updatedAt: now })
+      .set({ bankVerificationStatus: status, bankVerification, version: after.version, updatedAt: now })
       .where(and(eq(payees.id, id), eq(payees.version, before.version))),
     auditStatement(db, {
       actorId,
       action: "payee.verification_set",
       subjectType: "payee",
       subjectId: id,
-      details: { from: before.bankVerificationStatus, to: status, note: note ?? null, accountNumberMasked: maskAccountNumber(before.bankAccountNumber!) },
+      details: { from: before.bankVerificationStatus, to: status, note: note ?? null, accountNumberMasked: maskAccountNumber(before.bankAccountNumber!), ...evidence },
     }),
+    rowEventStatement(db, { type: "payee.bank_details_verification_set", subject: "payee", table: payees, id: payees.id, where: and(eq(payees.id, id), eq(payees.version, after.version)), now }),
   ]);
   if (result.meta.changes !== 1) {
     throw conflict("concurrent_update", "The payee changed while this update was being applied; read it again and retry.");

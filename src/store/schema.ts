@@ -15,6 +15,7 @@ import {
   RETRY_STATUSES,
 } from "../domain/statuses";
 import { sqlList } from "./sql-list";
+import { BANK_CHANGE_STATUSES } from "../domain/bank-detail-changes";
 import { ADJUSTMENT_KINDS, BEARERS } from "../domain/adjustments";
 import { DEDUCTION_BASES, DEDUCTION_KINDS, TAX_HEADS } from "../domain/statutory";
 
@@ -35,6 +36,19 @@ export const payees = sqliteTable(
       .notNull()
       .default("unverified"),
     bankDetailsUpdatedAt: text("bank_details_updated_at"),
+    /**
+     * Four eyes (src/domain/bank-detail-changes.ts): the columns above are the approved details.
+     * The approved change they came from (null for details older than four eyes), when they
+     * become payable (after the cooling-off), the change awaiting approval, whether this change
+     * window pays the old details, and those old details (JSON, kept only while they may be paid).
+     */
+    bankDetailsChangeId: text("bank_details_change_id"),
+    bankDetailsPayableFrom: text("bank_details_payable_from"),
+    pendingBankChangeId: text("pending_bank_change_id"),
+    bankChangePaysOld: integer("bank_change_pays_old", { mode: "boolean" }).notNull().default(false),
+    previousBankDetails: text("previous_bank_details"),
+    /** The last verification's evidence (JSON): the bank's name, the name-match score, any override. */
+    bankVerification: text("bank_verification"),
     /** Tax identity (docs/statutory.md): the name as registered, PAN and GSTIN, format-checked. */
     legalName: text("legal_name"),
     pan: text("pan"),
@@ -54,6 +68,38 @@ export const payees = sqliteTable(
 );
 
 /** Holds on a payee's payouts (risk): placed with a reason, released by a second person. */
+/**
+ * Requested changes of a payee's bank details (the first ones too). A change takes effect only
+ * when someone other than its requester approves it; at most one is pending per payee.
+ */
+export const bankDetailChanges = sqliteTable(
+  "bank_detail_changes",
+  {
+    id: text("id").primaryKey(),
+    payeeId: text("payee_id")
+      .notNull()
+      .references(() => payees.id),
+    status: text("status", { enum: BANK_CHANGE_STATUSES }).notNull(),
+    /** The requested details; all null when the request removes the payee's details. */
+    accountNumber: text("account_number"),
+    ifsc: text("ifsc"),
+    accountHolderName: text("account_holder_name"),
+    /** The details in force when it was requested (JSON, null if none), and the contact on file then. */
+    previousDetails: text("previous_details"),
+    previousEmail: text("previous_email"),
+    requestedBy: text("requested_by").notNull(),
+    requestedAt: text("requested_at").notNull(),
+    decidedBy: text("decided_by"),
+    decidedAt: text("decided_at"),
+    decisionNote: text("decision_note"),
+    payableFrom: text("payable_from"),
+  },
+  (t) => [
+    index("bank_detail_changes_payee_idx").on(t.payeeId, t.requestedAt),
+    uniqueIndex("bank_detail_changes_one_pending").on(t.payeeId).where(sql`status = 'pending'`),
+  ],
+);
+
 export const payeeHolds = sqliteTable(
   "payee_holds",
   {

@@ -2,7 +2,9 @@
 
 import { z } from "@hono/zod-openapi";
 import { database } from "../../store/client";
-import { createPayee, getPayeeRow, listPayees, setVerification, updatePayee } from "../../store/payees";
+import { createPayee, getPayeeRow, listPayees, updatePayee } from "../../store/payees";
+import { verifyBankDetails } from "../../services/bank-detail-changes";
+import { bankChangeSettings } from "../../config";
 import { mapPage } from "../../store/page";
 import { payeeSchema, payeeView } from "../views/payees";
 import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES } from "../../domain/payees";
@@ -51,7 +53,7 @@ const createPayeeRoute = routePayees("post", "/", "Create a payee", {
         .openapi("CreatePayee"),
     ),
   },
-  responses: { 201: jsonContent(payeeSchema, "The payee, with bank details unverified") },
+  responses: { 201: jsonContent(payeeSchema, "The payee; its bank details are a pending change until someone else approves them") },
 });
 
 const listPayeesRoute = routePayees("get", "/", "List payees", {
@@ -70,7 +72,8 @@ const getPayeeRoute = routePayees("get", "/{id}", "Read a payee", {
 
 const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
   operationId: "updatePayee",
-  description: "Changing bank details resets verification to `unverified` and is recorded in the audit trail.",
+  description:
+    "New bank details do not change the payee's details: they are a pending change (`pendingBankDetailsChangeId`) that a checker or admin other than the requester approves at `/v1/payees/{id}/bank-detail-changes/{changeId}/approve`. Until the change is approved and its cooling-off has passed, the payee's payouts are held.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     params: idParam,
@@ -94,13 +97,19 @@ const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
 
 const verifyRoute = routePayees("post", "/{id}/verification", "Record the result of verifying a payee's bank details", {
   operationId: "setPayeeVerification",
-  description: "Typically posted by the integration that runs a penny-drop or name-match check.",
+  description:
+    "Typically posted by the integration that runs a penny drop. `verified` needs `bankAccountName`, the holder's name the bank returned; it is scored against the account holder and legal names, and below `BANK_NAME_MATCH_THRESHOLD` (default 0.8) it is `422 name_mismatch` unless `nameMismatchOverride` gives a reason, from someone other than who requested the details.",
   middleware: [requireRole("admin", "system")] as const,
   request: {
     params: idParam,
     body: jsonBody(
       z
-        .object({ status: z.enum(["verified", "invalid"]), note: humanText(500).optional() })
+        .object({
+          status: z.enum(["verified", "invalid"]),
+          note: humanText(500).optional(),
+          bankAccountName: humanText(200).optional().openapi({ description: "The account holder's name as the bank returned it (penny drop)." }),
+          nameMismatchOverride: z.object({ reason: humanText(500) }).strict().optional().openapi({ description: "A reviewer's reason to record verified despite a low name match." }),
+        })
         .strict()
         .openapi("SetVerification"),
     ),
@@ -122,11 +131,11 @@ export const payeesRouter = router()
     return c.json(payeeView(await getPayeeRow(database(c.env.DB), c.req.valid("param").id)), 200);
   })
   .openapi(updatePayeeRoute, async (c) => {
-    const payee = payeeView(await updatePayee(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId));
+    const settings = bankChangeSettings(c.env);
+    const payee = payeeView(await updatePayee(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId, settings.paysOldDetails));
     return c.json(payee, 200);
   })
   .openapi(verifyRoute, async (c) => {
-    const { status, note } = c.req.valid("json");
-    const payee = payeeView(await setVerification(database(c.env.DB), c.req.valid("param").id, status, note, c.get("actor").actorId));
+    const payee = payeeView(await verifyBankDetails(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId, bankChangeSettings(c.env)));
     return c.json(payee, 200);
   });

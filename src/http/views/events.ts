@@ -3,7 +3,8 @@
 // also the OpenAPI document's `webhooks` section, one entry per event type.
 
 import { z } from "@hono/zod-openapi";
-import { EVENT_TYPES, type EventType, subjectOf } from "../../domain/events";
+import { EVENT_TYPES, type EventType, isBankChangeEvent, subjectOf } from "../../domain/events";
+import { bankChangeSchema } from "./bank-detail-changes";
 import { DELIVERY_STATUSES } from "../../domain/statuses";
 import type { SubjectViews } from "../../services/events";
 import type { AttemptRow, DeliveryRow, EndpointRow } from "../../store/events";
@@ -91,6 +92,7 @@ export const SUBJECT_VIEWS: SubjectViews = {
 
 const dataSchemaOf = (type: EventType) => {
   if (type === "batch.approval_requested") return approvalRequestSchema;
+  if (isBankChangeEvent(type)) return bankChangeSchema;
   const subject = subjectOf(type);
   if (subject === "payout") return payoutSchema;
   if (subject === "batch") return batchEventDataSchema;
@@ -203,7 +205,12 @@ const WEBHOOK_DESCRIPTIONS: Partial<Record<EventType, string>> = {
   "batch.approval_requested": "A checker must approve a batch: deliver `approvalUrl` to `checker.email`. Sent to NOTIFY_WEBHOOK_URL too.",
   "exception.opened": "A ticket needs a person (the alert). Sent to NOTIFY_WEBHOOK_URL too.",
   "reconciliation.mismatch": "A three-way reconciliation run found mismatches; each also opened a ticket.",
-  "payee.bank_details_changed": "A payee's bank details changed (shown masked); they are unverified until checked.",
+  "payee.bank_details_changed": "A second person approved new bank details for a payee (shown masked): they are unverified until checked, and payable from `bankDetailsPayableFrom`.",
+  "payee.bank_details_change_requested":
+    "Someone asked to change a payee's bank details. Tell the payee at `contactOnFile.email`, the contact on file before the request: \"your bank details were changed\". The change takes effect only when a second person approves it.",
+  "payee.bank_details_change_approved": "A second person approved a bank details change; it is payable from `payableFrom` (after the cooling-off). Tell the payee at `contactOnFile.email`.",
+  "payee.bank_details_change_rejected": "A bank details change was rejected; the payee's details stay as they were.",
+  "payee.bank_details_verification_set": "A payee's bank details were recorded verified or invalid, with the bank's name and its match score (`verification`).",
 };
 
 /** One `webhooks` entry per event type, in the OpenAPI document. */

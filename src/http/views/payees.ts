@@ -16,6 +16,19 @@ export const payeeSchema = z
       .object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() })
       .nullable(),
     verificationStatus: z.enum(VERIFICATION_STATUSES),
+    verification: z
+      .object({
+        bankAccountName: z.string().nullable(),
+        nameMatchScore: z.number().nullable(),
+        threshold: z.number(),
+        override: z.object({ by: z.string(), reason: z.string() }).nullable(),
+        by: z.string(),
+        at: z.string(),
+      })
+      .nullable()
+      .openapi({ description: "The last verification of these details: the name the bank returned, its name-match score and any override." }),
+    pendingBankDetailsChangeId: z.string().nullable().openapi({ description: "A requested change of bank details awaiting a second person's approval; `bankDetails` are the approved ones." }),
+    bankDetailsPayableFrom: z.string().nullable().openapi({ description: "When the approved details become payable (the end of the cooling-off); null for details older than four eyes." }),
     legalName: z.string().nullable(),
     pan: z.string().nullable(),
     gstin: z.string().nullable(),
@@ -28,6 +41,11 @@ export const payeeSchema = z
 
 export type PayeeView = z.infer<typeof payeeSchema>;
 
+function verificationOf(json: string): PayeeView["verification"] {
+  const v = JSON.parse(json) as NonNullable<PayeeView["verification"]>;
+  return { bankAccountName: v.bankAccountName, nameMatchScore: v.nameMatchScore, threshold: v.threshold, override: v.override, by: v.by, at: v.at };
+}
+
 export function payeeView(row: PayeeRow): PayeeView {
   return {
     id: row.id,
@@ -37,6 +55,9 @@ export function payeeView(row: PayeeRow): PayeeView {
     externalId: row.externalId,
     bankDetails: maskedBankDetails(bankDetailsOf(row)),
     verificationStatus: row.bankVerificationStatus,
+    verification: row.bankVerification === null ? null : verificationOf(row.bankVerification),
+    pendingBankDetailsChangeId: row.pendingBankChangeId,
+    bankDetailsPayableFrom: row.bankDetailsPayableFrom,
     legalName: row.legalName,
     pan: row.pan,
     gstin: row.gstin,
