@@ -63,6 +63,9 @@ async function deliverTo(endpointId: string, eventIds: readonly string[], s: Eve
   return verdicts;
 }
 
+/** A payee with no events yet: each PATCH of its bank details then writes exactly one (the request). */
+const sellerWithoutDetails = async () => (await api("admin", "POST", "/v1/payees", { type: "seller", displayName: unique("Quiet Traders"), email: "owner@example.org" })).body;
+
 const eventsOf = async (subjectId: string) =>
   (await env.DB.prepare("SELECT id, type, sequence, data FROM events WHERE subject_id = ? ORDER BY seq").bind(subjectId).all<{ id: string; type: string; sequence: number; data: string }>()).results;
 
@@ -143,18 +146,25 @@ describe("events written with the change they report", () => {
   });
 
   it("reports a payee's bank-detail change (masked), and not an unrelated edit", async () => {
-    const payee = await createPayee("seller");
+    const payee = await sellerWithoutDetails();
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { displayName: "Renamed Traders" });
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "998877665544", ifsc: "ICIC0000001", accountHolderName: "Renamed Traders" } });
     const events = await eventsOf(payee.id);
-    expect(events.map((e) => e.type)).toEqual(["payee.bank_details_changed"]);
+    expect(events.map((e) => e.type)).toEqual(["payee.bank_details_change_requested"]);
     const shown = await api("auditor", "GET", `/v1/events/${events[0]!.id}`);
-    expect(shown.body.data.bankDetails).toEqual({ accountNumberMasked: "XXXXXXXX5544", ifsc: "ICIC0000001", accountHolderName: "Renamed Traders" });
-    expect(shown.body.data.verificationStatus).toBe("unverified");
+    expect(shown.body.data).toMatchObject({
+      payeeId: payee.id,
+      status: "pending",
+      bankDetails: { accountNumberMasked: "XXXXXXXX5544", ifsc: "ICIC0000001", accountHolderName: "Renamed Traders" },
+      previousBankDetails: null,
+      contactOnFile: { email: "owner@example.org" },
+      requestedBy: "admin-ada",
+    });
+    expect(JSON.stringify(shown.body)).not.toContain("998877665544");
   });
 
   it("refuses to change or remove a written event", async () => {
-    const payee = await createPayee("seller");
+    const payee = await sellerWithoutDetails();
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "112233445566", ifsc: "ICIC0000001", accountHolderName: "X" } });
     const [e] = await eventsOf(payee.id);
     await expect(env.DB.prepare("UPDATE events SET type = 'payout.processed' WHERE id = ?").bind(e!.id).run()).rejects.toThrow(/append-only/);
@@ -199,8 +209,8 @@ describe("delivery", () => {
   });
 
   it("retries a failing endpoint on the schedule, then fails the delivery and raises one ticket", async () => {
-    const endpoint = await newEndpoint(["payee.bank_details_changed"]);
-    const payee = await createPayee("seller");
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
+    const payee = await sellerWithoutDetails();
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "223344556677", ifsc: "ICIC0000001", accountHolderName: "X" } });
     const [event] = await eventsOf(payee.id);
     const id = deliveryId(event!.id, endpoint.id);
@@ -231,8 +241,8 @@ describe("delivery", () => {
   });
 
   it("redelivers an event on request, with the same webhook-id and a fresh schedule", async () => {
-    const endpoint = await newEndpoint(["payee.bank_details_changed"]);
-    const payee = await createPayee("seller");
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
+    const payee = await sellerWithoutDetails();
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "334455667788", ifsc: "ICIC0000001", accountHolderName: "X" } });
     const [event] = await eventsOf(payee.id);
     const received = receiver();
@@ -248,12 +258,12 @@ describe("delivery", () => {
   });
 
   it("signs with both secrets during a rotation's overlap, and only the new one after", async () => {
-    const endpoint = await newEndpoint(["payee.bank_details_changed"]);
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
     const rotated = await api("admin", "POST", `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { overlapSeconds: 3600 });
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).not.toBe(endpoint.secret);
     expect(rotated.body.secretRotation.previousSecretExpiresAt).toEqual(expect.any(String));
-    const payee = await createPayee("seller");
+    const payee = await sellerWithoutDetails();
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "445566778899", ifsc: "ICIC0000001", accountHolderName: "X" } });
     const [first] = await eventsOf(payee.id);
     const received = receiver();
@@ -302,8 +312,8 @@ describe("delivery", () => {
   });
 
   it("never sends a deleted endpoint anything", async () => {
-    const endpoint = await newEndpoint(["payee.bank_details_changed"]);
-    const payee = await createPayee("seller");
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
+    const payee = await sellerWithoutDetails();
     await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "667788990011", ifsc: "ICIC0000001", accountHolderName: "X" } });
     const [event] = await eventsOf(payee.id);
     await dispatchEvents(db(), captureQueue(), settings());
@@ -316,12 +326,12 @@ describe("delivery", () => {
 
 describe("the event log", () => {
   it("lists events newest first, by type and subject, for admins and auditors only", async () => {
-    const payee = await createPayee("seller");
+    const payee = await sellerWithoutDetails();
     for (const n of ["778899001122", "889900112233"]) await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: n, ifsc: "ICIC0000001", accountHolderName: "X" } });
     const page = await api("auditor", "GET", `/v1/events?subjectId=${payee.id}&limit=1`);
     expect(page.status).toBe(200);
     expect(page.body.data).toHaveLength(1);
-    expect(page.body.data[0]).toMatchObject({ type: "payee.bank_details_changed", sequence: 2 });
+    expect(page.body.data[0]).toMatchObject({ type: "payee.bank_details_change_requested", sequence: 2 });
     const next = await api("auditor", "GET", `/v1/events?subjectId=${payee.id}&limit=1&cursor=${page.body.nextCursor}`);
     expect(next.body.data[0]).toMatchObject({ sequence: 1 });
     expect(next.body.nextCursor).toBeNull();

@@ -11,7 +11,7 @@ import { openKeyOf, RETRY_FIRST_BACKOFF_MS, RETRY_MAX_ATTEMPTS } from "../../src
 import { payeeGate } from "../../src/deps";
 import { redrivePendingRetries, retryAfterResolution } from "../../src/services/retries";
 import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
-import { api, unique } from "../support/api";
+import { api, approveBankChange, unique, verifyPayee } from "../support/api";
 import { expectError } from "../support/batches";
 import { bank, bankCredits, bankDebits, configureBank, consume, createCalls, openExceptions, payout, tickBank } from "../support/execution";
 import { alertsFor, paidCycle, type PayoutBody } from "../support/recon";
@@ -57,8 +57,10 @@ async function payableBalance(payeeId: string) {
 async function correctBankDetails(payeeId: string, accountNumber = "987654321012") {
   const patched = await api("admin", "PATCH", `/v1/payees/${payeeId}`, { bankDetails: { accountNumber, ifsc: "ICIC0004321", accountHolderName: "Holder Corrected" } });
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+  // Four eyes: a checker approves the correction and its cooling-off runs out; it is then unverified.
+  await approveBankChange(payeeId, patched.body.pendingBankDetailsChangeId);
   return async () => {
-    const verified = await api("admin", "POST", `/v1/payees/${payeeId}/verification`, { status: "verified" });
+    const verified = await verifyPayee(payeeId);
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
   };
 }

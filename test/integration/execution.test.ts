@@ -8,7 +8,7 @@ import { pollAndRedrive } from "../../src/services/polling";
 import { handleDeadLetterBatch } from "../../src/cloudflare/dead-letter-queue";
 import { type CrashPoint, InjectedCrash } from "../../src/sim/chaos";
 import worker from "../../src/index";
-import { api } from "../support/api";
+import { api, approveBankChange } from "../support/api";
 import {
   approvedBatch,
   bank,
@@ -370,14 +370,14 @@ describe("dead letters and stuck payouts", () => {
 describe("the payee gate", () => {
   it("refuses to create a payout when bank details changed after approval", async () => {
     const { batch, payees } = await approvedBatch();
-    await api("admin", "PATCH", `/v1/payees/${payees[0].id}`, { bankDetails: { accountNumber: "555566667777", ifsc: "ICIC0001111", accountHolderName: "New" } });
+    const patched = await api("admin", "PATCH", `/v1/payees/${payees[0].id}`, { bankDetails: { accountNumber: "555566667777", ifsc: "ICIC0001111", accountHolderName: "New" } });
     const list = await releaseByHand(batch);
     expect(list).toHaveLength(0);
     const item = (await api("auditor", "GET", `/v1/batches/${batch.id}`)).body.items[0];
     expect(await openExceptions(item.id)).toEqual(["invalid_bank_details"]);
 
-    // Once the new details are verified, resolving the ticket pays them, once.
-    await api("admin", "POST", `/v1/payees/${payees[0].id}/verification`, { status: "verified" });
+    // Once a second person approved the new details, their cooling-off ran out and they are verified, resolving the ticket pays them, once.
+    await approveBankChange(payees[0].id, patched.body.pendingBankDetailsChangeId, { verifyAs: "New" });
     const ticket = (await api("admin", "GET", `/v1/exceptions?status=open&cause=invalid_bank_details`)).body.data.find((e: any) => e.itemId === item.id);
     const resolved = await api("admin", "POST", `/v1/exceptions/${ticket.id}/status`, { status: "resolved", note: "New account confirmed with the seller." });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);

@@ -5,7 +5,7 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createPayee, getAccount, unique } from "../support/api";
+import { api, changeBankDetails, createPayee, getAccount, unique } from "../support/api";
 import { approve, createBatch, expectError, expectStatus, linkFor, newCycle, openLink, settle, submitBatch, tokenFor } from "../support/batches";
 import { configureBank, consume, releaseByHand } from "../support/execution";
 import { releaseReserves } from "../../src/services/reserves";
@@ -252,8 +252,7 @@ describe("payee statements", () => {
 describe("a refund while a failed payout waits for its retry", () => {
   it("refuses to pay the approved amount, frees the payee, and a new batch for the cycle pays what is owed", async () => {
     const seller = await createPayee();
-    await api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: { accountNumber: "123456780000", ifsc: "HDFC0001234", accountHolderName: "Holder" } });
-    await api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" });
+    await changeBankDetails(seller.id, { accountNumber: "123456780000", ifsc: "HDFC0001234", accountHolderName: "Holder" });
     const c1 = newCycle();
     const order = await settle(seller.id, c1);
     const { payouts } = await payCycle(c1, [seller.id]);
@@ -262,8 +261,7 @@ describe("a refund while a failed payout waits for its retry", () => {
 
     // A ₹300 refund lands in the next cycle: the seller now nets ₹600 in all.
     expectStatus(await adjust(order.orderId, { kind: "refund", cycleId: newCycle(), goodsPaise: 30_000, sellerBearsPaise: 30_000 }), 201);
-    await api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: { accountNumber: "987654321012", ifsc: "ICIC0004321", accountHolderName: "Holder" } });
-    await api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" });
+    await changeBankDetails(seller.id, { accountNumber: "987654321012", ifsc: "ICIC0004321", accountHolderName: "Holder" });
     const ticket = await env.DB.prepare("SELECT id FROM exceptions WHERE payout_id = ? AND cause = 'invalid_bank_details'").bind(failed.id).first<{ id: string }>();
     const resolved = await api("admin", "POST", `/v1/exceptions/${ticket!.id}/status`, { status: "resolved", note: "details corrected" });
     expectStatus(resolved, 200);

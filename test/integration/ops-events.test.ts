@@ -8,14 +8,14 @@ import { SUBJECT_VIEWS } from "../../src/http/views/events";
 import { attemptDelivery, dispatchEvents } from "../../src/services/events";
 import { database } from "../../src/store/client";
 import { deliveryId } from "../../src/store/events";
-import { api, createPayee, unique } from "../support/api";
+import { api, unique } from "../support/api";
 import { signedIn, textOf, type Visitor } from "../support/console-visitor";
 
 const BASE = "https://disburse.test";
 
 async function changedPayee() {
-  const endpoint = (await api("admin", "POST", "/v1/webhook-endpoints", { url: `https://hooks.example.org/${unique("ops")}`, eventTypes: ["payee.bank_details_changed"] })).body;
-  const payee = await createPayee("seller");
+  const endpoint = (await api("admin", "POST", "/v1/webhook-endpoints", { url: `https://hooks.example.org/${unique("ops")}`, eventTypes: ["payee.bank_details_change_requested"] })).body;
+  const payee = (await api("admin", "POST", "/v1/payees", { type: "seller", displayName: unique("Ops Events") })).body;
   await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "990011223344", ifsc: "ICIC0000001", accountHolderName: "Ops Events" } });
   const event = (await env.DB.prepare("SELECT id FROM events WHERE subject_id = ?").bind(payee.id).first<{ id: string }>())!;
   return { endpoint, payee, eventId: event.id };
@@ -32,7 +32,7 @@ describe("the console's event log", () => {
     const list = await auditor.get(`/ops/events?subject=${payee.id}`);
     expect(list.status).toBe(200);
     expect(list.html).toContain(`href="/ops/events/${eventId}"`);
-    expect(textOf(list.html)).toContain("payee.bank_details_changed");
+    expect(textOf(list.html)).toContain("payee.bank_details_change_requested");
     expect(list.html).toContain(`href="/ops/payees/${payee.id}"`);
     const other = await auditor.get(`/ops/events?subject=${payee.id}&type=payout.processed`);
     expect(other.html).not.toContain(eventId);

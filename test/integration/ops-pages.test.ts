@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { formatPaise } from "../../src/domain/money";
 import { sessionCookieValue } from "../../src/http/console/session";
 import { TEST_ACTORS, type TestActor } from "../support/actors";
-import { api } from "../support/api";
+import { api, approveBankChange, verifyPayee } from "../support/api";
 import { approvedBatch, configureBank, consume, releaseByHand } from "../support/execution";
 
 const BASE = "https://disburse.test";
@@ -358,10 +358,13 @@ describe("console pages for a failed payout", () => {
       bankDetails: { accountNumber: "123456781234", ifsc: "HDFC0001234", accountHolderName: "Holder" },
     });
     expect(patched.status).toBe(200);
+    const pending = await ada.submit(path, `${path}/status`, { status: "resolved", note });
+    expect(textOf(pending.html)).toContain("(bank_details_change_pending)"); // no second person approved it yet
+    await approveBankChange(payee.id, patched.body.pendingBankDetailsChangeId);
     const unverified = await ada.submit(path, `${path}/status`, { status: "resolved", note });
     expect(unverified.status).toBe(409); // changed, not yet verified
     expect(textOf(unverified.html)).toContain("(bank_details_unverified)");
-    expect((await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" })).status).toBe(200);
+    expect((await verifyPayee(payee.id)).status).toBe(200);
 
     const resolved = await ada.submit(path, `${path}/status`, { status: "resolved", note });
     expect(resolved.status).toBe(303);

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { formatPaise } from "../../src/domain/money";
 import { database } from "../../src/store/client";
 import { cursorOf, filteredPayouts } from "../../src/store/console-payouts";
-import { api, settlementFor, unique } from "../support/api";
+import { api, approveBankChange, settlementFor, unique } from "../support/api";
 import { payeeLinks, payoutLinks, signedIn, textOf, Visitor } from "../support/console-visitor";
 import { configureBank, consume, releaseByHand } from "../support/execution";
 import { setCreatedAt } from "../support/recon";
@@ -30,7 +30,7 @@ async function payeeWith(opts: { displayName: string; externalId?: string; lastF
     bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: opts.displayName },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  expect((await api("admin", "POST", `/v1/payees/${created.body.id}/verification`, { status: "verified" })).status).toBe(200);
+  await approveBankChange(created.body.id, created.body.pendingBankDetailsChangeId, { verifyAs: opts.displayName });
   return { id: created.body.id as string, displayName: opts.displayName, accountNumber, lastFour };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, bank, getAccount, unique } from "../support/api";
+import { api, approveBankChange, bank, getAccount, unique } from "../support/api";
 
 function expectError(res: { status: number; body: any }, status: number, code: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -29,7 +29,7 @@ const payeesWithExternalId = async (externalId: string) =>
   (await api("auditor", "GET", `/v1/payees?externalId=${externalId}`)).body.data as unknown[];
 
 describe("creating payees", () => {
-  it("creates an unverified payee (201) with its own payable account in the ledger", async () => {
+  it("creates a payee (201) with its own payable account, its bank details a change awaiting a second person", async () => {
     const input = newPayee({ email: "asha@example.com", externalId: unique("seller") });
     const res = await api("admin", "POST", "/v1/payees", input);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -41,6 +41,8 @@ describe("creating payees", () => {
       email: "asha@example.com",
       externalId: input.externalId,
       verificationStatus: "unverified",
+      bankDetails: null,
+      pendingBankDetailsChangeId: expect.stringMatching(/^bdc_/),
       payableAccountId: `payee:${payee.id}:payable`,
       version: 1,
     });
@@ -53,13 +55,17 @@ describe("creating payees", () => {
     expect(read.body).toEqual(payee);
 
     const events = await auditEventsOf(payee.id);
-    expect(events.map((e) => e.action)).toEqual(["payee.created"]);
+    expect(events.map((e) => e.action)).toEqual(["payee.bank_details_change_requested", "payee.created"]);
     expect(events[0]!.actorId).toBe("admin-ada");
   });
 
   it("never returns the full bank account number, only its last four digits", async () => {
     const details = { accountNumber: "987654321012", ifsc: "SBIN0ABC123", accountHolderName: "Ravi Kumar" };
-    const payee = await create({ bankDetails: details });
+    const created = await create({ bankDetails: details });
+    const changes = await api("admin", "GET", `/v1/payees/${created.id}/bank-detail-changes`);
+    expect(changes.body.data[0].bankDetails).toEqual({ accountNumberMasked: "XXXXXXXX1012", ifsc: "SBIN0ABC123", accountHolderName: "Ravi Kumar" });
+    expect(JSON.stringify(changes.body)).not.toContain(details.accountNumber);
+    const payee = await approveBankChange(created.id, created.pendingBankDetailsChangeId);
     expect(payee.bankDetails).toEqual({ accountNumberMasked: "XXXXXXXX1012", ifsc: "SBIN0ABC123", accountHolderName: "Ravi Kumar" });
     const read = await api("admin", "GET", `/v1/payees/${payee.id}`);
     expect(JSON.stringify(read.body)).not.toContain(details.accountNumber);
@@ -107,8 +113,8 @@ describe("creating payees", () => {
       ["123456789", "ICIC0000001"],
       ["123456789012345678", "SBIN0ABC12Z"],
     ]) {
-      const payee = await create({ bankDetails: { accountNumber, ifsc, accountHolderName: "Edge Case" } });
-      expect(payee.bankDetails.ifsc).toBe(ifsc);
+      const created = await create({ bankDetails: { accountNumber, ifsc, accountHolderName: "Edge Case" } });
+      expect((await approveBankChange(created.id, created.pendingBankDetailsChangeId)).bankDetails.ifsc).toBe(ifsc);
     }
   });
 
@@ -167,14 +173,15 @@ describe("reading payees", () => {
 });
 
 describe("bank details verification", () => {
-  it("records a verification result and audits it", async () => {
-    const payee = await create();
-    const res = await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified", note: "penny drop ok" });
+  it("records a verification result with the bank's name and its match score, and audits it", async () => {
+    const created = await create({ bankDetails: { accountNumber: "123123123123", ifsc: "HDFC0001234", accountHolderName: "Asha Traders" } });
+    const payee = await approveBankChange(created.id, created.pendingBankDetailsChangeId);
+    const res = await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified", note: "penny drop ok", bankAccountName: "ASHA TRADERS" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ id: payee.id, verificationStatus: "verified", version: 2 });
+    expect(res.body).toMatchObject({ id: payee.id, verificationStatus: "verified", version: payee.version + 1, verification: { bankAccountName: "ASHA TRADERS", nameMatchScore: 1, threshold: 0.8, override: null, by: "admin-ada" } });
     expect((await api("auditor", "GET", `/v1/payees/${payee.id}`)).body.verificationStatus).toBe("verified");
     const events = await auditEventsOf(payee.id);
-    expect(events[0]).toMatchObject({ action: "payee.verification_set", details: { from: "unverified", to: "verified", note: "penny drop ok" } });
+    expect(events[0]).toMatchObject({ action: "payee.verification_set", details: { from: "unverified", to: "verified", note: "penny drop ok", nameMatchScore: 1 } });
   });
 
   it("cannot mark a payee without bank details as verified (409 bank_details_missing)", async () => {
@@ -193,31 +200,37 @@ describe("bank details verification", () => {
     expect((await api("auditor", "GET", `/v1/payees/${payee.id}`)).body.verificationStatus).toBe("unverified");
   });
 
-  it("resets verification to unverified when bank details change, and audits only the masked numbers", async () => {
+  it("changes bank details only when a second person approves, then unverified, auditing only the masked numbers", async () => {
     const oldBank = { accountNumber: "111122223333", ifsc: "HDFC0001234", accountHolderName: "Old Holder" };
     const newBank = { accountNumber: "444455556666777", ifsc: "ICIC0009876", accountHolderName: "New Holder" };
-    const payee = await create({ bankDetails: oldBank });
-    await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+    const created = await create({ bankDetails: oldBank });
+    await approveBankChange(created.id, created.pendingBankDetailsChangeId, { verifyAs: "Old Holder" });
 
-    const res = await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: newBank });
+    const res = await api("admin", "PATCH", `/v1/payees/${created.id}`, { bankDetails: newBank });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // Requested, not applied: the approved details and their verification stand until someone else approves.
     expect(res.body).toMatchObject({
+      verificationStatus: "verified",
+      bankDetails: { accountNumberMasked: "XXXXXXXX3333", ifsc: "HDFC0001234", accountHolderName: "Old Holder" },
+      pendingBankDetailsChangeId: expect.stringMatching(/^bdc_/),
+    });
+    const payee = await approveBankChange(created.id, res.body.pendingBankDetailsChangeId);
+    expect(payee).toMatchObject({
       verificationStatus: "unverified",
       bankDetails: { accountNumberMasked: "XXXXXXXXXXX6777", ifsc: "ICIC0009876", accountHolderName: "New Holder" },
+      pendingBankDetailsChangeId: null,
     });
-    expect((await api("auditor", "GET", `/v1/payees/${payee.id}`)).body.verificationStatus).toBe("unverified");
 
     const events = await auditEventsOf(payee.id);
     const changed = events.find((e) => e.action === "payee.bank_details_changed");
     expect(changed).toBeDefined();
-    expect(changed!.actorId).toBe("admin-ada");
-    expect(changed!.details).toEqual({
-      bankDetails: {
-        from: { accountNumberMasked: "XXXXXXXX3333", ifsc: "HDFC0001234", accountHolderName: "Old Holder" },
-        to: { accountNumberMasked: "XXXXXXXXXXX6777", ifsc: "ICIC0009876", accountHolderName: "New Holder" },
-      },
-      verificationStatus: { from: "verified", to: "unverified" },
+    expect(changed!.actorId).toBe("checker-chen");
+    expect(changed!.details).toMatchObject({
+      changeId: res.body.pendingBankDetailsChangeId,
+      from: { accountNumberMasked: "XXXXXXXX3333", ifsc: "HDFC0001234", accountHolderName: "Old Holder" },
+      to: { accountNumberMasked: "XXXXXXXXXXX6777", ifsc: "ICIC0009876", accountHolderName: "New Holder" },
     });
+    expect(events.find((e) => e.action === "payee.bank_details_change_requested" && e.actorId === "admin-ada")).toBeDefined();
     const trail = JSON.stringify(events);
     expect(trail).not.toContain(oldBank.accountNumber);
     expect(trail).not.toContain(newBank.accountNumber);
@@ -225,28 +238,29 @@ describe("bank details verification", () => {
 
   it("keeps verification when the same bank details are sent again or only the name changes", async () => {
     const details = bank(424242);
-    const payee = await create({ bankDetails: details });
-    await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+    const created = await create({ bankDetails: details });
+    const payee = await approveBankChange(created.id, created.pendingBankDetailsChangeId, { verifyAs: details.accountHolderName });
 
     const same = await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: details });
     expect(same.status).toBe(200);
-    expect(same.body.verificationStatus).toBe("verified");
+    expect(same.body).toMatchObject({ verificationStatus: "verified", pendingBankDetailsChangeId: null });
 
     const renamed = await api("admin", "PATCH", `/v1/payees/${payee.id}`, { displayName: "Renamed Traders" });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ displayName: "Renamed Traders", verificationStatus: "verified" });
 
     const actions = (await auditEventsOf(payee.id)).map((e) => e.action);
-    expect(actions).not.toContain("payee.bank_details_changed");
+    expect(actions.filter((a) => a === "payee.bank_details_change_requested")).toHaveLength(1);
     expect(actions).toContain("payee.updated");
   });
 
-  it("resets verification when bank details are removed", async () => {
-    const payee = await create();
-    await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+  it("removes bank details only when a second person approves, leaving them unverified", async () => {
+    const created = await create();
+    const payee = await approveBankChange(created.id, created.pendingBankDetailsChangeId);
     const res = await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: null });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ bankDetails: null, verificationStatus: "unverified" });
+    expect(res.body.bankDetails).not.toBeNull();
+    expect(await approveBankChange(payee.id, res.body.pendingBankDetailsChangeId)).toMatchObject({ bankDetails: null, verificationStatus: "unverified" });
   });
 
   it("refuses an empty update and unknown fields (400 validation_failed)", async () => {

@@ -4,7 +4,7 @@
 
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createPayee, settlementFor, unique } from "../support/api";
+import { api, changeBankDetails, createPayee, settlementFor, unique } from "../support/api";
 import { expectStatus, linkFor, openLink, tokenFor } from "../support/batches";
 import { approvedBatch, consume, releaseByHand } from "../support/execution";
 import { signedIn, textOf } from "../support/console-visitor";
@@ -19,8 +19,7 @@ async function paidOnce(accountNumber: string) {
 }
 
 async function setBank(payeeId: string, accountNumber: string) {
-  expectStatus(await api("admin", "PATCH", `/v1/payees/${payeeId}`, { bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: "Holder" } }), 200);
-  expectStatus(await api("admin", "POST", `/v1/payees/${payeeId}/verification`, { status: "verified" }), 200);
+  await changeBankDetails(payeeId, { accountNumber, ifsc: "HDFC0001234", accountHolderName: "Holder" });
 }
 
 const account = () => String(300_000_000_000 + Math.floor(Math.random() * 1e11));

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DEDUCTION_RULES } from "../../src/domain/statutory";
-import { api, bank, unique } from "../support/api";
+import { api, approveBankChange, bank, unique } from "../support/api";
 import { expectError, expectStatus } from "../support/batches";
 
 const newSeller = (over: Record<string, unknown>) => api("admin", "POST", "/v1/payees", { type: "seller", displayName: unique("seller"), bankDetails: bank(7), ...over });
@@ -59,7 +59,7 @@ describe("a settlement with tax details", () => {
   const taxedSeller = async (identity: Record<string, unknown>) => {
     const created = await newSeller(identity);
     expectStatus(created, 201);
-    expectStatus(await api("admin", "POST", `/v1/payees/${created.body.id}/verification`, { status: "verified" }), 200);
+    await approveBankChange(created.body.id, created.body.pendingBankDetailsChangeId, { verifyAs: bank(7).accountHolderName });
     return created.body.id as string;
   };
   const order = (sellerPayeeId: string, cycleId: string, tax: Record<string, unknown>) => ({
@@ -122,7 +122,7 @@ describe("a change of law after an order was settled", () => {
   it("blocks the order's payout in pre-payout reconciliation until its deductions are put right", async () => {
     // Runs last in this file: it ends the seeded 0.1 % rule from 2031 on (the other tests use 2026 dates).
     const created = await newSeller({ legalName: "Asha Traders LLP", pan: "AAPFU0939F" });
-    await api("admin", "POST", `/v1/payees/${created.body.id}/verification`, { status: "verified" });
+    await approveBankChange(created.body.id, created.body.pendingBankDetailsChangeId, { verifyAs: bank(7).accountHolderName });
     const cycleId = unique("cyc");
     const settled = await api("system", "POST", "/v1/settlements", {
       orderId: unique("ORD"), cycleId, sellerPayeeId: created.body.id, grossAmountPaise: 100_000, platformFeePaise: 12_000, discountPaise: 0, voucherPaise: 0,

@@ -12,6 +12,8 @@ export const TEST_ACTORS = {
   system: { actorId: "marketplace", roles: ["system"], token: "test-token-system-mkt-0008" },
   risk: { actorId: "risk-rhea", roles: ["risk"], token: "test-token-risk-rhea-0009" },
   risk2: { actorId: "risk-ravi", roles: ["risk"], token: "test-token-risk-ravi-0010" },
+  /** One person holding every role: the four-eyes proof (test/integration/four-eyes.test.ts) shows it still cannot pay alone. */
+  omni: { actorId: "omni-olga", roles: ["maker", "checker", "admin", "auditor", "system", "risk"], token: "test-token-omni-olga-0011" },
 } as const;
 
 export type TestActor = keyof typeof TEST_ACTORS;

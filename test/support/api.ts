@@ -1,6 +1,6 @@
 // A small client for driving the Worker through its HTTP API, as an integration would.
 
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { TEST_ACTORS, type TestActor } from "./actors";
 
 export interface ApiResponse<T = any> {
@@ -43,19 +43,52 @@ export const bank = (n = 0) => ({
   accountHolderName: `Holder ${n}`,
 });
 
+/**
+ * A payee made by an admin, its bank details approved by a checker (four eyes) and, unless
+ * `verified: false`, verified with the bank returning the holder's name.
+ */
 export async function createPayee(type: "seller" | "delivery_partner" = "seller", opts: { verified?: boolean } = {}) {
-  const res = await api("admin", "POST", "/v1/payees", {
-    type,
-    displayName: unique(type),
-    bankDetails: bank(Math.floor(Math.random() * 1e9)),
-  });
+  const details = bank(Math.floor(Math.random() * 1e9));
+  const res = await api("admin", "POST", "/v1/payees", { type, displayName: unique(type), bankDetails: details });
   if (res.status !== 201) throw new Error(`createPayee failed: ${res.status} ${JSON.stringify(res.body)}`);
-  if (opts.verified ?? true) {
-    const v = await api("admin", "POST", `/v1/payees/${res.body.id}/verification`, { status: "verified" });
-    if (v.status !== 200) throw new Error(`verify failed: ${v.status} ${JSON.stringify(v.body)}`);
-    return v.body;
-  }
-  return res.body;
+  return approveBankChange(res.body.id, res.body.pendingBankDetailsChangeId, { verifyAs: (opts.verified ?? true) ? details.accountHolderName : null });
+}
+
+/**
+ * A second person (checker-chen) approves a payee's pending bank details change, its cooling-off
+ * is moved into the past (as if a day went by), and the details are verified with the bank
+ * returning `verifyAs` (null: left unverified). Returns the payee.
+ */
+export async function approveBankChange(payeeId: string, changeId: string, opts: { verifyAs?: string | null; by?: TestActor } = {}) {
+  const approved = await api(opts.by ?? "checker", "POST", `/v1/payees/${payeeId}/bank-detail-changes/${changeId}/approve`, { note: "checked with the payee by phone" });
+  if (approved.status !== 200) throw new Error(`approve bank change failed: ${approved.status} ${JSON.stringify(approved.body)}`);
+  await endCoolingOff(payeeId);
+  if (opts.verifyAs === null || opts.verifyAs === undefined) return (await api("admin", "GET", `/v1/payees/${payeeId}`)).body;
+  const v = await api("admin", "POST", `/v1/payees/${payeeId}/verification`, { status: "verified", bankAccountName: opts.verifyAs });
+  if (v.status !== 200) throw new Error(`verify failed: ${v.status} ${JSON.stringify(v.body)}`);
+  return v.body;
+}
+
+/** Records the payee's approved details verified, the bank returning the holder's own name (a perfect match). */
+export async function verifyPayee(payeeId: string) {
+  const payee = (await api("admin", "GET", `/v1/payees/${payeeId}`)).body;
+  return api("admin", "POST", `/v1/payees/${payeeId}/verification`, { status: "verified", bankAccountName: payee.bankDetails?.accountHolderName ?? "nobody" });
+}
+
+/** Moves a payee's approved details' cooling-off into the past, as if it had run its course. */
+export async function endCoolingOff(payeeId: string) {
+  const past = new Date(Date.now() - 1000).toISOString();
+  await env.DB.prepare("UPDATE payees SET bank_details_payable_from = ? WHERE id = ? AND bank_details_payable_from > ?").bind(past, payeeId, past).run();
+}
+
+/**
+ * Changes a payee's bank details the way production does: requested by `requester` (an admin),
+ * approved by a checker, past the cooling-off and verified. Returns the payee.
+ */
+export async function changeBankDetails(payeeId: string, details: { accountNumber: string; ifsc: string; accountHolderName: string }, opts: { requester?: TestActor; verified?: boolean } = {}) {
+  const res = await api(opts.requester ?? "admin", "PATCH", `/v1/payees/${payeeId}`, { bankDetails: details });
+  if (res.status !== 200) throw new Error(`change bank details failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return approveBankChange(payeeId, res.body.pendingBankDetailsChangeId, { verifyAs: (opts.verified ?? true) ? details.accountHolderName : null });
 }
 
 export function settlementFor(sellerPayeeId: string, cycleId: string, over: Record<string, unknown> = {}) {

@@ -13,7 +13,7 @@ export const TEST_APPROVAL_SECRET = "test-approval-link-secret-not-for-productio
 /** TWO_CHECKER_THRESHOLD_PAISE from wrangler.toml. */
 export const TWO_CHECKER_THRESHOLD_PAISE = 10_000_000;
 /** Every actor configured with the checker role, in API_TOKENS order. */
-export const CHECKER_IDS = ["checker-chen", "checker-carla", "dual-dev"] as const;
+export const CHECKER_IDS = ["checker-chen", "checker-carla", "dual-dev", "omni-olga"] as const;
 
 export const newCycle = () => unique("cyc");
 

@@ -9,7 +9,7 @@ import { servicesFor } from "../../src/deps";
 import { type CrashPoint, crashAt } from "../../src/sim/chaos";
 import { handleTransferMessage } from "../../src/services/transfers";
 import type { TransferQueueMessage } from "../../src/services/queue-messages";
-import { api, createPayee, settlementFor, unique } from "./api";
+import { api, changeBankDetails, createPayee, settlementFor, unique } from "./api";
 
 export async function bank(path: string, body?: unknown) {
   const res = await simulatedBankStub(env).fetch(
@@ -48,8 +48,7 @@ export async function approvedBatch(opts: { payees?: number; accountNumbers?: st
     const payee = await createPayee("seller");
     const accountNumber = opts.accountNumbers?.[i];
     if (accountNumber) {
-      await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: "Holder" } });
-      await api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+      await changeBankDetails(payee.id, { accountNumber, ifsc: "HDFC0001234", accountHolderName: "Holder" });
     }
     expect((await api("system", "POST", "/v1/settlements", settlementFor(payee.id, cycleId))).status).toBe(201);
     payees.push(payee);

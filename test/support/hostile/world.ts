@@ -60,6 +60,9 @@ export async function buildWorld(): Promise<World> {
   // Disabled, so the world's endpoint never receives the storm of events the suite causes.
   const endpoint = await api("admin", "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.org/hostile", eventTypes: ["*"], enabled: false });
   const event = await env.DB.prepare("SELECT id FROM events WHERE subject_id = ? ORDER BY seq LIMIT 1").bind(payout.id).first<{ id: string }>();
+  // The seller's approved first details, and a change of them still pending.
+  const pendingChange = await api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: { accountNumber: "246813579024", ifsc: "HDFC0001234", accountHolderName: "Hostile Holder" } });
+  const changes = await env.DB.prepare("SELECT id FROM bank_detail_changes WHERE payee_id = ? ORDER BY requested_at").bind(seller.id).all<{ id: string }>();
 
   const ids: Record<string, string[]> = {
     payees: [seller.id, partner.id],
@@ -71,6 +74,7 @@ export async function buildWorld(): Promise<World> {
     payouts: [payout.id],
     "webhook-endpoints": [endpoint.body.id],
     events: [event!.id],
+    "bank-detail-changes": [...changes.results.map((c) => c.id), pendingChange.body.pendingBankDetailsChangeId],
   };
   return {
     ids,
