@@ -38,7 +38,7 @@ export interface paths {
         head?: never;
         /**
          * Update a payee
-         * @description Changing bank details resets verification to `unverified` and is recorded in the audit trail.
+         * @description New bank details do not change the payee's details: they are a pending change (`pendingBankDetailsChangeId`) that a checker or admin other than the requester approves at `/v1/payees/{id}/bank-detail-changes/{changeId}/approve`. Until the change is approved and its cooling-off has passed, the payee's payouts are held.
          */
         patch: operations["updatePayee"];
         trace?: never;
@@ -54,7 +54,7 @@ export interface paths {
         put?: never;
         /**
          * Record the result of verifying a payee's bank details
-         * @description Typically posted by the integration that runs a penny-drop or name-match check.
+         * @description Typically posted by the integration that runs a penny drop. `verified` needs `bankAccountName`, the holder's name the bank returned; it is scored against the account holder and legal names, and below `BANK_NAME_MATCH_THRESHOLD` (default 0.8) it is `422 name_mismatch` unless `nameMismatchOverride` gives a reason, from someone other than who requested the details.
          */
         post: operations["setPayeeVerification"];
         delete?: never;
@@ -95,6 +95,60 @@ export interface paths {
         put?: never;
         /** Release a hold (someone other than who placed it) */
         post: operations["releaseHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payees/{id}/bank-detail-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a payee's bank details changes, newest first */
+        get: operations["listBankDetailChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payees/{id}/bank-detail-changes/{changeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a bank details change (someone other than its requester)
+         * @description The requested details become the payee's, unverified until verified, and payable after the cooling-off period (`BANK_CHANGE_COOLING_OFF_SECONDS`; none for a payee's first details). The requester may not approve: `403 bank_change_decided_by_requester`.
+         */
+        post: operations["approveBankDetailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payees/{id}/bank-detail-changes/{changeId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a bank details change (someone other than its requester) */
+        post: operations["rejectBankDetailChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1446,9 +1500,89 @@ export interface webhooks {
         put?: never;
         /**
          * payee.bank_details_changed
-         * @description A payee's bank details changed (shown masked); they are unverified until checked. Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).
+         * @description A second person approved new bank details for a payee (shown masked): they are unverified until checked, and payable from `bankDetailsPayableFrom`. Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).
          */
         post: operations["on_payee_bank_details_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payee.bank_details_change_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payee.bank_details_change_requested
+         * @description Someone asked to change a payee's bank details. Tell the payee at `contactOnFile.email`, the contact on file before the request: "your bank details were changed". The change takes effect only when a second person approves it. Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).
+         */
+        post: operations["on_payee_bank_details_change_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payee.bank_details_change_approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payee.bank_details_change_approved
+         * @description A second person approved a bank details change; it is payable from `payableFrom` (after the cooling-off). Tell the payee at `contactOnFile.email`. Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).
+         */
+        post: operations["on_payee_bank_details_change_approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payee.bank_details_change_rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payee.bank_details_change_rejected
+         * @description A bank details change was rejected; the payee's details stay as they were. Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).
+         */
+        post: operations["on_payee_bank_details_change_rejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payee.bank_details_verification_set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payee.bank_details_verification_set
+         * @description A payee's bank details were recorded verified or invalid, with the bank's name and its match score (`verification`). Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).
+         */
+        post: operations["on_payee_bank_details_verification_set"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1581,6 +1715,22 @@ export interface components {
             } | null;
             /** @enum {string} */
             verificationStatus: "unverified" | "verified" | "invalid";
+            /** @description The last verification of these details: the name the bank returned, its name-match score and any override. */
+            verification: {
+                bankAccountName: string | null;
+                nameMatchScore: number | null;
+                threshold: number;
+                override: {
+                    by: string;
+                    reason: string;
+                } | null;
+                by: string;
+                at: string;
+            } | null;
+            /** @description A requested change of bank details awaiting a second person's approval; `bankDetails` are the approved ones. */
+            pendingBankDetailsChangeId: string | null;
+            /** @description When the approved details become payable (the end of the cooling-off); null for details older than four eyes. */
+            bankDetailsPayableFrom: string | null;
             legalName: string | null;
             pan: string | null;
             gstin: string | null;
@@ -1588,6 +1738,35 @@ export interface components {
             version: number;
             createdAt: string;
             updatedAt: string;
+        };
+        BankDetailsChange: {
+            id: string;
+            payeeId: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "superseded";
+            /** @description The requested details (null: the request removes them). */
+            bankDetails: {
+                accountNumberMasked: string;
+                ifsc: string;
+                accountHolderName: string;
+            } | null;
+            /** @description The payee's approved details when the change was requested. */
+            previousBankDetails: {
+                accountNumberMasked: string;
+                ifsc: string;
+                accountHolderName: string;
+            } | null;
+            /** @description The payee's contact as it was before the change was requested: tell the payee there, not at a contact the same request may have changed. */
+            contactOnFile: {
+                email: string | null;
+            };
+            requestedBy: string;
+            requestedAt: string;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            /** @description When approved details become payable: the approval plus the cooling-off period (none for a payee's first details). */
+            payableFrom: string | null;
         };
         Error: {
             error: {
@@ -1656,6 +1835,12 @@ export interface components {
             /** @enum {string} */
             status: "verified" | "invalid";
             note?: string;
+            /** @description The account holder's name as the bank returned it (penny drop). */
+            bankAccountName?: string;
+            /** @description A reviewer's reason to record verified despite a low name match. */
+            nameMismatchOverride?: {
+                reason: string;
+            };
         };
         PayeeHold: {
             id: string;
@@ -1679,6 +1864,12 @@ export interface components {
             endsAt?: string;
         };
         ReleaseHold: {
+            note: string;
+        };
+        ApproveBankDetailChange: {
+            note: string;
+        };
+        RejectBankDetailChange: {
             note: string;
         };
         PayeeBalances: {
@@ -2302,7 +2493,19 @@ export interface components {
             version: number;
             createdAt: string;
             updatedAt: string;
+            /** @description Every item's flags, for the top of the page: what a checker should look at first. */
+            riskFlags: (components["schemas"]["RiskFlag"] & {
+                itemId: string;
+                payeeId: string;
+            })[];
             items: components["schemas"]["BatchItem"][];
+        };
+        /** @description A sign a checker should look at before approving; frozen at submission and part of the fingerprint. */
+        RiskFlag: {
+            /** @enum {string} */
+            code: "first_payout" | "bank_details_changed" | "shared_bank_account" | "amount_outlier";
+            /** @description Why, in words, for the checker. */
+            reason: string;
         };
         BatchItem: {
             id: string;
@@ -2334,6 +2537,8 @@ export interface components {
             deficitPaise: number;
             /** @description What makes up the amount: orders, adjustments, reserve held, balances carried, earlier payouts. Sums to amountPaise (or to −deficitPaise). */
             lines: components["schemas"]["RemittanceLine"][];
+            /** @description Set at submission for lines to be paid: first payout, bank details changed since the last payout, an account shared with other payees, an amount far above the payee's history. */
+            riskFlags: components["schemas"]["RiskFlag"][];
         };
         RemittanceLine: {
             /** @enum {string} */
@@ -2534,7 +2739,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "payout.created" | "payout.queued" | "payout.processing" | "payout.unknown" | "payout.processed" | "payout.failed" | "payout.reversed" | "payout.cancelled" | "batch.submitted" | "batch.approval_requested" | "batch.approved" | "batch.rejected" | "batch.cancelled" | "batch.executing" | "batch.completed" | "exception.opened" | "exception.resolved" | "exception.dismissed" | "reconciliation.mismatch" | "payee.bank_details_changed";
+            type: "payout.created" | "payout.queued" | "payout.processing" | "payout.unknown" | "payout.processed" | "payout.failed" | "payout.reversed" | "payout.cancelled" | "batch.submitted" | "batch.approval_requested" | "batch.approved" | "batch.rejected" | "batch.cancelled" | "batch.executing" | "batch.completed" | "exception.opened" | "exception.resolved" | "exception.dismissed" | "reconciliation.mismatch" | "payee.bank_details_changed" | "payee.bank_details_change_requested" | "payee.bank_details_change_approved" | "payee.bank_details_change_rejected" | "payee.bank_details_verification_set";
             /** @description When the change happened (ISO 8601). */
             timestamp: string;
             subject: {
@@ -2677,7 +2882,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The payee, with bank details unverified */
+            /** @description The payee; its bank details are a pending change until someone else approves them */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3162,6 +3367,246 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PayeeHold"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBankDetailChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payee's changes (at most 100) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BankDetailsChange"][];
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveBankDetailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBankDetailChange"];
+            };
+        };
+        responses: {
+            /** @description The approved change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankDetailsChange"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectBankDetailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBankDetailChange"];
+            };
+        };
+        responses: {
+            /** @description The rejected change; the payee's details stay as they were */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankDetailsChange"];
                 };
             };
             /** @description Malformed request */
@@ -7744,7 +8189,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "payout.created" | "payout.queued" | "payout.processing" | "payout.unknown" | "payout.processed" | "payout.failed" | "payout.reversed" | "payout.cancelled" | "batch.submitted" | "batch.approval_requested" | "batch.approved" | "batch.rejected" | "batch.cancelled" | "batch.executing" | "batch.completed" | "exception.opened" | "exception.resolved" | "exception.dismissed" | "reconciliation.mismatch" | "payee.bank_details_changed";
+                type?: "payout.created" | "payout.queued" | "payout.processing" | "payout.unknown" | "payout.processed" | "payout.failed" | "payout.reversed" | "payout.cancelled" | "batch.submitted" | "batch.approval_requested" | "batch.approved" | "batch.rejected" | "batch.cancelled" | "batch.executing" | "batch.completed" | "exception.opened" | "exception.resolved" | "exception.dismissed" | "reconciliation.mismatch" | "payee.bank_details_changed" | "payee.bank_details_change_requested" | "payee.bank_details_change_approved" | "payee.bank_details_change_rejected" | "payee.bank_details_verification_set";
                 /** @description Only the events of this payout, batch, ticket, payee or run. */
                 subjectId?: string;
                 /** @description Page size, 1–200. */
@@ -8878,6 +9323,190 @@ export interface operations {
                     id: string;
                     /** @enum {string} */
                     type: "payee.bank_details_changed";
+                    /** @description When the change happened (ISO 8601). */
+                    timestamp: string;
+                    subject: {
+                        type: string;
+                        id: string;
+                    };
+                    /** @description The subject's own event counter (1, 2, …): a receiver discards an event whose sequence is not above the last it applied for that subject. */
+                    sequence: number;
+                    data: components["schemas"]["Payee"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer in 15 s) is retried with backoff for over three days. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_payee_bank_details_change_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (the same on every retry). */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse stale ones (Standard Webhooks suggests 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Stable across retries; also the webhook-id header. Receivers deduplicate on it.
+                     * @example evt_3f9a1c0e7b2d4a5f6e8c9b0a
+                     */
+                    id: string;
+                    /** @enum {string} */
+                    type: "payee.bank_details_change_requested";
+                    /** @description When the change happened (ISO 8601). */
+                    timestamp: string;
+                    subject: {
+                        type: string;
+                        id: string;
+                    };
+                    /** @description The subject's own event counter (1, 2, …): a receiver discards an event whose sequence is not above the last it applied for that subject. */
+                    sequence: number;
+                    data: components["schemas"]["BankDetailsChange"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer in 15 s) is retried with backoff for over three days. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_payee_bank_details_change_approved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (the same on every retry). */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse stale ones (Standard Webhooks suggests 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Stable across retries; also the webhook-id header. Receivers deduplicate on it.
+                     * @example evt_3f9a1c0e7b2d4a5f6e8c9b0a
+                     */
+                    id: string;
+                    /** @enum {string} */
+                    type: "payee.bank_details_change_approved";
+                    /** @description When the change happened (ISO 8601). */
+                    timestamp: string;
+                    subject: {
+                        type: string;
+                        id: string;
+                    };
+                    /** @description The subject's own event counter (1, 2, …): a receiver discards an event whose sequence is not above the last it applied for that subject. */
+                    sequence: number;
+                    data: components["schemas"]["BankDetailsChange"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer in 15 s) is retried with backoff for over three days. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_payee_bank_details_change_rejected: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (the same on every retry). */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse stale ones (Standard Webhooks suggests 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Stable across retries; also the webhook-id header. Receivers deduplicate on it.
+                     * @example evt_3f9a1c0e7b2d4a5f6e8c9b0a
+                     */
+                    id: string;
+                    /** @enum {string} */
+                    type: "payee.bank_details_change_rejected";
+                    /** @description When the change happened (ISO 8601). */
+                    timestamp: string;
+                    subject: {
+                        type: string;
+                        id: string;
+                    };
+                    /** @description The subject's own event counter (1, 2, …): a receiver discards an event whose sequence is not above the last it applied for that subject. */
+                    sequence: number;
+                    data: components["schemas"]["BankDetailsChange"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event; anything else (or no answer in 15 s) is retried with backoff for over three days. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    on_payee_bank_details_verification_set: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (the same on every retry). */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse stale ones (Standard Webhooks suggests 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Stable across retries; also the webhook-id header. Receivers deduplicate on it.
+                     * @example evt_3f9a1c0e7b2d4a5f6e8c9b0a
+                     */
+                    id: string;
+                    /** @enum {string} */
+                    type: "payee.bank_details_verification_set";
                     /** @description When the change happened (ISO 8601). */
                     timestamp: string;
                     subject: {

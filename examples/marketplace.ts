@@ -87,7 +87,7 @@ export async function runMarketplaceDay(options: MarketplaceDayOptions): Promise
   const marketplace = as(tokens.system);
   const admin = as(tokens.admin);
 
-  const payees = await onboardSellers(marketplace, admin, run);
+  const payees = await onboardSellers(marketplace, admin, as(tokens.checkers[0]!), run);
   const receiver = await startReceiver();
   try {
     const endpoint = await ok(
@@ -118,8 +118,12 @@ export async function runMarketplaceDay(options: MarketplaceDayOptions): Promise
   }
 }
 
-/** Each seller is created by the marketplace and its bank details verified by an admin (e.g. after a penny drop). */
-async function onboardSellers(marketplace: DisburseClient, admin: DisburseClient, run: string): Promise<Schemas["Payee"][]> {
+/**
+ * Each seller is created by the marketplace; a checker approves its bank details (four eyes: the
+ * marketplace entered them, so someone else must), and an admin records the penny drop's result
+ * with the name the bank returned.
+ */
+async function onboardSellers(marketplace: DisburseClient, admin: DisburseClient, checker: DisburseClient, run: string): Promise<Schemas["Payee"][]> {
   const payees: Schemas["Payee"][] = [];
   for (const [i, seller] of SELLERS.entries()) {
     const created = await ok(
@@ -134,13 +138,20 @@ async function onboardSellers(marketplace: DisburseClient, admin: DisburseClient
         },
       }),
     );
+    await ok(
+      `approve ${seller.name}'s bank details`,
+      checker.POST("/v1/payees/{id}/bank-detail-changes/{changeId}/approve", {
+        params: { path: { id: created.id, changeId: created.pendingBankDetailsChangeId! } },
+        body: { note: "bank details confirmed with the seller" },
+      }),
+    );
     payees.push(
       await ok(
         `verify ${seller.name}`,
         admin.POST("/v1/payees/{id}/verification", {
           params: { path: { id: created.id } },
           headers: idempotent(`${run}:verify:${i}`),
-          body: { status: "verified", note: "penny drop matched" },
+          body: { status: "verified", note: "penny drop matched", bankAccountName: seller.name },
         }),
       ),
     );

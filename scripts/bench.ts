@@ -134,7 +134,8 @@ async function runSize(stack: LocalStack, n: number, label: string, historyPayou
       displayName: `Bench ${label} ${i}`,
       bankDetails: { accountNumber: `${String(100_000_000 + i)}${String(1000 + (i % 8000))}`, ifsc: "HDFC0001234", accountHolderName: `Bench ${i}` },
     });
-    await call(base, "admin-ada", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+    await call(base, "checker-chen", "POST", `/v1/payees/${payee.id}/bank-detail-changes/${payee.pendingBankDetailsChangeId}/approve`, { note: "bench" });
+    await call(base, "admin-ada", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified", bankAccountName: `Bench ${i}` });
     const gross = 10_000 + ((i * 7919) % 1_000_000);
     await call(base, "marketplace", "POST", "/v1/settlements", {
       orderId: `${cycleId}-o${i}`,

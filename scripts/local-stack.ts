@@ -75,7 +75,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.migrate ?? true) {
       await run(wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], logPath), MIGRATE_TIMEOUT_MS, "wrangler d1 migrations apply");
     }
-    const vars = { NOTIFY_WEBHOOK_URL: `${sink.url}/`, NOTIFY_SIGNING_SECRET: SINK_SIGNING_SECRET, PUBLIC_BASE_URL: baseUrl, ...options.vars };
+    // No cooling-off for changed bank details: the browser and simulation runs cannot wait a day,
+    // and the integration suite proves the cooling-off (test/integration/four-eyes.test.ts).
+    const vars = { NOTIFY_WEBHOOK_URL: `${sink.url}/`, NOTIFY_SIGNING_SECRET: SINK_SIGNING_SECRET, PUBLIC_BASE_URL: baseUrl, BANK_CHANGE_COOLING_OFF_SECONDS: "0", ...options.vars };
     const devArgs = [
       "dev",
       ...(options.config ? ["--config", options.config] : []),

@@ -228,7 +228,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         ...identity,
         bankDetails: { accountNumber, ifsc: "HDFC0001234", accountHolderName: `Sim payee ${i}` },
       });
-      await api.ok("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" });
+      await api.ok("checker", "POST", `/v1/payees/${payee.id}/bank-detail-changes/${payee.pendingBankDetailsChangeId}/approve`, { note: "simulated review" });
+      await api.ok("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified", bankAccountName: `Sim payee ${i}` });
       payees[i] = { id: payee.id, type, bad };
     });
     const sellers = payees.filter((p) => p.type === "seller");
@@ -412,10 +413,11 @@ async function workTickets(api: Api, int: (min: number, max: number) => number, 
     if (open.length === 0) break;
     for (const e of open) {
       if (e.cause === "invalid_bank_details" && e.payeeId) {
-        await api.ok("admin", "PATCH", `/v1/payees/${e.payeeId}`, {
+        const corrected = await api.ok("admin", "PATCH", `/v1/payees/${e.payeeId}`, {
           bankDetails: { accountNumber: `7${String(int(10_000_000_000, 99_999_999_999))}`, ifsc: "ICIC0004321", accountHolderName: "Corrected holder" },
         });
-        await api.ok("admin", "POST", `/v1/payees/${e.payeeId}/verification`, { status: "verified", note: "penny drop passed" });
+        await api.ok("checker", "POST", `/v1/payees/${e.payeeId}/bank-detail-changes/${corrected.pendingBankDetailsChangeId}/approve`, { note: "simulated review" });
+        await api.ok("admin", "POST", `/v1/payees/${e.payeeId}/verification`, { status: "verified", note: "penny drop passed", bankAccountName: "Corrected holder" });
       }
       if (e.cause === "payout_refused" && e.details?.reason === "insufficient_payable") {
         // The payee is owed less than was approved (a refund came meanwhile): pay what is owed now.

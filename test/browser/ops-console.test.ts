@@ -7,7 +7,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { TEST_ACTORS } from "../support/actors.ts";
-import { api, expectNoSidewaysScroll, settleOrder, submittedBatch, unique, verifiedSeller, LAPTOP, useChromium } from "./support.ts";
+import { api, approveAndVerify, expectNoSidewaysScroll, settleOrder, submittedBatch, unique, verifiedSeller, LAPTOP, useChromium } from "./support.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const PHONE = { width: 390, height: 844 };
@@ -62,8 +62,8 @@ describe("ops console in the browser", () => {
     const name = unique("Farah Exports");
     const seller = await verifiedSeller(name);
     const badAccount = { accountNumber: "555500000000", ifsc: "HDFC0001234", accountHolderName: name };
-    await expectOk(api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: badAccount }), 200, "set bank details");
-    await expectOk(api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" }), 200, "verify payee");
+    const bad = await expectOk(api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: badAccount }), 200, "set bank details");
+    await approveAndVerify(seller.id, bad.pendingBankDetailsChangeId, name);
     const cycleId = unique("CYC-OPS");
     await settleOrder(cycleId, seller.id, 60_000, 6_000);
     const batch = await submittedBatch(cycleId);
@@ -124,8 +124,8 @@ describe("ops console in the browser", () => {
 
     // The integration corrects the bank details and verifies them.
     const goodAccount = { accountNumber: "555512345678", ifsc: "HDFC0001234", accountHolderName: name };
-    await expectOk(api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: goodAccount }), 200, "correct bank details");
-    await expectOk(api("admin", "POST", `/v1/payees/${seller.id}/verification`, { status: "verified" }), 200, "verify corrected details");
+    const good = await expectOk(api("admin", "PATCH", `/v1/payees/${seller.id}`, { bankDetails: goodAccount }), 200, "correct bank details");
+    await approveAndVerify(seller.id, good.pendingBankDetailsChangeId, name);
 
     // Back on the exception: resolve with a note; the retry's new payout is linked.
     await page.goto(exceptionUrl);

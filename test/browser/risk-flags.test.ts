@@ -4,7 +4,7 @@
 
 import { AxeBuilder } from "@axe-core/playwright";
 import { describe, expect, inject, it } from "vitest";
-import { api, approvalRequestFor, getBatch, settleOrder, submittedBatch, unique, useChromium, verifiedSeller } from "./support.ts";
+import { api, approvalRequestFor, approveAndVerify, getBatch, settleOrder, submittedBatch, unique, useChromium, verifiedSeller } from "./support.ts";
 import { TEST_ACTORS } from "../support/actors.ts";
 
 const newPage = useChromium();
@@ -15,8 +15,9 @@ describe("risk flags on the approval page", () => {
     const b = await verifiedSeller(unique("Twin B"));
     const shared = String(400_000_000_000 + Math.floor(Math.random() * 1e11));
     for (const p of [a, b]) {
-      expect((await api("admin", "PATCH", `/v1/payees/${p.id}`, { bankDetails: { accountNumber: shared, ifsc: "HDFC0001234", accountHolderName: "Twin" } })).status).toBe(200);
-      expect((await api("admin", "POST", `/v1/payees/${p.id}/verification`, { status: "verified" })).status).toBe(200);
+      const changed = await api("admin", "PATCH", `/v1/payees/${p.id}`, { bankDetails: { accountNumber: shared, ifsc: "HDFC0001234", accountHolderName: "Twin" } });
+      expect(changed.status).toBe(200);
+      await approveAndVerify(p.id, changed.body.pendingBankDetailsChangeId, "Twin");
     }
     const cycleId = unique("cyc-risk-browser");
     await settleOrder(cycleId, a.id, 30_000, 3_000);

@@ -41,7 +41,16 @@ let counter = 0;
 /** Unique-enough name, so tests sharing one database never collide. */
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
-/** A seller with verified bank details, created and verified by an admin. */
+/**
+ * A payee's requested bank details approved by a second person (a checker), then verified with
+ * the bank returning `bankAccountName`. The local stack runs without a cooling-off.
+ */
+export async function approveAndVerify(payeeId: string, changeId: string, bankAccountName: string) {
+  await expectStatus(200, api("checker", "POST", `/v1/payees/${payeeId}/bank-detail-changes/${changeId}/approve`, { note: "confirmed with the payee" }), "approve bank details");
+  await expectStatus(200, api("admin", "POST", `/v1/payees/${payeeId}/verification`, { status: "verified", bankAccountName }), "verify payee");
+}
+
+/** A seller with verified bank details: created by an admin, approved by a checker, verified. */
 export async function verifiedSeller(displayName: string): Promise<{ id: string; displayName: string }> {
   const payee = await expectStatus(
     201,
@@ -52,7 +61,7 @@ export async function verifiedSeller(displayName: string): Promise<{ id: string;
     }),
     "create payee",
   );
-  await expectStatus(200, api("admin", "POST", `/v1/payees/${payee.id}/verification`, { status: "verified" }), "verify payee");
+  await approveAndVerify(payee.id, payee.pendingBankDetailsChangeId, displayName);
   return payee;
 }
 
