@@ -23,7 +23,6 @@ import { webhooksRouter } from "./api/webhooks";
 import { ledgerRouter } from "./api/ledger";
 import { payeesRouter } from "./api/payees";
 import { holdsRouter } from "./api/holds";
-import { bankDetailChangesRouter } from "./api/bank-detail-changes";
 import { settlementsRouter } from "./api/settlements";
 import { balancesRouter } from "./api/balances";
 import { statutoryRouter } from "./api/statutory";
@@ -62,7 +61,6 @@ export function createApp() {
 
   app.route("/v1/payees", payeesRouter);
   app.route("/v1/payees", holdsRouter);
-  app.route("/v1/payees", bankDetailChangesRouter);
   app.route("/v1/payees", balancesRouter);
   app.route("/v1/ledger", ledgerRouter);
   app.route("/v1/settlements", settlementsRouter);

@@ -5,6 +5,7 @@ import { database } from "../../store/client";
 import { createPayee, getPayeeRow, listPayees, updatePayee } from "../../store/payees";
 import { verifyBankDetails } from "../../services/bank-detail-changes";
 import { bankChangeSettings } from "../../config";
+import { bankDetailChangesRouter } from "./bank-detail-changes";
 import { mapPage } from "../../store/page";
 import { payeeSchema, payeeView } from "../views/payees";
 import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES } from "../../domain/payees";
@@ -118,6 +119,8 @@ const verifyRoute = routePayees("post", "/{id}/verification", "Record the result
 });
 
 export const payeesRouter = router()
+  // Four eyes on the payee's bank details: listing, approving and rejecting requested changes.
+  .route("/", bankDetailChangesRouter)
   .openapi(createPayeeRoute, async (c) => {
     const body = c.req.valid("json");
     const payee = payeeView(await createPayee(database(c.env.DB), body, c.get("actor").actorId));
