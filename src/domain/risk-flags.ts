@@ -6,7 +6,7 @@
 import type { BankDetails } from "./payees";
 import { formatPaise } from "./money";
 
-export const RISK_FLAGS = ["first_payout", "bank_details_changed", "shared_bank_account", "amount_outlier"] as const;
+export const RISK_FLAGS = ["first_payout", "bank_details_changed", "shared_bank_account", "amount_outlier", "name_mismatch"] as const;
 export type RiskFlagCode = (typeof RISK_FLAGS)[number];
 
 export interface RiskFlag {
@@ -28,6 +28,8 @@ export interface PayeeRiskFacts {
   history: ReadonlyArray<{ amountPaise: number; bank: BankDetails }>;
   /** Other payees whose bank account (number and IFSC) is the same as this one's. */
   sharingAccountWith: readonly string[];
+  /** What the verification of the details in force found: the bank's name for the account and how well it matched. */
+  nameCheck: { bankAccountName: string | null; nameMatchScore: number | null; threshold: number; override: { by: string; reason: string } | null } | null;
 }
 
 export function median(values: readonly number[]): number {
@@ -58,6 +60,14 @@ export function riskFlagsFor(f: PayeeRiskFacts): RiskFlag[] {
         reason: `${formatPaise(f.amountPaise)} is ${(f.amountPaise / typical).toFixed(1)}× the median of this payee's last ${f.history.length} payout${f.history.length === 1 ? "" : "s"} (${formatPaise(typical)}).`,
       });
     }
+  }
+  const check = f.nameCheck;
+  if (check && check.bankAccountName !== null && check.nameMatchScore !== null && check.nameMatchScore < check.threshold) {
+    const how = check.override ? `; verified on an override by ${check.override.by}: "${check.override.reason}"` : "";
+    flags.push({
+      code: "name_mismatch",
+      reason: `The bank names the account holder "${check.bankAccountName}", which matches the payee's names at ${Math.round(check.nameMatchScore * 100)}% (${Math.round(check.threshold * 100)}% needed)${how}.`,
+    });
   }
   return flags;
 }

@@ -47,6 +47,12 @@ export async function payeesOnAccounts(db: Db, accounts: readonly BankDetails[])
   return onAccount;
 }
 
+/** What each payee's latest verification found (the bank's name and the match), by payee. */
+async function nameChecks(db: Db, payeeIds: readonly string[]): Promise<Map<string, PayeeRiskFacts["nameCheck"]>> {
+  const rows = await inChunks(payeeIds, (chunk) => db.select({ id: payees.id, bankVerification: payees.bankVerification }).from(payees).where(inArray(payees.id, chunk)));
+  return new Map(rows.map((r) => [r.id, r.bankVerification ? (JSON.parse(r.bankVerification) as PayeeRiskFacts["nameCheck"]) : null]));
+}
+
 /** The facts riskFlagsFor needs, per payable item. */
 export async function riskFactsFor(db: Db, items: ReadonlyArray<{ payeeId: string; amountPaise: number; bank: BankDetails | null }>): Promise<PayeeRiskFacts[]> {
   const history = await paidHistory(
@@ -57,8 +63,13 @@ export async function riskFactsFor(db: Db, items: ReadonlyArray<{ payeeId: strin
     db,
     items.flatMap((i) => (i.bank ? [i.bank] : [])),
   );
+  const checks = await nameChecks(
+    db,
+    items.map((i) => i.payeeId),
+  );
   return items.map((i) => ({
     payeeId: i.payeeId,
+    nameCheck: checks.get(i.payeeId) ?? null,
     amountPaise: i.amountPaise,
     bank: i.bank,
     history: history.get(i.payeeId) ?? [],

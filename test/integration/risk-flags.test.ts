@@ -4,7 +4,7 @@
 
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, changeBankDetails, createPayee, settlementFor, unique } from "../support/api";
+import { api, approveBankChange, changeBankDetails, createPayee, settlementFor, unique } from "../support/api";
 import { expectStatus, linkFor, openLink, tokenFor } from "../support/batches";
 import { approvedBatch, consume, releaseByHand } from "../support/execution";
 import { signedIn, textOf } from "../support/console-visitor";
@@ -83,4 +83,24 @@ describe("risk flags on a submitted batch", () => {
     expect(approve.status).toBe(409);
     expect(JSON.stringify(approve.body)).toMatch(/fingerprint/);
   });
+
+  it("flags a payee whose bank named someone else for the account, verified on another person's override", async () => {
+    const payee = await createPayee("seller");
+    const change = await api("omni", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: account(), ifsc: "HDFC0001234", accountHolderName: "Meena Stores" } });
+    expectStatus(change, 200);
+    await approveBankChange(payee.id, change.body.pendingBankDetailsChangeId, { verifyAs: null });
+    const verified = await api("admin", "POST", `/v1/payees/${payee.id}/verification`, {
+      status: "verified",
+      bankAccountName: "Ramesh Kumar Traders",
+      nameMismatchOverride: { reason: "seller trades under this name; GST certificate seen" },
+    });
+    expectStatus(verified, 200);
+    const cycleId = unique("cyc-risk");
+    expectStatus(await api("system", "POST", "/v1/settlements", settlementFor(payee.id, cycleId)), 201);
+    const draft = await api("maker", "POST", "/v1/batches", { cycleId });
+    const submitted = await api("maker", "POST", `/v1/batches/${draft.body.id}/submit`);
+    expectStatus(submitted, 200);
+    const flag = submitted.body.riskFlags.find((f: { code: string }) => f.code === "name_mismatch");
+    expect(flag.reason).toMatch(/^The bank names the account holder "Ramesh Kumar Traders", which matches the payee's names at \d+% \(\d+% needed\); verified on an override by admin-ada: "seller trades under this name; GST certificate seen"\.$/);
+  }, 30_000);
 });

@@ -8,6 +8,7 @@ const facts = (over: Partial<PayeeRiskFacts> = {}): PayeeRiskFacts => ({
   bank: account("111122223333"),
   history: [{ amountPaise: 100_000, bank: account("111122223333") }],
   sharingAccountWith: [],
+  nameCheck: null,
   ...over,
 });
 const codes = (f: PayeeRiskFacts) => riskFlagsFor(f).map((x) => x.code);
@@ -45,5 +46,13 @@ describe("risk flags", () => {
       "shared_bank_account",
       "amount_outlier",
     ]);
+  });
+  it("flags a bank account whose holder's name did not match the payee's, saying who overrode it", () => {
+    const nameCheck = { bankAccountName: "R K ENTERPRISES", nameMatchScore: 0.4, threshold: 0.8, override: { by: "checker-chen", reason: "trade name on file" } };
+    expect(riskFlagsFor(facts({ nameCheck }))).toEqual([
+      { code: "name_mismatch", reason: 'The bank names the account holder "R K ENTERPRISES", which matches the payee\'s names at 40% (80% needed); verified on an override by checker-chen: "trade name on file".' },
+    ]);
+    expect(codes(facts({ nameCheck: { ...nameCheck, nameMatchScore: 0.8 } }))).toEqual([]);
+    expect(codes(facts({ nameCheck: { ...nameCheck, bankAccountName: null, nameMatchScore: null } }))).toEqual([]);
   });
 });
