@@ -34,6 +34,11 @@ export default defineConfig({
           DEV_INBOX: "",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           FC_SEED: String(fastCheckSeed().seed),
+          // Requests here carry no cf-connecting-ip, so every file is one client: at the default
+          // (10 failures in 15 minutes) the hostile-input suite's hundreds of forged links would
+          // throttle every other file's sign-ins and links. rate-limits.test.ts runs the defaults
+          // with bindings of its own, against keys no other test uses.
+          FAILED_ATTEMPT_LIMIT: "10000",
           // The platform is registered in Karnataka for GST (docs/statutory.md).
           PLATFORM_GST_STATE: "29",
         },

@@ -7,6 +7,7 @@ import type { PollingSettings } from "./services/polling";
 import { z } from "zod";
 import { actorsWithRole } from "./auth/actors";
 import { assertReserveTerms, MAX_RESERVE_BASIS_POINTS, MAX_RESERVE_DAYS, type ReserveTerms } from "./domain/balances";
+import type { FailureLimit } from "./domain/failure-window";
 import type { PayeeType } from "./domain/payees";
 import { KEY_ID_PATTERN, LEGACY_KEY_ID, type SigningKey } from "./domain/signing-keys";
 import { GST_STATE_CODES } from "./domain/tax-ids";
@@ -107,6 +108,14 @@ export const approvalLinkKeys = (env: Env) => signingKeys("APPROVAL_LINK_KEYS", 
 
 /** Keys for the ops console's session cookies: SESSION_KEYS, else SESSION_SECRET as k0. */
 export const sessionKeys = (env: Env) => signingKeys("SESSION_KEYS", env.SESSION_KEYS, "SESSION_SECRET", env.SESSION_SECRET);
+
+/** Failed sign-ins and approval-link attempts allowed per client and per actor in a sliding window. */
+export function failedAttemptLimit(env: Env): FailureLimit {
+  return {
+    limit: intVar(env.FAILED_ATTEMPT_LIMIT, 10, 1, 10_000),
+    windowMs: intVar(env.FAILED_ATTEMPT_WINDOW_SECONDS, 900, 60, 86_400) * 1000,
+  };
+}
 
 export interface ConsoleSessionSettings {
   /** A session not used for this long ends (measured to the minute: last use is written at most once a minute). */

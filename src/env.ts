@@ -40,6 +40,9 @@ export interface Env extends WranglerBindings {
   /** Ops console sessions end after this long without use, and this long after sign-in (defaults 1800 and 28800). */
   SESSION_IDLE_TIMEOUT_SECONDS?: string;
   SESSION_LIFETIME_SECONDS?: string;
+  /** Failed sign-ins and approval-link attempts allowed per client and per actor in the window (defaults 10 and 900). */
+  FAILED_ATTEMPT_LIMIT?: string;
+  FAILED_ATTEMPT_WINDOW_SECONDS?: string;
   /** "true" only in development: serves the local inbox at /dev/inbox. */
   DEV_INBOX?: string;
 

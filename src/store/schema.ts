@@ -944,3 +944,17 @@ export const consoleSessions = sqliteTable(
   },
   (t) => [index("console_sessions_actor_idx").on(t.actorId)],
 );
+
+/**
+ * Failed sign-ins and approval-link attempts, one row per failure per limited key (a client, a
+ * token's hash prefix, a link): at most the last FAILED_ATTEMPT_LIMIT within the window are kept.
+ */
+export const failedAttempts = sqliteTable(
+  "failed_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [index("failed_attempts_key_at_idx").on(t.key, t.atMs)],
+);

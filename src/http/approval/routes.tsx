@@ -11,13 +11,14 @@ import { getLink } from "../../store/approvals";
 import { getBatch } from "../../store/batches";
 import { database } from "../../store/client";
 import { payeeNames } from "../../store/payees";
-import { verifyApprovalToken, type ApprovalTokenClaims } from "../../domain/approval-token";
+import { claimedLinkId, verifyApprovalToken, type ApprovalTokenClaims } from "../../domain/approval-token";
 import { keyById } from "../../domain/signing-keys";
 import { hmacSha256Hex } from "../../domain/hash";
 import type { Env } from "../../env";
 import { type Decision, decide } from "../../services/approvals";
 import { releaseApprovedBatch } from "../../services/release";
 import { httpErrorOf } from "../errors";
+import { attemptGuard, clientKey, retryInWords } from "../middleware/failure-limits";
 import { type FormFields, type FormRefusal, formPost } from "../middleware/forms";
 import { formatTime } from "../pages/format";
 import { batchView } from "../views/batches";
@@ -30,17 +31,20 @@ const MAX_REASON_CHARS = 500;
 
 /** `csrfSecret`: the secret of the key that signed the link, so its page's form outlives a rotation. */
 type ApprovalEnv = { Bindings: Env; Variables: { claims: ApprovalTokenClaims; csrfSecret: string; form: FormFields } };
-type Refusal = { status: ContentfulStatusCode; title: string; message: string; tone?: "bad" | "warn" };
+/** `guess`: the token is not one Disburse issued (as opposed to a real link used, lapsed or stale); these count towards the limit. */
+type Refusal = { status: ContentfulStatusCode; title: string; message: string; tone?: "bad" | "warn"; guess?: true };
 
 const TOKEN_REFUSALS: Record<"malformed" | "bad_signature" | "unknown_key" | "expired", Refusal> = {
-  malformed: { status: 400, title: "This link is not valid", message: "The approval link is incomplete or damaged. Open it again from the original message." },
+  malformed: { status: 400, title: "This link is not valid", message: "The approval link is incomplete or damaged. Open it again from the original message.", guess: true },
   bad_signature: {
     status: 403,
     title: "This link is not valid",
     message: "The approval link's signature does not check out, so it was not issued by Disburse or was altered.",
+    guess: true,
   },
   unknown_key: {
     status: 403,
+    guess: true,
     title: "This link is not valid",
     message: "The approval link was signed with a key Disburse no longer accepts. Ask the batch's maker to resubmit, or approve through the API.",
   },
@@ -72,7 +76,7 @@ async function checkLink(env: Env, token: string): Promise<{ claims: ApprovalTok
   const link = await getLink(database(env.DB), claims.linkId).catch(() => null);
   // The expiry too: the token's own is only checked against the clock, and must be the one issued.
   if (!link || link.batchId !== claims.batchId || link.checkerId !== claims.checkerId || link.fingerprint !== claims.fingerprint || Date.parse(link.expiresAt) !== claims.expiresAtMs) {
-    return { status: 403, title: "This link is not valid", message: "The approval link does not match any link Disburse issued." };
+    return { status: 403, title: "This link is not valid", message: "The approval link does not match any link Disburse issued.", guess: true };
   }
   if (link.usedAt) {
     return { status: 409, title: "This link was already used", message: `It was used on ${formatTime(link.usedAt)}. Each approval link works once.`, tone: "warn" };
@@ -80,10 +84,31 @@ async function checkLink(env: Env, token: string): Promise<{ claims: ApprovalTok
   return { claims, csrfSecret: keyById(keys, checked.keyId)!.secret };
 }
 
-/** The link is checked first, so a bad link is what the page says whatever else is wrong. */
+/**
+ * The link is checked first, so a bad link is what the page says whatever else is wrong; a
+ * client or link with too many failed attempts is answered 429 before it is checked. Failures
+ * are counted per link id the token claims, not per checker: checker ids are easy to guess, so
+ * anyone could otherwise lock a checker out of all their links.
+ */
 const validLink: MiddlewareHandler<ApprovalEnv, "/:token"> = async (c, next) => {
-  const result = await checkLink(c.env, c.req.param("token"));
-  if (!("claims" in result)) return refusalPage(c, result);
+  const token = c.req.param("token");
+  const linkId = claimedLinkId(token);
+  const guard = attemptGuard(c.env, "approval-link", linkId ? [clientKey(c), `link:${linkId}`] : [clientKey(c)]);
+  const retryAfter = await guard.retryAfterSeconds();
+  if (retryAfter > 0) {
+    c.header("retry-after", String(retryAfter));
+    return refusalPage(c, {
+      status: 429,
+      title: "Too many failed attempts",
+      message: `Too many approval links that were not valid were opened from here, or for this link. Try again ${retryInWords(retryAfter)}; nothing was changed.`,
+      tone: "warn",
+    });
+  }
+  const result = await checkLink(c.env, token);
+  if (!("claims" in result)) {
+    if (result.guess) await guard.recordFailure();
+    return refusalPage(c, result);
+  }
   c.set("claims", result.claims);
   c.set("csrfSecret", result.csrfSecret);
   await next();

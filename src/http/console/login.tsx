@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { actorForTokenSha256 } from "../../auth/actors";
 import { sha256Hex } from "../../domain/hash";
+import { attemptGuard, clientKey, retryInWords } from "../middleware/failure-limits";
 import { formPost } from "../middleware/forms";
 import { LoginPage } from "./pages/login";
 import { CONSOLE_FORM_TYPES, expectedLoginCsrf, issueLoginCsrf, MAX_FORM_BYTES, type OpsContext, type OpsEnv, readSession, sessionSettings, startSession } from "./session";
@@ -46,10 +47,20 @@ export const signInPages = new Hono<OpsEnv>()
     const next = safeNext(form.next);
     const token = (form.token ?? "").trim();
     const tokenSha256 = await sha256Hex(token);
+    // Per client, and per token tried: a prefix of its hash is enough to tell retries of one token apart.
+    const guard = attemptGuard(c.env, "sign-in", [clientKey(c), `token:${tokenSha256.slice(0, 16)}`]);
+    const retryAfter = await guard.retryAfterSeconds();
+    if (retryAfter > 0) {
+      c.header("retry-after", String(retryAfter));
+      return loginPage(c, { next, error: `Too many failed sign-ins from here. Try again ${retryInWords(retryAfter)}.` }, 429);
+    }
     const actor = /^[\x21-\x7e]{16,512}$/.test(token) ? actorForTokenSha256(c.env.API_TOKENS, tokenSha256) : null;
     const roles = actor ? actor.roles.filter((role) => role !== "system") : [];
     // One answer for an unknown token and a service token alike: no oracle for guessing.
-    if (!actor || roles.length === 0) return loginPage(c, { next, error: NO_ORACLE }, 401);
+    if (!actor || roles.length === 0) {
+      await guard.recordFailure();
+      return loginPage(c, { next, error: NO_ORACLE }, 401);
+    }
     await startSession(c, actor.actorId, tokenSha256);
     return c.redirect(next, 303);
   });

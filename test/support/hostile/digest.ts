@@ -11,7 +11,8 @@ let tableNames: string[] | undefined;
 async function tablesList(): Promise<string[]> {
   if (!tableNames) {
     const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
-    tableNames = results.map((r) => r.name).filter((name) => name !== "d1_migrations" && !name.startsWith("_cf_") && !name.startsWith("sqlite_"));
+    // failed_attempts counts refused sign-ins and links: writing there is what refusing one does.
+    tableNames = results.map((r) => r.name).filter((name) => name !== "d1_migrations" && name !== "failed_attempts" && !name.startsWith("_cf_") && !name.startsWith("sqlite_"));
   }
   return tableNames;
 }
