@@ -41,6 +41,13 @@ const OPENAPI_INFO = {
 };
 
 /**
+ * The server is the one that served the document: OpenAPI resolves a relative URL against where
+ * the document was fetched from, so a client generated from a deployment's /openapi.json talks to
+ * that deployment, and one from `npm start`'s to localhost, without the document naming either.
+ */
+const THIS_SERVICE = { url: "/", description: "The Disburse service that served this document" };
+
+/**
  * Not the pattern "/v1/webhooks/*": Hono's would match "/v1/webhooks" itself too, which would then
  * answer a caller without a token 404 instead of 401 as every other /v1 path does.
  */
@@ -82,8 +89,7 @@ export function createApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   // What Disburse sends: one entry per event type, with its body and Standard Webhooks headers.
   for (const webhook of webhookDocs()) app.openAPIRegistry.registerWebhook(webhook);
-  // The server is the one answering: a generated client talks to the service it was generated from.
-  app.doc31("/openapi.json", (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin, description: "This Disburse service" }], security: [{ bearer: [] }] }));
+  app.doc31("/openapi.json", { ...OPENAPI_INFO, servers: [THIS_SERVICE], security: [{ bearer: [] }] });
   app.get("/docs", (c) => {
     const doc = app.getOpenAPI31Document({ ...OPENAPI_INFO });
     return c.html(<DocsPage doc={doc as never} />);

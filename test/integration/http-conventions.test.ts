@@ -211,7 +211,8 @@ describe("API description", () => {
     expect(ops.length).toBeGreaterThan(50);
     expect(ops.filter((o) => !o.id || !/^[a-z][A-Za-z0-9]+$/.test(o.id)).map((o) => o.at)).toEqual([]);
     expect(new Set(ops.map((o) => o.id)).size).toBe(ops.length);
-    expect(doc.servers).toEqual([expect.objectContaining({ url: "https://disburse.test" })]);
+    // Relative: the service that served the document, wherever it runs (no-server-example.com).
+    expect(doc.servers).toEqual([expect.objectContaining({ url: "/" })]);
     expect(doc.info.license).toMatchObject({ name: "Apache-2.0" });
   });
 
