@@ -7,31 +7,15 @@ import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { TEST_ACTORS } from "../support/actors.ts";
-import { api, approveAndVerify, expectNoSidewaysScroll, settleOrder, submittedBatch, unique, verifiedSeller, LAPTOP, useChromium } from "./support.ts";
+import { api, approveAndVerify, expectNoSidewaysScroll, payoutOfBatch, settleOrder, submittedBatch, unique, verifiedSeller, LAPTOP, useChromium } from "./support.ts";
 
 const RESULTS_DIR = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const PHONE = { width: 390, height: 844 };
-const PAYOUT_WAIT_MS = 30_000;
-const POLL_MS = 250;
 const RELOAD_WAIT_MS = 30_000;
 
 const newPage = useChromium();
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Polls the API until the batch's newest payout is in `status`; bounded. */
-async function payoutOfBatch(batchId: string, status: string): Promise<{ id: string; status: string; failureCode: string | null }> {
-  const deadline = Date.now() + PAYOUT_WAIT_MS;
-  let seen: unknown = null;
-  while (Date.now() < deadline) {
-    const res = await api("auditor", "GET", `/v1/payouts?batchId=${batchId}`);
-    seen = res.body;
-    const [newest] = res.body.data ?? [];
-    if (newest?.status === status) return newest;
-    await sleep(POLL_MS);
-  }
-  throw new Error(`batch ${batchId}'s payout did not become ${status} within ${PAYOUT_WAIT_MS} ms; last seen ${JSON.stringify(seen)}`);
-}
 
 async function expectOk(res: Promise<{ status: number; body: any }>, expected: number, what: string) {
   const { status, body } = await res;

@@ -92,6 +92,23 @@ export async function submittedBatch(
   return expectStatus(200, api("maker", "POST", `/v1/batches/${draft.id}/submit`), "submit batch");
 }
 
+const PAYOUT_WAIT_MS = 30_000;
+const PAYOUT_POLL_MS = 250;
+
+/** Polls the API until the batch's newest payout is in `status`; bounded. */
+export async function payoutOfBatch(batchId: string, status: string): Promise<{ id: string; status: string; failureCode: string | null; bankReference: string | null }> {
+  const deadline = Date.now() + PAYOUT_WAIT_MS;
+  let seen: unknown = null;
+  while (Date.now() < deadline) {
+    const res = await api("auditor", "GET", `/v1/payouts?batchId=${batchId}`);
+    seen = res.body;
+    const [newest] = res.body.data ?? [];
+    if (newest?.status === status) return newest;
+    await new Promise((done) => setTimeout(done, PAYOUT_POLL_MS));
+  }
+  throw new Error(`batch ${batchId}'s payout did not become ${status} within ${PAYOUT_WAIT_MS} ms; last seen ${JSON.stringify(seen)}`);
+}
+
 export async function getBatch(batchId: string) {
   return expectStatus(200, api("auditor", "GET", `/v1/batches/${batchId}`), "read batch");
 }
