@@ -9,12 +9,15 @@ import type { SigningKey } from "../domain/signing-keys";
 import { type EventType, isBankChangeEvent, MAX_DELIVERY_ATTEMPTS, nextDeliveryAttemptMs, RESPONSE_EXCERPT_CHARS, SIGNING_SECRET_PATTERN, wantsEvent } from "../domain/events";
 import { type Db, nowIso } from "../store/client";
 import {
+  attemptsOf,
   claimDelivery,
+  deliveriesOf,
   deliveryToAttempt,
   dueDeliveries,
   type EndpointRow,
   type EventRow,
   eventsAfterCursor,
+  getEvent,
   liveEndpoints,
   recordAttempt,
   recordDispatch,
@@ -107,6 +110,20 @@ async function renderData(db: Db, settings: EventSettings, views: SubjectViews, 
   };
 }
 
+/**
+ * One event as the API and the console show it (without an approval link, which only its checker
+ * may see), with each endpoint's delivery and every attempt of it, for the caller's view.
+ */
+export async function eventWithDeliveries(db: Db, settings: EventSettings, views: SubjectViews, id: string) {
+  const row = await getEvent(db, id);
+  const deliveries = await deliveriesOf(db, row.id);
+  const attempts = await attemptsOf(
+    db,
+    deliveries.map((d) => d.id),
+  );
+  return { event: await renderEvent(db, settings, views, row, { forDelivery: false }), deliveries, attempts };
+}
+
 // ---- dispatch ----
 
 /**
@@ -131,7 +148,7 @@ export async function dispatchEvents(db: Db, queue: EventQueue, settings: EventS
 }
 
 /** The endpoints to fan out to, with NOTIFY_WEBHOOK_URL's brought in line with the configuration first (a write only when it changed). */
-async function enabledEndpoints(db: Db, settings: EventSettings): Promise<EndpointRow[]> {
+export async function enabledEndpoints(db: Db, settings: EventSettings): Promise<EndpointRow[]> {
   const live = await liveEndpoints(db);
   const want = settings.configEndpoint ? { url: settings.configEndpoint.url, eventTypes: JSON.stringify(CONFIG_ENDPOINT_EVENTS) } : null;
   const current = live.find((e) => e.id === CONFIG_ENDPOINT_ID);
@@ -142,7 +159,7 @@ async function enabledEndpoints(db: Db, settings: EventSettings): Promise<Endpoi
 
 export const filtersOf = (endpoint: Pick<EndpointRow, "eventTypes">): string[] => JSON.parse(endpoint.eventTypes) as string[];
 
-async function sendAll(queue: EventQueue, deliveryIds: readonly string[], delaySeconds?: number) {
+export async function sendAll(queue: EventQueue, deliveryIds: readonly string[], delaySeconds?: number) {
   for (let i = 0; i < deliveryIds.length; i += SEND_BATCH_LIMIT) {
     await queue.send(
       deliveryIds.slice(i, i + SEND_BATCH_LIMIT).map((deliveryId) => ({ type: "deliver", deliveryId })),

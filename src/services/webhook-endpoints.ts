@@ -6,8 +6,8 @@ import { conflict, invalid } from "../domain/errors";
 import { DEFAULT_ROTATION_OVERLAP_SECONDS, filterIsKnown, newSigningSecret } from "../domain/events";
 import { newId } from "../domain/ids";
 import { type Db, nowIso } from "../store/client";
-import { type EndpointRow, getEndpoint, insertEndpoint, resetDeliveries, updateEndpoint, getEvent, liveEndpoints } from "../store/events";
-import { type EventQueue, type EventSettings, filtersOf } from "./events";
+import { type EndpointRow, getEndpoint, insertEndpoint, resetDeliveries, updateEndpoint, getEvent } from "../store/events";
+import { enabledEndpoints, type EventQueue, type EventSettings, filtersOf, sendAll } from "./events";
 import { wantsEvent, type EventType } from "../domain/events";
 
 export interface EndpointInput {
@@ -120,8 +120,7 @@ export function deleteEndpoint(db: Db, id: string, actorId: string) {
 /** Sends the event again to every live endpoint that wants it now, with a fresh retry schedule. */
 export async function redeliverEvent(db: Db, queue: EventQueue, settings: EventSettings, eventId: string) {
   const event = await getEvent(db, eventId);
-  const endpoints = (await liveEndpoints(db)).filter((e) => e.enabled && wantsEvent(filtersOf(e), event.type as EventType));
-  if (settings.configEndpoint === null) endpoints.splice(0, endpoints.length, ...endpoints.filter((e) => e.managedBy !== "config"));
+  const endpoints = (await enabledEndpoints(db, settings)).filter((e) => wantsEvent(filtersOf(e), event.type as EventType));
   if (endpoints.length === 0) throw conflict("no_endpoint_wants_event", `No enabled webhook endpoint receives ${event.type} events.`);
   const ids = await resetDeliveries(
     db,
@@ -129,6 +128,6 @@ export async function redeliverEvent(db: Db, queue: EventQueue, settings: EventS
     endpoints.map((e) => e.id),
     nowIso(),
   );
-  await queue.send(ids.map((deliveryId) => ({ type: "deliver" as const, deliveryId })));
+  await sendAll(queue, ids);
   return ids;
 }

@@ -5,10 +5,10 @@ import { z } from "@hono/zod-openapi";
 import { eventSettings } from "../../config";
 import { eventQueue } from "../../deps";
 import { EVENT_FILTER_PATTERN, EVENT_TYPES, MAX_ROTATION_OVERLAP_SECONDS } from "../../domain/events";
-import { renderEvent } from "../../services/events";
+import { eventWithDeliveries, renderEvent } from "../../services/events";
 import { createEndpoint, deleteEndpoint, redeliverEvent, rotateSecret, updateEndpointSettings } from "../../services/webhook-endpoints";
 import { database } from "../../store/client";
-import { attemptsOf, deliveriesOf, getEndpoint, getEvent, liveEndpoints, listEvents } from "../../store/events";
+import { getEndpoint, liveEndpoints, listEvents } from "../../store/events";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
 import { cursorQuery, humanText, jsonBody, jsonContent, limitQuery } from "../schemas";
@@ -155,14 +155,7 @@ export const eventsRouter = router()
     return c.json({ data: data as z.infer<typeof eventSchema>[], nextCursor: page.nextCursor }, 200);
   })
   .openapi(getEventRoute, async (c) => {
-    const db = database(c.env.DB);
-    const row = await getEvent(db, c.req.valid("param").id);
-    const deliveries = await deliveriesOf(db, row.id);
-    const attempts = await attemptsOf(
-      db,
-      deliveries.map((d) => d.id),
-    );
-    const event = await renderEvent(db, eventSettings(c.env), SUBJECT_VIEWS, row, { forDelivery: false });
+    const { event, deliveries, attempts } = await eventWithDeliveries(database(c.env.DB), eventSettings(c.env), SUBJECT_VIEWS, c.req.valid("param").id);
     return c.json({ ...(event as z.infer<typeof eventSchema>), deliveries: deliveries.map((d) => deliveryView(d, attempts)) }, 200);
   })
   .openapi(redeliverRoute, async (c) => {
