@@ -1,6 +1,6 @@
 // Cron entry: which periodic jobs run on which trigger (see [triggers] in wrangler.toml).
 
-import { eventSettings, pollingSettings } from "../config";
+import { eventSettings, failedAttemptLimit, pollingSettings } from "../config";
 import { eventQueue, servicesFor } from "../deps";
 import type { Env } from "../env";
 import { redrivePendingRetries } from "../services/retries";
@@ -9,6 +9,7 @@ import { dispatchEvents, redriveDeliveries } from "../services/events";
 import { DAILY_ACTOR, previousDay, reconcileAndReport } from "../services/daily-audit";
 import { pollAndRedrive } from "../services/polling";
 import { releaseReserves } from "../services/reserves";
+import { purgeExpiredFailures } from "../store/failed-attempts";
 
 export const FREQUENT_CRON = "*/5 * * * *";
 export const DAILY_CRON = "30 0 * * *";
@@ -21,11 +22,13 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
       ["pending retries", () => redrivePendingRetries(deps, controller.scheduledTime)],
       ["reserve releases", () => releaseReserves(deps, controller.scheduledTime)],
       ["events", () => deliverEvents(deps.db, env)],
+      ["expired failure counters", () => purgeExpiredFailures(deps.db, failedAttemptLimit(env), controller.scheduledTime)],
     ]);
   } else if (controller.cron === DAILY_CRON) {
     await runJobs([
       ["reconciliation and audit", () => reconcileAndReport(deps, previousDay(controller.scheduledTime), DAILY_ACTOR)],
       ["events", () => deliverEvents(deps.db, env)],
+      ["expired failure counters", () => purgeExpiredFailures(deps.db, failedAttemptLimit(env), controller.scheduledTime)],
     ]);
   }
 }

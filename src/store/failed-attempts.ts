@@ -28,3 +28,21 @@ export async function recordFailures(db: Db, keys: readonly string[], rule: Fail
     db.insert(failedAttempts).values(keys.map((key) => ({ key, atMs: nowMs }))),
   ]);
 }
+
+/** At most this many expired counters are deleted per daily run; the rest wait for the next one. */
+export const PURGE_LIMIT = 10_000;
+
+/**
+ * The daily sweep: failures older than the window can no longer count against anyone, whichever
+ * key they belong to (recordFailures only forgets a key's old failures when that key fails again).
+ * Returns how many rows were deleted.
+ */
+export async function purgeExpiredFailures(db: Db, rule: FailureLimit, nowMs: number): Promise<number> {
+  const expired = db
+    .select({ id: failedAttempts.id })
+    .from(failedAttempts)
+    .where(lte(failedAttempts.atMs, nowMs - rule.windowMs))
+    .limit(PURGE_LIMIT);
+  const deleted = await db.delete(failedAttempts).where(inArray(failedAttempts.id, expired)).returning({ id: failedAttempts.id });
+  return deleted.length;
+}

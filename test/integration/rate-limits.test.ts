@@ -3,7 +3,9 @@
 // and a page that says so, and change nothing; successes and real-but-spent links are not
 // counted. Every test uses client addresses, tokens and links of its own.
 
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { DAILY_CRON, runScheduled } from "../../src/cloudflare/scheduled";
 import type { Env } from "../../src/env";
 import { TEST_ACTORS } from "../support/actors";
 import { getBatch, linkFor, submittedBatch, tokenFor } from "../support/batches";
@@ -118,5 +120,24 @@ describe("failed approval-link attempts", () => {
     const browser = new Browser(bindings, clientIp());
     for (let i = 0; i < LIMIT; i++) expect((await browser.get(`/approvals/v2.nonsense-${i}`)).status).toBe(400);
     expect((await browser.get("/approvals/v2.nonsense")).status).toBe(429);
+  });
+});
+
+describe("the daily sweep of failure counters", () => {
+  const rowsAt = async (op: "<=" | ">", atMs: number) =>
+    (await env.DB.prepare(`SELECT count(*) AS n FROM failed_attempts WHERE at_ms ${op} ?`).bind(atMs).first<{ n: number }>())!.n;
+
+  it("deletes every failure older than the window, whoever made it, and keeps the ones that still count", async () => {
+    const bindings = await defaults();
+    for (let i = 0; i < LIMIT; i++) expect((await new Browser(bindings, clientIp()).signIn(wrongToken())).status).toBe(401);
+    const oldUntilMs = Date.now();
+    await new Promise((done) => setTimeout(done, 5));
+    for (let i = 0; i < 3; i++) expect((await new Browser(bindings, clientIp()).signIn(wrongToken())).status).toBe(401);
+    expect(await rowsAt("<=", oldUntilMs)).toBeGreaterThanOrEqual(2 * LIMIT); // per client and per token
+
+    // The daily cron runs when the first ten have just left the window, and the last three have not.
+    await runScheduled({ cron: DAILY_CRON, scheduledTime: oldUntilMs + WINDOW_SECONDS * 1000 }, bindings);
+    expect(await rowsAt("<=", oldUntilMs)).toBe(0);
+    expect(await rowsAt(">", oldUntilMs)).toBe(2 * 3);
   });
 });
