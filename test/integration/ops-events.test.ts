@@ -9,7 +9,7 @@ import { attemptDelivery, dispatchEvents } from "../../src/services/events";
 import { database } from "../../src/store/client";
 import { deliveryId } from "../../src/store/events";
 import { api, unique } from "../support/api";
-import { signedIn, textOf, type Visitor } from "../support/console-visitor";
+import { signedIn, textOf, type Browser } from "../support/console-browser";
 
 const BASE = "https://disburse.test";
 
@@ -22,7 +22,7 @@ async function changedPayee() {
 }
 
 const csrfOf = (html: string) => /name="csrf" value="([^"]*)"/.exec(html)![1]!;
-const post = (v: Visitor, path: string, fields: Record<string, string>) =>
+const post = (v: Browser, path: string, fields: Record<string, string>) =>
   v.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams(fields).toString() });
 
 describe("the console's event log", () => {

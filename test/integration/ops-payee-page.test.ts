@@ -3,82 +3,13 @@
 // statement as a page and a CSV. Default order (test/support/api.ts settlementFor): gross ₹1,000,
 // fee ₹100, so the seller earns ₹900 and a 10 % reserve holds back ₹90.
 
-import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatPaise } from "../../src/domain/money";
-import { TEST_ACTORS, type TestActor } from "../support/actors";
 import { api, createPayee } from "../support/api";
 import { createBatch, expectStatus, newCycle, settle } from "../support/batches";
+import { Browser, cardText, signedIn, testIdText, textOf } from "../support/console-browser";
 
-const BASE = "https://disburse.test";
 
-interface Page {
-  status: number;
-  html: string;
-  headers: Headers;
-}
-
-/** One browser profile: a cookie jar, no redirects followed. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-
-  async request(path: string, init: RequestInit = {}): Promise<Page> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await SELF.fetch(`${BASE}${path}`, { ...init, headers, redirect: "manual" });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (/max-age=0\b/i.test(line) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { status: res.status, html: await res.text(), headers: res.headers };
-  }
-
-  get(path: string) {
-    return this.request(path);
-  }
-
-  async signIn(actor: TestActor): Promise<Page> {
-    const form = await this.get("/ops/login");
-    expect(form.status).toBe(200);
-    return this.request("/ops/login", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-      body: new URLSearchParams({ csrf: hiddenField(form.html, "csrf"), next: "/ops", token: TEST_ACTORS[actor].token }).toString(),
-    });
-  }
-}
-
-const hiddenField = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
-/** The page's text without tags, whitespace collapsed, so assertions read like what a person sees. */
-const textOf = (html: string) =>
-  html
-    .replace(/<style>[\s\S]*?<\/style>/g, "")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-/** The text of the element carrying this data-testid (the first one, up to its closing tag). */
-const testIdText = (html: string, id: string) => {
-  const m = new RegExp(`data-testid="${id}"[^>]*>([\\s\\S]*?)</(dd|p|table)>`).exec(html);
-  return m ? textOf(m[1]!).trim() : null;
-};
-/** The text of the section (card) with this aria-label. */
-const cardText = (html: string, label: string) => {
-  const m = new RegExp(`<section class="card[^"]*" aria-label="${label}">([\\s\\S]*?)</section>`).exec(html);
-  return m ? textOf(m[1]!) : null;
-};
-
-async function signedIn(actor: TestActor): Promise<Visitor> {
-  const visitor = new Visitor();
-  const res = await visitor.signIn(actor);
-  expect(res.status, res.html.slice(0, 300)).toBe(303);
-  return visitor;
-}
 
 /**
  * A verified seller with 10 % held for 7 days, one order settled in a fresh cycle, a hold placed
@@ -250,7 +181,7 @@ describe("the ops console's payee page", () => {
       expect(text, path).toContain("Payee pe_missing does not exist.");
     }
 
-    const anonymous = await new Visitor().get(`/ops/payees/${fixture.seller.id}`);
+    const anonymous = await new Browser().get(`/ops/payees/${fixture.seller.id}`);
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get("location")).toBe(`/ops/login?next=${encodeURIComponent(`/ops/payees/${fixture.seller.id}`)}`);
   });

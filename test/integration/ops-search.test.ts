@@ -9,7 +9,7 @@ import { formatPaise } from "../../src/domain/money";
 import { database } from "../../src/store/client";
 import { cursorOf, filteredPayouts } from "../../src/store/console-payouts";
 import { api, approveBankChange, settlementFor, unique } from "../support/api";
-import { payeeLinks, payoutLinks, signedIn, textOf, Visitor } from "../support/console-visitor";
+import { payeeLinks, payoutLinks, signedIn, textOf, Browser } from "../support/console-browser";
 import { configureBank, consume, releaseByHand } from "../support/execution";
 import { setCreatedAt } from "../support/recon";
 
@@ -148,7 +148,7 @@ describe("the console's search", () => {
     for (const path of ["/ops", "/ops/batches", "/ops/payouts", "/ops/exceptions"]) {
       expect((await abe.get(path)).html, path).toContain('<form role="search" method="get" action="/ops/search"');
     }
-    const stranger = await new Visitor().get("/ops/search?q=SIMUTR1");
+    const stranger = await new Browser().get("/ops/search?q=SIMUTR1");
     expect(stranger.status).toBe(303);
     expect(stranger.location).toBe(`/ops/login?next=${encodeURIComponent("/ops/search?q=SIMUTR1")}`);
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { api, approveBankChange, changeBankDetails, createPayee, settlementFor, unique } from "../support/api";
 import { expectStatus, linkFor, openLink, tokenFor } from "../support/batches";
 import { approvedBatch, consume, releaseByHand } from "../support/execution";
-import { signedIn, textOf } from "../support/console-visitor";
+import { signedIn, textOf } from "../support/console-browser";
 
 /** Pays one order to the payee in a cycle of its own, through to processed. */
 async function paidOnce(accountNumber: string) {

@@ -8,6 +8,7 @@ import { expect } from "vitest";
 import { sha256Hex } from "../../src/domain/hash";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
+import { TEST_ACTORS, type TestActor } from "./actors";
 
 export const BASE = "https://disburse.test";
 const app = createApp();
@@ -18,6 +19,7 @@ export interface BrowserPage {
   location: string | null;
   retryAfter: string | null;
   setCookies: string[];
+  headers: Headers;
 }
 
 export class Browser {
@@ -44,22 +46,25 @@ export class Browser {
       if (/max-age=0\b/i.test(line) || value === "") this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return { status: res.status, html: await res.text(), location: res.headers.get("location"), retryAfter: res.headers.get("retry-after"), setCookies };
+    return { status: res.status, html: await res.text(), location: res.headers.get("location"), retryAfter: res.headers.get("retry-after"), setCookies, headers: res.headers };
   }
 
   get(path: string) {
     return this.request(path);
   }
 
-  post(path: string, fields: Record<string, string>) {
-    return this.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams(fields).toString() });
+  /** A form post; `origin: null` sends none, as a client that is not a browser would. */
+  post(path: string, fields: Record<string, string>, opts: { origin?: string | null } = {}) {
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+    if (opts.origin !== null) headers.origin = opts.origin ?? BASE;
+    return this.request(path, { method: "POST", headers, body: new URLSearchParams(fields).toString() });
   }
 
-  /** Posts the sign-in form with `token`; the answer is 303 when it opened the console. */
-  async signIn(token: string): Promise<BrowserPage> {
-    const form = await this.get("/ops/login");
+  /** Posts the sign-in form (opened with `next`, if any) with `token`; the answer is 303 when it opened the console. */
+  async signIn(token: string, next?: string): Promise<BrowserPage> {
+    const form = await this.get(`/ops/login${next ? `?next=${encodeURIComponent(next)}` : ""}`);
     expect(form.status).toBe(200);
-    return this.post("/ops/login", { csrf: hiddenField(form.html, "csrf"), next: "/ops", token });
+    return this.post("/ops/login", { csrf: hiddenField(form.html, "csrf"), next: hiddenField(form.html, "next"), token });
   }
 
   /** Opens a page and posts one of its forms with the page's CSRF token. */
@@ -74,6 +79,14 @@ export class Browser {
     const value = this.cookies.get("disburse_ops");
     return value === undefined ? undefined : decodeURIComponent(value).split(".")[1];
   }
+}
+
+/** A browser profile signed in as the test actor (with the test bindings, or `bindings`). */
+export async function signedIn(actor: TestActor, bindings: Env | null = null): Promise<Browser> {
+  const browser = new Browser(bindings);
+  const res = await browser.signIn(TEST_ACTORS[actor].token);
+  expect(res.status, res.html.slice(0, 300)).toBe(303);
+  return browser;
 }
 
 export const hiddenField = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
@@ -97,7 +110,7 @@ export function uniqueActor(prefix: string, roles: string[] = ["auditor"]): Extr
   return { actorId: id, roles, token: `test-token-${id}-${crypto.randomUUID()}` };
 }
 
-/** The page's text without tags, whitespace collapsed. */
+/** The page's text without tags, whitespace collapsed, so assertions read like what a person sees. */
 export const textOf = (html: string) =>
   html
     .replace(/<style>[\s\S]*?<\/style>/g, "")
@@ -106,3 +119,19 @@ export const textOf = (html: string) =>
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
+
+/** The text of the element carrying this data-testid (the first one, up to its closing tag). */
+export const testIdText = (html: string, id: string) => {
+  const m = new RegExp(`data-testid="${id}"[^>]*>([\\s\\S]*?)</(dd|p|table)>`).exec(html);
+  return m ? textOf(m[1]!).trim() : null;
+};
+
+/** The text of the section (card) with this aria-label. */
+export const cardText = (html: string, label: string) => {
+  const m = new RegExp(`<section class="card[^"]*" aria-label="${label}">([\\s\\S]*?)</section>`).exec(html);
+  return m ? textOf(m[1]!) : null;
+};
+
+/** The payout ids a page links to, in page order, each once. */
+export const payoutLinks = (html: string) => [...new Set([...html.matchAll(/href="\/ops\/payouts\/(po_[0-9a-z]+)"/g)].map((m) => m[1]!))];
+export const payeeLinks = (html: string) => [...new Set([...html.matchAll(/href="\/ops\/payees\/(pe_[0-9a-z]+)"/g)].map((m) => m[1]!))];
