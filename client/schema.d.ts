@@ -1592,6 +1592,31 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "id": "po_01m8r5a298c0hzbyvz5e9v",
+         *       "batchId": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "itemId": "itm_01m8newwy0etfmn2x8pbk5",
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "cycleId": "2026-W48",
+         *       "amountPaise": 85240,
+         *       "currency": "INR",
+         *       "status": "processed",
+         *       "idempotencyKey": "po_01m8r5a298c0hzbyvz5e9v",
+         *       "bankAccount": {
+         *         "accountNumberMasked": "XXXXXXXXXX5678",
+         *         "ifsc": "HDFC0001234"
+         *       },
+         *       "attempts": 1,
+         *       "bankReference": "HDFCN52026120100417732",
+         *       "failureCode": null,
+         *       "failureReason": null,
+         *       "createdAt": "2026-12-01T06:40:09.000Z",
+         *       "updatedAt": "2026-12-01T06:44:30.000Z",
+         *       "processedAt": "2026-12-01T06:44:30.000Z",
+         *       "version": 4
+         *     }
+         */
         Payout: {
             id: string;
             batchId: string;
@@ -1616,6 +1641,26 @@ export interface components {
             processedAt: string | null;
             version: number;
         };
+        /**
+         * @example {
+         *       "id": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "cycleId": "2026-W48",
+         *       "currency": "INR",
+         *       "status": "approved",
+         *       "makerId": "maker-mira",
+         *       "totalPaise": 89240,
+         *       "itemCount": 2,
+         *       "requiredApprovals": 1,
+         *       "fingerprint": "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9",
+         *       "rejectionReason": null,
+         *       "submittedAt": "2026-11-30T05:41:02.000Z",
+         *       "decidedAt": "2026-11-30T06:12:44.000Z",
+         *       "releasedAt": "2026-11-30T06:12:45.000Z",
+         *       "version": 4,
+         *       "createdAt": "2026-11-30T05:30:00.000Z",
+         *       "updatedAt": "2026-11-30T06:12:44.000Z"
+         *     }
+         */
         BatchEventData: {
             id: string;
             cycleId: string;
@@ -1635,6 +1680,26 @@ export interface components {
             updatedAt: string;
             releasedAt: string | null;
         };
+        /**
+         * @example {
+         *       "checker": {
+         *         "actorId": "checker-chen",
+         *         "email": "chen@finance.example.in"
+         *       },
+         *       "approvalUrl": null,
+         *       "expiresAt": "2026-12-02T05:41:02.000Z",
+         *       "batch": {
+         *         "id": "bat_01m8newwy0ypac3ac9rc0t",
+         *         "cycleId": "2026-W48",
+         *         "makerId": "maker-mira",
+         *         "itemCount": 2,
+         *         "payableItemCount": 2,
+         *         "totalPaise": 89240,
+         *         "currency": "INR",
+         *         "requiredApprovals": 1
+         *       }
+         *     }
+         */
         ApprovalRequest: {
             checker: {
                 actorId: string;
@@ -1654,6 +1719,33 @@ export interface components {
                 requiredApprovals: number;
             };
         };
+        /**
+         * @example {
+         *       "id": "exc_01m8r70qa0sqb0bgq7zpf2",
+         *       "cause": "bank_failure",
+         *       "status": "resolved",
+         *       "summary": "Payout po_01m8r5a2988bmccrnyy5k8 failed at the bank: beneficiary_bank_offline",
+         *       "payoutId": "po_01m8r5a2988bmccrnyy5k8",
+         *       "batchId": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "itemId": "itm_01m8newwy06f5mx1czjah5",
+         *       "payeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *       "details": {
+         *         "failureCode": "beneficiary_bank_offline",
+         *         "bankReference": null
+         *       },
+         *       "createdAt": "2026-12-01T07:10:00.000Z",
+         *       "updatedAt": "2026-12-01T09:32:18.000Z",
+         *       "resolvedAt": "2026-12-01T09:32:18.000Z",
+         *       "resolvedBy": "admin-ada",
+         *       "resolutionNote": "SBI confirmed the outage is over; retrying",
+         *       "retryStatus": "done",
+         *       "retryResult": {
+         *         "kind": "new_attempt",
+         *         "outcome": "queued",
+         *         "payoutId": "po_01m8r5a2988bmccrnyy5k8"
+         *       }
+         *     }
+         */
         Exception: {
             id: string;
             cause: string;
@@ -1677,6 +1769,31 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /**
+         * @example {
+         *       "id": "rec_01m8t5ywe0m8stwh02pv3z",
+         *       "scope": "day",
+         *       "scopeKey": "2026-12-01",
+         *       "bankSource": "gateway:razorpayx",
+         *       "totals": {
+         *         "payoutCount": 1,
+         *         "systemInitiatedPaise": 85240,
+         *         "bankDebitedPaise": 85240,
+         *         "ledgerCreditedPaise": 85240,
+         *         "bankReturnedPaise": 0,
+         *         "ledgerReturnedPaise": 0,
+         *         "pendingCount": 0,
+         *         "matchedCount": 1,
+         *         "balanced": true
+         *       },
+         *       "mismatches": [],
+         *       "mismatchCount": 0,
+         *       "runCount": 1,
+         *       "actorId": "system:daily-audit",
+         *       "createdAt": "2026-12-02T01:30:00.000Z",
+         *       "updatedAt": "2026-12-02T01:30:00.000Z"
+         *     }
+         */
         ReconciliationRun: {
             id: string;
             /** @enum {string} */
@@ -1701,6 +1818,38 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "id": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "type": "seller",
+         *       "displayName": "Meena Stores",
+         *       "email": "accounts@meenastores.in",
+         *       "externalId": "seller-7",
+         *       "bankDetails": {
+         *         "accountNumberMasked": "XXXXXXXXXX5678",
+         *         "ifsc": "HDFC0001234",
+         *         "accountHolderName": "Meena Stores"
+         *       },
+         *       "verificationStatus": "verified",
+         *       "verification": {
+         *         "bankAccountName": "MEENA STORES",
+         *         "nameMatchScore": 1,
+         *         "threshold": 0.8,
+         *         "override": null,
+         *         "by": "marketplace",
+         *         "at": "2026-11-26T09:02:15.000Z"
+         *       },
+         *       "pendingBankDetailsChangeId": null,
+         *       "bankDetailsPayableFrom": "2026-11-26T08:58:40.000Z",
+         *       "legalName": "Meena Stores LLP",
+         *       "pan": "AAPFU0939F",
+         *       "gstin": "27AAPFU0939F1ZV",
+         *       "payableAccountId": "payee:pe_01m8bgvjkph2rsgrtjy0vv:payable",
+         *       "version": 3,
+         *       "createdAt": "2026-11-26T08:51:49.494Z",
+         *       "updatedAt": "2026-11-26T09:02:15.000Z"
+         *     }
+         */
         Payee: {
             id: string;
             /** @enum {string} */
@@ -1739,6 +1888,32 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "id": "bdc_01m8rm9h20znsycmrw6knz",
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "status": "approved",
+         *       "bankDetails": {
+         *         "accountNumberMasked": "XXXXXXXX4410",
+         *         "ifsc": "ICIC0000104",
+         *         "accountHolderName": "Meena Stores"
+         *       },
+         *       "previousBankDetails": {
+         *         "accountNumberMasked": "XXXXXXXXXX5678",
+         *         "ifsc": "HDFC0001234",
+         *         "accountHolderName": "Meena Stores"
+         *       },
+         *       "contactOnFile": {
+         *         "email": "accounts@meenastores.in"
+         *       },
+         *       "requestedBy": "admin-ada",
+         *       "requestedAt": "2026-12-01T11:02:00.000Z",
+         *       "decidedBy": "checker-chen",
+         *       "decidedAt": "2026-12-01T11:30:12.000Z",
+         *       "decisionNote": "Confirmed on a call to the number on file",
+         *       "payableFrom": "2026-12-02T11:30:12.000Z"
+         *     }
+         */
         BankDetailsChange: {
             id: string;
             payeeId: string;
@@ -1768,6 +1943,20 @@ export interface components {
             /** @description When approved details become payable: the approval plus the cooling-off period (none for a payee's first details). */
             payableFrom: string | null;
         };
+        /**
+         * @example {
+         *       "error": {
+         *         "code": "validation_failed",
+         *         "message": "The request json is not valid.",
+         *         "details": [
+         *           {
+         *             "path": "bankDetails.ifsc",
+         *             "message": "must be 4 capital letters, the digit 0, then 6 capital letters or digits"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
         Error: {
             error: {
                 /** @example validation_failed */
@@ -1776,12 +1965,39 @@ export interface components {
                 details?: unknown;
             };
         };
+        /**
+         * @example {
+         *       "note": "Confirmed on a call to the number on file"
+         *     }
+         */
         ApproveBankDetailChange: {
             note: string;
         };
+        /**
+         * @example {
+         *       "note": "The payee did not ask for this change"
+         *     }
+         */
         RejectBankDetailChange: {
             note: string;
         };
+        /**
+         * @example {
+         *       "type": "seller",
+         *       "displayName": "Meena Stores",
+         *       "email": "accounts@meenastores.in",
+         *       "externalId": "seller-7",
+         *       "currency": "INR",
+         *       "bankDetails": {
+         *         "accountNumber": "50100012345678",
+         *         "ifsc": "HDFC0001234",
+         *         "accountHolderName": "Meena Stores"
+         *       },
+         *       "legalName": "Meena Stores LLP",
+         *       "pan": "AAPFU0939F",
+         *       "gstin": "27AAPFU0939F1ZV"
+         *     }
+         */
         CreatePayee: {
             /** @enum {string} */
             type: "seller" | "delivery_partner";
@@ -1819,6 +2035,15 @@ export interface components {
             /** @example Asha Traders */
             accountHolderName: string;
         };
+        /**
+         * @example {
+         *       "bankDetails": {
+         *         "accountNumber": "002101544410",
+         *         "ifsc": "ICIC0000104",
+         *         "accountHolderName": "Meena Stores"
+         *       }
+         *     }
+         */
         UpdatePayee: {
             displayName?: string;
             /** Format: email */
@@ -1837,6 +2062,13 @@ export interface components {
              */
             gstin?: string | null;
         };
+        /**
+         * @example {
+         *       "status": "verified",
+         *       "note": "Penny drop of ₹1 via RazorpayX",
+         *       "bankAccountName": "MEENA STORES"
+         *     }
+         */
         SetVerification: {
             /** @enum {string} */
             status: "verified" | "invalid";
@@ -1848,6 +2080,20 @@ export interface components {
                 reason: string;
             };
         };
+        /**
+         * @example {
+         *       "id": "hld_01m8kttmm0e2ts1eshpt17",
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "reason": "Three chargebacks this week; reviewing the seller's recent orders",
+         *       "active": false,
+         *       "placedBy": "risk-rhea",
+         *       "placedAt": "2026-11-29T14:20:00.000Z",
+         *       "endsAt": null,
+         *       "releasedBy": "admin-ada",
+         *       "releasedAt": "2026-11-30T04:45:10.000Z",
+         *       "releaseNote": "Orders checked with the seller; chargebacks were customer error"
+         *     }
+         */
         PayeeHold: {
             id: string;
             payeeId: string;
@@ -1861,6 +2107,12 @@ export interface components {
             releasedAt: string | null;
             releaseNote: string | null;
         };
+        /**
+         * @example {
+         *       "reason": "Three chargebacks this week; reviewing the seller's recent orders",
+         *       "endsAt": "2026-12-06T18:30:00Z"
+         *     }
+         */
         PlaceHold: {
             reason: string;
             /**
@@ -1869,9 +2121,45 @@ export interface components {
              */
             endsAt?: string;
         };
+        /**
+         * @example {
+         *       "note": "Orders checked with the seller; chargebacks were customer error"
+         *     }
+         */
         ReleaseHold: {
             note: string;
         };
+        /**
+         * @example {
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "currency": "INR",
+         *       "availablePaise": 56350,
+         *       "reservedPaise": 3000,
+         *       "owedPaise": 0,
+         *       "byCycle": [
+         *         {
+         *           "cycleId": "2026-W49",
+         *           "netPaise": 56350
+         *         }
+         *       ],
+         *       "reserveTerms": {
+         *         "basisPoints": 500,
+         *         "days": 14,
+         *         "source": "payee"
+         *       },
+         *       "reserveHolds": [
+         *         {
+         *           "id": "rsv_01m8m2k7v0pq3n8xg5d1ta",
+         *           "orderId": "ORD-1007",
+         *           "cycleId": "2026-W49",
+         *           "amountPaise": 3000,
+         *           "releaseAt": "2026-12-13T10:14:00.000Z",
+         *           "releasedAt": null,
+         *           "releasedPaise": null
+         *         }
+         *       ]
+         *     }
+         */
         PayeeBalances: {
             payeeId: string;
             currency: string;
@@ -1886,6 +2174,13 @@ export interface components {
                 cycleId: string;
                 netPaise: number;
             }[];
+            /**
+             * @example {
+             *       "basisPoints": 500,
+             *       "days": 14,
+             *       "source": "payee"
+             *     }
+             */
             reserveTerms: {
                 /** @description Share of each settlement held back, in basis points (100 = 1 %). */
                 basisPoints: number;
@@ -1904,12 +2199,49 @@ export interface components {
                 releasedPaise: number | null;
             }[];
         };
+        /**
+         * @example {
+         *       "basisPoints": 500,
+         *       "days": 14
+         *     }
+         */
         ReserveTerms: {
             /** @description Share of each settlement held back, in basis points (100 = 1 %). */
             basisPoints: number;
             /** @description Days after the settlement when the held share is released. */
             days: number;
         };
+        /**
+         * @example {
+         *       "id": "txn_01m8pq3w1r7c2bx9kdy4ne",
+         *       "externalRef": "funding:2026-11-28:1",
+         *       "kind": "manual",
+         *       "description": "Founders' capital deposited to the payout account",
+         *       "cycleId": null,
+         *       "orderId": null,
+         *       "payeeId": null,
+         *       "reversesTransactionId": null,
+         *       "metadata": {
+         *         "bankReference": "HDFCR52026112800093341"
+         *       },
+         *       "actorId": "admin-ada",
+         *       "createdAt": "2026-11-28T10:20:00.000Z",
+         *       "entries": [
+         *         {
+         *           "accountId": "platform:bank",
+         *           "direction": "debit",
+         *           "amountPaise": 5000000,
+         *           "currency": "INR"
+         *         },
+         *         {
+         *           "accountId": "platform:owner_equity",
+         *           "direction": "credit",
+         *           "amountPaise": 5000000,
+         *           "currency": "INR"
+         *         }
+         *       ]
+         *     }
+         */
         Transaction: {
             id: string;
             externalRef: string;
@@ -1926,6 +2258,14 @@ export interface components {
             createdAt: string;
             entries: components["schemas"]["Entry"][];
         };
+        /**
+         * @example {
+         *       "accountId": "platform:bank",
+         *       "direction": "debit",
+         *       "amountPaise": 5000000,
+         *       "currency": "INR"
+         *     }
+         */
         Entry: {
             accountId: string;
             /** @enum {string} */
@@ -1942,6 +2282,29 @@ export interface components {
              */
             currency: "INR";
         };
+        /**
+         * @example {
+         *       "externalRef": "funding:2026-11-28:1",
+         *       "description": "Founders' capital deposited to the payout account",
+         *       "metadata": {
+         *         "bankReference": "HDFCR52026112800093341"
+         *       },
+         *       "entries": [
+         *         {
+         *           "accountId": "platform:bank",
+         *           "direction": "debit",
+         *           "amountPaise": 5000000,
+         *           "currency": "INR"
+         *         },
+         *         {
+         *           "accountId": "platform:owner_equity",
+         *           "direction": "credit",
+         *           "amountPaise": 5000000,
+         *           "currency": "INR"
+         *         }
+         *       ]
+         *     }
+         */
         PostTransaction: {
             /** @example adjustment:2026-11-26:1 */
             externalRef: string;
@@ -1952,9 +2315,28 @@ export interface components {
             };
             entries: components["schemas"]["Entry"][];
         };
+        /**
+         * @example {
+         *       "reason": "Posted twice by mistake: the deposit is already in funding:2026-11-28:1"
+         *     }
+         */
         ReverseTransaction: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "id": "payee:pe_01m8bgvjkph2rsgrtjy0vv:payable",
+         *       "name": "Payable to Meena Stores",
+         *       "type": "liability",
+         *       "currency": "INR",
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "debitsPostedPaise": 85240,
+         *       "creditsPostedPaise": 145240,
+         *       "balancePaise": 60000,
+         *       "entryCount": 3,
+         *       "createdAt": "2026-11-26T08:51:49.494Z"
+         *     }
+         */
         Account: {
             id: string;
             name: string;
@@ -1969,6 +2351,19 @@ export interface components {
             entryCount: number;
             createdAt: string;
         };
+        /**
+         * @example {
+         *       "id": 1207,
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *       "externalRef": "order:ORD-1001:settlement",
+         *       "kind": "order_settlement",
+         *       "direction": "credit",
+         *       "amountPaise": 85240,
+         *       "currency": "INR",
+         *       "cycleId": "2026-W48",
+         *       "createdAt": "2026-11-26T08:51:49.669Z"
+         *     }
+         */
         AccountEntry: {
             id: number;
             transactionId: string;
@@ -1981,6 +2376,33 @@ export interface components {
             cycleId: string | null;
             createdAt: string;
         };
+        /**
+         * @example {
+         *       "balanced": true,
+         *       "totals": [
+         *         {
+         *           "currency": "INR",
+         *           "debitsPaise": 5189240,
+         *           "creditsPaise": 5189240,
+         *           "differencePaise": 0
+         *         }
+         *       ],
+         *       "accounts": [
+         *         {
+         *           "id": "payee:pe_01m8bgvjkph2rsgrtjy0vv:payable",
+         *           "name": "Payable to Meena Stores",
+         *           "type": "liability",
+         *           "currency": "INR",
+         *           "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *           "debitsPostedPaise": 85240,
+         *           "creditsPostedPaise": 145240,
+         *           "balancePaise": 60000,
+         *           "entryCount": 3,
+         *           "createdAt": "2026-11-26T08:51:49.494Z"
+         *         }
+         *       ]
+         *     }
+         */
         TrialBalance: {
             balanced: boolean;
             totals: {
@@ -2099,6 +2521,26 @@ export interface components {
             /** @description 1 to 1000 orders, each exactly what POST /v1/settlements takes. Each is validated and posted on its own. */
             orders: components["schemas"]["SettlementInput"][];
         };
+        /**
+         * @example {
+         *       "orderId": "ORD-1001",
+         *       "cycleId": "2026-W48",
+         *       "sellerPayeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "deliveryPartnerPayeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *       "currency": "INR",
+         *       "grossAmountPaise": 100000,
+         *       "platformFeePaise": 12000,
+         *       "discountPaise": 5000,
+         *       "voucherPaise": 2500,
+         *       "walletAmountPaise": 10000,
+         *       "deliveryFeePaise": 4000,
+         *       "amountCollectedPaise": 86500,
+         *       "tax": {
+         *         "placeOfSupplyState": "27",
+         *         "orderDate": "2026-11-26"
+         *       }
+         *     }
+         */
         SettlementInput: {
             /** @example ORD-10001 */
             orderId: string;
@@ -2186,6 +2628,60 @@ export interface components {
                 };
             };
         };
+        /**
+         * @example {
+         *       "orderId": "ORD-1001",
+         *       "cycleId": "2026-W48",
+         *       "sellerPayeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "deliveryPartnerPayeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *       "currency": "INR",
+         *       "grossAmountPaise": 100000,
+         *       "platformFeePaise": 12000,
+         *       "discountPaise": 5000,
+         *       "voucherPaise": 2500,
+         *       "walletAmountPaise": 10000,
+         *       "deliveryFeePaise": 4000,
+         *       "amountCollectedPaise": 86500,
+         *       "deductions": [
+         *         {
+         *           "ruleId": "tds-194o-2024",
+         *           "kind": "tds_194o",
+         *           "head": "TDS",
+         *           "basePaise": 100000,
+         *           "rateBasisPoints": 10,
+         *           "amountPaise": 100
+         *         },
+         *         {
+         *           "ruleId": "gst-tcs-2024",
+         *           "kind": "gst_tcs",
+         *           "head": "CGST",
+         *           "basePaise": 100000,
+         *           "rateBasisPoints": 25,
+         *           "amountPaise": 250
+         *         },
+         *         {
+         *           "ruleId": "gst-tcs-2024",
+         *           "kind": "gst_tcs",
+         *           "head": "SGST",
+         *           "basePaise": 100000,
+         *           "rateBasisPoints": 25,
+         *           "amountPaise": 250
+         *         },
+         *         {
+         *           "ruleId": "gst-on-fee-2017",
+         *           "kind": "gst_on_fee",
+         *           "head": "IGST",
+         *           "basePaise": 12000,
+         *           "rateBasisPoints": 1800,
+         *           "amountPaise": 2160
+         *         }
+         *       ],
+         *       "sellerPayablePaise": 85240,
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *       "actorId": "marketplace",
+         *       "createdAt": "2026-11-26T08:51:49.669Z"
+         *     }
+         */
         Settlement: {
             /** @example ORD-10001 */
             orderId: string;
@@ -2251,7 +2747,131 @@ export interface components {
             actorId: string;
             createdAt: string;
         };
-        Adjustment: components["schemas"]["AdjustmentInput"] & {
+        /**
+         * @example {
+         *       "adjustmentId": "RET-555",
+         *       "orderId": "ORD-1001",
+         *       "kind": "refund",
+         *       "cycleId": "2026-W49",
+         *       "currency": "INR",
+         *       "reason": "Customer returned one of two items",
+         *       "goodsPaise": 40000,
+         *       "deliveryPaise": 0,
+         *       "goodwillPaise": 0,
+         *       "sellerBearsPaise": 40000,
+         *       "deliveryPartnerBearsPaise": 0,
+         *       "feeReturnedPaise": 4800,
+         *       "chargebackFeePaise": 0,
+         *       "chargebackFeeBorneBy": "platform",
+         *       "drawOnReserve": false,
+         *       "sellerPayeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "deliveryPartnerPayeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *       "effect": {
+         *         "sellerPayablePaise": -34096,
+         *         "sellerReservePaise": 0,
+         *         "deliveryPartnerPayablePaise": 0,
+         *         "deductionReversals": [
+         *           {
+         *             "kind": "tds_194o",
+         *             "head": "TDS",
+         *             "amountPaise": 40
+         *           },
+         *           {
+         *             "kind": "gst_tcs",
+         *             "head": "CGST",
+         *             "amountPaise": 100
+         *           },
+         *           {
+         *             "kind": "gst_tcs",
+         *             "head": "SGST",
+         *             "amountPaise": 100
+         *           },
+         *           {
+         *             "kind": "gst_on_fee",
+         *             "head": "IGST",
+         *             "amountPaise": 864
+         *           }
+         *         ]
+         *       },
+         *       "transactionId": "txn_01m8e7e970fn64snyzs2f5",
+         *       "actorId": "marketplace",
+         *       "createdAt": "2026-11-27T10:05:00.000Z"
+         *     }
+         */
+        Adjustment: {
+            /**
+             * @description Your id for this adjustment: the idempotency key.
+             * @example RET-555
+             */
+            adjustmentId: string;
+            /** @enum {string} */
+            kind: "refund" | "cancellation" | "chargeback" | "goodwill";
+            /**
+             * @description The payout cycle whose payouts this adjustment is netted in.
+             * @example 2026-W49
+             */
+            cycleId: string;
+            /**
+             * @description ISO 4217 code.
+             * @default INR
+             * @example INR
+             * @enum {string}
+             */
+            currency?: "INR";
+            /** @example Customer returned one of two items */
+            reason: string;
+            /**
+             * @description Part of the goods price given back to the customer.
+             * @default 0
+             * @example 0
+             */
+            goodsPaise?: number;
+            /**
+             * @description Part of the delivery fee given back to the customer.
+             * @default 0
+             * @example 0
+             */
+            deliveryPaise?: number;
+            /**
+             * @description Goodwill credit to the customer's wallet (kind goodwill).
+             * @default 0
+             * @example 0
+             */
+            goodwillPaise?: number;
+            /**
+             * @description How much of goodsPaise + goodwillPaise the seller bears; the platform bears the rest.
+             * @default 0
+             * @example 0
+             */
+            sellerBearsPaise?: number;
+            /**
+             * @description How much of deliveryPaise the delivery partner bears.
+             * @default 0
+             * @example 0
+             */
+            deliveryPartnerBearsPaise?: number;
+            /**
+             * @description Platform fee given back to the seller on the refunded part.
+             * @default 0
+             * @example 0
+             */
+            feeReturnedPaise?: number;
+            /**
+             * @description The card network's chargeback fee (kind chargeback).
+             * @default 0
+             * @example 0
+             */
+            chargebackFeePaise?: number;
+            /**
+             * @default platform
+             * @enum {string}
+             */
+            chargebackFeeBorneBy?: "seller" | "platform";
+            /**
+             * @description Take the seller's share from its rolling reserve first.
+             * @default false
+             */
+            drawOnReserve?: boolean;
             orderId: string;
             sellerPayeeId: string;
             deliveryPartnerPayeeId: string | null;
@@ -2272,6 +2892,24 @@ export interface components {
             actorId: string;
             createdAt: string;
         };
+        /**
+         * @example {
+         *       "adjustmentId": "RET-555",
+         *       "kind": "refund",
+         *       "cycleId": "2026-W49",
+         *       "currency": "INR",
+         *       "reason": "Customer returned one of two items",
+         *       "goodsPaise": 40000,
+         *       "deliveryPaise": 0,
+         *       "goodwillPaise": 0,
+         *       "sellerBearsPaise": 40000,
+         *       "deliveryPartnerBearsPaise": 0,
+         *       "feeReturnedPaise": 4800,
+         *       "chargebackFeePaise": 0,
+         *       "chargebackFeeBorneBy": "platform",
+         *       "drawOnReserve": false
+         *     }
+         */
         AdjustmentInput: {
             /**
              * @description Your id for this adjustment: the idempotency key.
@@ -2347,6 +2985,19 @@ export interface components {
              */
             drawOnReserve?: boolean;
         };
+        /**
+         * @example {
+         *       "kind": "tds_194o",
+         *       "head": "TDS",
+         *       "period": "2026-11",
+         *       "withheldPaise": 184300,
+         *       "reversedPaise": 1200,
+         *       "depositedPaise": 0,
+         *       "duePaise": 183100,
+         *       "dueDate": "2026-12-07",
+         *       "overdue": false
+         *     }
+         */
         StatutoryDue: {
             /** @enum {string} */
             kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
@@ -2360,6 +3011,18 @@ export interface components {
             dueDate: string;
             overdue: boolean;
         };
+        /**
+         * @example {
+         *       "id": "srm_01m92taw807t3rgdpv2pp2",
+         *       "kind": "tds_194o",
+         *       "head": "TDS",
+         *       "period": "2026-11",
+         *       "amountPaise": 183100,
+         *       "reference": "CIN0510308291120260001",
+         *       "depositedOn": "2026-12-05",
+         *       "transactionId": "txn_01m92taw80hq6c3ysm2k0b"
+         *     }
+         */
         StatutoryRemittanceRecord: {
             id: string;
             kind: string;
@@ -2370,6 +3033,16 @@ export interface components {
             depositedOn: string;
             transactionId: string;
         };
+        /**
+         * @example {
+         *       "kind": "tds_194o",
+         *       "head": "TDS",
+         *       "period": "2026-11",
+         *       "amountPaise": 183100,
+         *       "reference": "CIN0510308291120260001",
+         *       "depositedOn": "2026-12-05"
+         *     }
+         */
         StatutoryRemittance: {
             /** @enum {string} */
             kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
@@ -2386,6 +3059,30 @@ export interface components {
             /** Format: date */
             depositedOn: string;
         };
+        /**
+         * @example {
+         *       "id": "tds-194o-2024",
+         *       "kind": "tds_194o",
+         *       "section": "Income-tax Act 1961, s.194-O",
+         *       "payeeTypes": [
+         *         "seller"
+         *       ],
+         *       "pan": "present",
+         *       "gstin": "any",
+         *       "base": "gross_sale",
+         *       "rateBasisPoints": 10,
+         *       "from": "2024-10-01",
+         *       "to": null,
+         *       "annualThreshold": {
+         *         "grossPaise": 50000000,
+         *         "holderTypes": [
+         *           "individual",
+         *           "hindu_undivided_family"
+         *         ]
+         *       },
+         *       "source": "Finance (No. 2) Act 2024, clause 61 of the Bill: 1 % → 0.1 % from 1 Oct 2024"
+         *     }
+         */
         DeductionRule: {
             id: string;
             /** @enum {string} */
@@ -2418,6 +3115,23 @@ export interface components {
             source: string;
             to: string | null;
         };
+        /**
+         * @example {
+         *       "kind": "gst_tcs",
+         *       "section": "CGST Act 2017, s.52",
+         *       "payeeTypes": [
+         *         "seller"
+         *       ],
+         *       "pan": "any",
+         *       "gstin": "present",
+         *       "base": "net_taxable_value",
+         *       "rateBasisPoints": 50,
+         *       "from": "2024-07-10",
+         *       "annualThreshold": null,
+         *       "source": "Notifications 15/2024-Central Tax and 01/2024-Integrated Tax of 10 Jul 2024 (0.25 % + 0.25 %, or 0.5 % IGST)",
+         *       "supersedes": "gst-tcs-2018"
+         *     }
+         */
         NewDeductionRule: {
             /** @enum {string} */
             kind: "tds_194o" | "gst_tcs" | "gst_on_fee";
@@ -2450,6 +3164,20 @@ export interface components {
             /** @default null */
             supersedes?: string | null;
         };
+        /**
+         * @example {
+         *       "id": 5521,
+         *       "at": "2026-11-30T06:12:44.000Z",
+         *       "actorId": "checker-chen",
+         *       "action": "batch.approved",
+         *       "subjectType": "batch",
+         *       "subjectId": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "details": {
+         *         "fingerprint": "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9",
+         *         "via": "link"
+         *       }
+         *     }
+         */
         AuditEvent: {
             id: number;
             at: string;
@@ -2459,6 +3187,223 @@ export interface components {
             subjectId: string;
             details?: unknown;
         };
+        /**
+         * @example {
+         *       "id": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "cycleId": "2026-W48",
+         *       "currency": "INR",
+         *       "status": "approved",
+         *       "makerId": "maker-mira",
+         *       "payeeScope": "all",
+         *       "totalPaise": 89240,
+         *       "itemCount": 2,
+         *       "blockedCount": 0,
+         *       "excludedCount": 0,
+         *       "heldCount": 0,
+         *       "deficitCount": 0,
+         *       "carriedDeficitPaise": 0,
+         *       "requiredApprovals": 1,
+         *       "approvalCount": 1,
+         *       "decisions": [
+         *         {
+         *           "checkerId": "checker-chen",
+         *           "decision": "approve",
+         *           "reason": null,
+         *           "via": "link",
+         *           "at": "2026-11-30T06:12:44.000Z"
+         *         }
+         *       ],
+         *       "fingerprint": "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9",
+         *       "rejectionReason": null,
+         *       "submittedAt": "2026-11-30T05:41:02.000Z",
+         *       "decidedAt": "2026-11-30T06:12:44.000Z",
+         *       "version": 4,
+         *       "createdAt": "2026-11-30T05:30:00.000Z",
+         *       "updatedAt": "2026-11-30T06:12:44.000Z",
+         *       "riskFlags": [
+         *         {
+         *           "code": "first_payout",
+         *           "reason": "First payout to this payee: nothing has been paid to them before.",
+         *           "itemId": "itm_01m8newwy0etfmn2x8pbk5",
+         *           "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv"
+         *         },
+         *         {
+         *           "code": "first_payout",
+         *           "reason": "First payout to this payee: nothing has been paid to them before.",
+         *           "itemId": "itm_01m8newwy06f5mx1czjah5",
+         *           "payeeId": "pe_01m8bgvjna1cqzb32jqg5v"
+         *         }
+         *       ],
+         *       "items": [
+         *         {
+         *           "id": "itm_01m8newwy0etfmn2x8pbk5",
+         *           "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *           "amountPaise": 85240,
+         *           "currency": "INR",
+         *           "status": "ok",
+         *           "orders": [
+         *             {
+         *               "orderId": "ORD-1001",
+         *               "role": "seller",
+         *               "amountPaise": 85240
+         *             }
+         *           ],
+         *           "reconciliation": [
+         *             {
+         *               "check": "ledger_entries_exist",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_double_count",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "components_match",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "amount_matches_outstanding",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_overpayment",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "bank_details",
+         *               "ok": true,
+         *               "reasons": []
+         *             }
+         *           ],
+         *           "reconciledAt": "2026-11-30T05:30:00.412Z",
+         *           "exclusionReason": null,
+         *           "bankDetails": {
+         *             "accountNumberMasked": "XXXXXXXXXX5678",
+         *             "ifsc": "HDFC0001234",
+         *             "accountHolderName": "Meena Stores"
+         *           },
+         *           "carriedInPaise": 0,
+         *           "deficitPaise": 0,
+         *           "lines": [
+         *             {
+         *               "type": "order",
+         *               "description": "Order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": 88000
+         *             },
+         *             {
+         *               "type": "deduction",
+         *               "description": "TDS under s.194-O on order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": -100
+         *             },
+         *             {
+         *               "type": "deduction",
+         *               "description": "GST TCS under s.52 on order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": -500
+         *             },
+         *             {
+         *               "type": "deduction",
+         *               "description": "GST on the platform fee of order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": -2160
+         *             }
+         *           ],
+         *           "riskFlags": [
+         *             {
+         *               "code": "first_payout",
+         *               "reason": "First payout to this payee: nothing has been paid to them before."
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "id": "itm_01m8newwy06f5mx1czjah5",
+         *           "payeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *           "amountPaise": 4000,
+         *           "currency": "INR",
+         *           "status": "ok",
+         *           "orders": [
+         *             {
+         *               "orderId": "ORD-1001",
+         *               "role": "delivery_partner",
+         *               "amountPaise": 4000
+         *             }
+         *           ],
+         *           "reconciliation": [
+         *             {
+         *               "check": "ledger_entries_exist",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_double_count",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "components_match",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "amount_matches_outstanding",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_overpayment",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "bank_details",
+         *               "ok": true,
+         *               "reasons": []
+         *             }
+         *           ],
+         *           "reconciledAt": "2026-11-30T05:30:00.412Z",
+         *           "exclusionReason": null,
+         *           "bankDetails": {
+         *             "accountNumberMasked": "XXXXXXXX8901",
+         *             "ifsc": "SBIN0004321",
+         *             "accountHolderName": "Arjun Rao"
+         *           },
+         *           "carriedInPaise": 0,
+         *           "deficitPaise": 0,
+         *           "lines": [
+         *             {
+         *               "type": "order",
+         *               "description": "Delivery of order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": 4000
+         *             }
+         *           ],
+         *           "riskFlags": [
+         *             {
+         *               "code": "first_payout",
+         *               "reason": "First payout to this payee: nothing has been paid to them before."
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         Batch: {
             id: string;
             cycleId: string;
@@ -2507,6 +3452,103 @@ export interface components {
             /** @description Why, in words, for the checker. */
             reason: string;
         };
+        /**
+         * @example {
+         *       "id": "itm_01m8newwy0etfmn2x8pbk5",
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "amountPaise": 85240,
+         *       "currency": "INR",
+         *       "status": "ok",
+         *       "orders": [
+         *         {
+         *           "orderId": "ORD-1001",
+         *           "role": "seller",
+         *           "amountPaise": 85240
+         *         }
+         *       ],
+         *       "reconciliation": [
+         *         {
+         *           "check": "ledger_entries_exist",
+         *           "ok": true,
+         *           "reasons": []
+         *         },
+         *         {
+         *           "check": "no_double_count",
+         *           "ok": true,
+         *           "reasons": []
+         *         },
+         *         {
+         *           "check": "components_match",
+         *           "ok": true,
+         *           "reasons": []
+         *         },
+         *         {
+         *           "check": "amount_matches_outstanding",
+         *           "ok": true,
+         *           "reasons": []
+         *         },
+         *         {
+         *           "check": "no_overpayment",
+         *           "ok": true,
+         *           "reasons": []
+         *         },
+         *         {
+         *           "check": "bank_details",
+         *           "ok": true,
+         *           "reasons": []
+         *         }
+         *       ],
+         *       "reconciledAt": "2026-11-30T05:30:00.412Z",
+         *       "exclusionReason": null,
+         *       "bankDetails": {
+         *         "accountNumberMasked": "XXXXXXXXXX5678",
+         *         "ifsc": "HDFC0001234",
+         *         "accountHolderName": "Meena Stores"
+         *       },
+         *       "carriedInPaise": 0,
+         *       "deficitPaise": 0,
+         *       "lines": [
+         *         {
+         *           "type": "order",
+         *           "description": "Order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": 88000
+         *         },
+         *         {
+         *           "type": "deduction",
+         *           "description": "TDS under s.194-O on order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": -100
+         *         },
+         *         {
+         *           "type": "deduction",
+         *           "description": "GST TCS under s.52 on order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": -500
+         *         },
+         *         {
+         *           "type": "deduction",
+         *           "description": "GST on the platform fee of order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": -2160
+         *         }
+         *       ],
+         *       "riskFlags": [
+         *         {
+         *           "code": "first_payout",
+         *           "reason": "First payout to this payee: nothing has been paid to them before."
+         *         }
+         *       ]
+         *     }
+         */
         BatchItem: {
             id: string;
             payeeId: string;
@@ -2540,6 +3582,16 @@ export interface components {
             /** @description Set at submission for lines to be paid: first payout, bank details changed since the last payout, an account shared with other payees, an amount far above the payee's history. */
             riskFlags: components["schemas"]["RiskFlag"][];
         };
+        /**
+         * @example {
+         *       "type": "order",
+         *       "description": "Order ORD-1001",
+         *       "orderId": "ORD-1001",
+         *       "reference": null,
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *       "amountPaise": 88000
+         *     }
+         */
         RemittanceLine: {
             /** @enum {string} */
             type: "order" | "deduction" | "adjustment" | "reserve_hold" | "carried_in" | "carried_out" | "earlier_payout";
@@ -2549,6 +3601,12 @@ export interface components {
             transactionId: string | null;
             amountPaise: number;
         };
+        /**
+         * @example {
+         *       "cycleId": "2026-W48",
+         *       "currency": "INR"
+         *     }
+         */
         CreateBatch: {
             cycleId: string;
             /**
@@ -2560,22 +3618,277 @@ export interface components {
             currency?: "INR";
             payeeIds?: string[];
         };
+        /**
+         * @example {
+         *       "reason": "The seller disputes the return on ORD-1001; pay it next week"
+         *     }
+         */
         ExcludeItem: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "reason": "Built before the late settlements arrived; rebuilding"
+         *     }
+         */
         CancelBatch: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "id": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "cycleId": "2026-W48",
+         *       "currency": "INR",
+         *       "status": "approved",
+         *       "makerId": "maker-mira",
+         *       "payeeScope": "all",
+         *       "totalPaise": 89240,
+         *       "itemCount": 2,
+         *       "blockedCount": 0,
+         *       "excludedCount": 0,
+         *       "heldCount": 0,
+         *       "deficitCount": 0,
+         *       "carriedDeficitPaise": 0,
+         *       "requiredApprovals": 1,
+         *       "approvalCount": 1,
+         *       "decisions": [
+         *         {
+         *           "checkerId": "checker-chen",
+         *           "decision": "approve",
+         *           "reason": null,
+         *           "via": "link",
+         *           "at": "2026-11-30T06:12:44.000Z"
+         *         }
+         *       ],
+         *       "fingerprint": "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9",
+         *       "rejectionReason": null,
+         *       "submittedAt": "2026-11-30T05:41:02.000Z",
+         *       "decidedAt": "2026-11-30T06:12:44.000Z",
+         *       "version": 4,
+         *       "createdAt": "2026-11-30T05:30:00.000Z",
+         *       "updatedAt": "2026-11-30T06:12:44.000Z",
+         *       "riskFlags": [
+         *         {
+         *           "code": "first_payout",
+         *           "reason": "First payout to this payee: nothing has been paid to them before.",
+         *           "itemId": "itm_01m8newwy0etfmn2x8pbk5",
+         *           "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv"
+         *         },
+         *         {
+         *           "code": "first_payout",
+         *           "reason": "First payout to this payee: nothing has been paid to them before.",
+         *           "itemId": "itm_01m8newwy06f5mx1czjah5",
+         *           "payeeId": "pe_01m8bgvjna1cqzb32jqg5v"
+         *         }
+         *       ],
+         *       "items": [
+         *         {
+         *           "id": "itm_01m8newwy0etfmn2x8pbk5",
+         *           "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *           "amountPaise": 85240,
+         *           "currency": "INR",
+         *           "status": "ok",
+         *           "orders": [
+         *             {
+         *               "orderId": "ORD-1001",
+         *               "role": "seller",
+         *               "amountPaise": 85240
+         *             }
+         *           ],
+         *           "reconciliation": [
+         *             {
+         *               "check": "ledger_entries_exist",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_double_count",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "components_match",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "amount_matches_outstanding",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_overpayment",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "bank_details",
+         *               "ok": true,
+         *               "reasons": []
+         *             }
+         *           ],
+         *           "reconciledAt": "2026-11-30T05:30:00.412Z",
+         *           "exclusionReason": null,
+         *           "bankDetails": {
+         *             "accountNumberMasked": "XXXXXXXXXX5678",
+         *             "ifsc": "HDFC0001234",
+         *             "accountHolderName": "Meena Stores"
+         *           },
+         *           "carriedInPaise": 0,
+         *           "deficitPaise": 0,
+         *           "lines": [
+         *             {
+         *               "type": "order",
+         *               "description": "Order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": 88000
+         *             },
+         *             {
+         *               "type": "deduction",
+         *               "description": "TDS under s.194-O on order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": -100
+         *             },
+         *             {
+         *               "type": "deduction",
+         *               "description": "GST TCS under s.52 on order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": -500
+         *             },
+         *             {
+         *               "type": "deduction",
+         *               "description": "GST on the platform fee of order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": -2160
+         *             }
+         *           ],
+         *           "riskFlags": [
+         *             {
+         *               "code": "first_payout",
+         *               "reason": "First payout to this payee: nothing has been paid to them before."
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "id": "itm_01m8newwy06f5mx1czjah5",
+         *           "payeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *           "amountPaise": 4000,
+         *           "currency": "INR",
+         *           "status": "ok",
+         *           "orders": [
+         *             {
+         *               "orderId": "ORD-1001",
+         *               "role": "delivery_partner",
+         *               "amountPaise": 4000
+         *             }
+         *           ],
+         *           "reconciliation": [
+         *             {
+         *               "check": "ledger_entries_exist",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_double_count",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "components_match",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "amount_matches_outstanding",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "no_overpayment",
+         *               "ok": true,
+         *               "reasons": []
+         *             },
+         *             {
+         *               "check": "bank_details",
+         *               "ok": true,
+         *               "reasons": []
+         *             }
+         *           ],
+         *           "reconciledAt": "2026-11-30T05:30:00.412Z",
+         *           "exclusionReason": null,
+         *           "bankDetails": {
+         *             "accountNumberMasked": "XXXXXXXX8901",
+         *             "ifsc": "SBIN0004321",
+         *             "accountHolderName": "Arjun Rao"
+         *           },
+         *           "carriedInPaise": 0,
+         *           "deficitPaise": 0,
+         *           "lines": [
+         *             {
+         *               "type": "order",
+         *               "description": "Delivery of order ORD-1001",
+         *               "orderId": "ORD-1001",
+         *               "reference": null,
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "amountPaise": 4000
+         *             }
+         *           ],
+         *           "riskFlags": [
+         *             {
+         *               "code": "first_payout",
+         *               "reason": "First payout to this payee: nothing has been paid to them before."
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "recorded": true
+         *     }
+         */
         BatchDecision: components["schemas"]["Batch"] & {
             recorded: boolean;
         };
+        /**
+         * @example {
+         *       "fingerprint": "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9"
+         *     }
+         */
         ApproveBatch: {
             fingerprint: string;
         };
+        /**
+         * @example {
+         *       "fingerprint": "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9",
+         *       "reason": "The amount for Meena Stores is three times its usual week; check with the category team first"
+         *     }
+         */
         RejectBatch: {
             fingerprint: string;
             reason: string;
         };
+        /**
+         * @example {
+         *       "count": 2,
+         *       "amountPaise": 89240,
+         *       "byStatus": {
+         *         "processed": {
+         *           "count": 1,
+         *           "amountPaise": 85240
+         *         },
+         *         "failed": {
+         *           "count": 1,
+         *           "amountPaise": 4000
+         *         }
+         *       }
+         *     }
+         */
         PayoutSummary: {
             count: number;
             amountPaise: number;
@@ -2586,6 +3899,20 @@ export interface components {
                 };
             };
         };
+        /**
+         * @example {
+         *       "id": 912,
+         *       "at": "2026-12-01T06:44:30.000Z",
+         *       "kind": "state_change",
+         *       "fromStatus": "processing",
+         *       "toStatus": "processed",
+         *       "actorId": "webhook:razorpayx",
+         *       "details": {
+         *         "bankStatus": "processed",
+         *         "bankReference": "HDFCN52026120100417732"
+         *       }
+         *     }
+         */
         PayoutEvent: {
             id: number;
             at: string;
@@ -2597,6 +3924,53 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @example {
+         *       "payoutId": "po_01m8r5a298c0hzbyvz5e9v",
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "payeeName": "Meena Stores",
+         *       "cycleId": "2026-W48",
+         *       "currency": "INR",
+         *       "amountPaise": 85240,
+         *       "status": "processed",
+         *       "bankReference": "HDFCN52026120100417732",
+         *       "processedAt": "2026-12-01T06:44:30.000Z",
+         *       "lines": [
+         *         {
+         *           "type": "order",
+         *           "description": "Order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": 88000
+         *         },
+         *         {
+         *           "type": "deduction",
+         *           "description": "TDS under s.194-O on order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": -100
+         *         },
+         *         {
+         *           "type": "deduction",
+         *           "description": "GST TCS under s.52 on order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": -500
+         *         },
+         *         {
+         *           "type": "deduction",
+         *           "description": "GST on the platform fee of order ORD-1001",
+         *           "orderId": "ORD-1001",
+         *           "reference": null,
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "amountPaise": -2160
+         *         }
+         *       ]
+         *     }
+         */
         RemittanceAdvice: {
             payoutId: string;
             payeeId: string;
@@ -2609,6 +3983,51 @@ export interface components {
             processedAt: string | null;
             lines: components["schemas"]["RemittanceLine"][];
         };
+        /**
+         * @example {
+         *       "id": "exc_01m8r70qa0sqb0bgq7zpf2",
+         *       "cause": "bank_failure",
+         *       "status": "resolved",
+         *       "summary": "Payout po_01m8r5a2988bmccrnyy5k8 failed at the bank: beneficiary_bank_offline",
+         *       "payoutId": "po_01m8r5a2988bmccrnyy5k8",
+         *       "batchId": "bat_01m8newwy0ypac3ac9rc0t",
+         *       "itemId": "itm_01m8newwy06f5mx1czjah5",
+         *       "payeeId": "pe_01m8bgvjna1cqzb32jqg5v",
+         *       "details": {
+         *         "failureCode": "beneficiary_bank_offline",
+         *         "bankReference": null
+         *       },
+         *       "createdAt": "2026-12-01T07:10:00.000Z",
+         *       "updatedAt": "2026-12-01T09:32:18.000Z",
+         *       "resolvedAt": "2026-12-01T09:32:18.000Z",
+         *       "resolvedBy": "admin-ada",
+         *       "resolutionNote": "SBI confirmed the outage is over; retrying",
+         *       "retryStatus": "done",
+         *       "retryResult": {
+         *         "kind": "new_attempt",
+         *         "outcome": "queued",
+         *         "payoutId": "po_01m8r5a2988bmccrnyy5k8"
+         *       },
+         *       "notes": [
+         *         {
+         *           "id": 41,
+         *           "at": "2026-12-01T08:05:40.000Z",
+         *           "actorId": "admin-ada",
+         *           "fromStatus": "open",
+         *           "toStatus": "in_progress",
+         *           "note": "Asked the SBI relationship manager about the outage"
+         *         },
+         *         {
+         *           "id": 42,
+         *           "at": "2026-12-01T09:32:18.000Z",
+         *           "actorId": "admin-ada",
+         *           "fromStatus": "in_progress",
+         *           "toStatus": "resolved",
+         *           "note": "SBI confirmed the outage is over; retrying"
+         *         }
+         *       ]
+         *     }
+         */
         ExceptionWithNotes: components["schemas"]["Exception"] & {
             notes: {
                 id: number;
@@ -2619,19 +4038,47 @@ export interface components {
                 note: string;
             }[];
         };
+        /**
+         * @example {
+         *       "note": "Asked the SBI relationship manager about the outage"
+         *     }
+         */
         ExceptionNote: {
             note: string;
         };
+        /**
+         * @example {
+         *       "status": "resolved",
+         *       "note": "SBI confirmed the outage is over; retrying"
+         *     }
+         */
         ExceptionTransition: {
             /** @enum {string} */
             status: "in_progress" | "resolved" | "dismissed";
             note: string;
         };
+        /**
+         * @example {
+         *       "date": "2026-12-01"
+         *     }
+         */
         RunReconciliation: {
             /** @example 2026-11-25 */
             date?: string;
             cycleId?: string;
         };
+        /**
+         * @example {
+         *       "id": "stm_01m8t5nqf0santj3f089n0",
+         *       "format": "csv",
+         *       "fileSha256": "29a35afe16493a9ecc14a4d5a196862b29a41d824b266e70c0d5d6b8ae900808",
+         *       "lineCount": 1,
+         *       "fromAt": "2026-12-01T00:00:00.000Z",
+         *       "toAt": "2026-12-01T00:00:00.000Z",
+         *       "actorId": "admin-ada",
+         *       "createdAt": "2026-12-02T01:25:00.000Z"
+         *     }
+         */
         BankStatement: {
             id: string;
             format: string;
@@ -2642,6 +4089,12 @@ export interface components {
             actorId: string;
             createdAt: string;
         };
+        /**
+         * @example {
+         *       "format": "csv",
+         *       "content": "Value Date,UTR,Customer Reference,Debit,Credit,Currency,Narration\r\n2026-12-01,HDFCN52026120100417732,po_01m8r5a298c0hzbyvz5e9v,852.40,,INR,NEFT to Meena Stores\r\n"
+         *     }
+         */
         ImportStatement: {
             /** @enum {string} */
             format: "csv";
@@ -2658,6 +4111,62 @@ export interface components {
                 description?: string;
             };
         };
+        /**
+         * @example {
+         *       "date": "2026-12-01",
+         *       "generatedAt": "2026-12-02T01:30:01.000Z",
+         *       "generatedBy": "system:daily-audit",
+         *       "generationCount": 1,
+         *       "report": {
+         *         "date": "2026-12-01",
+         *         "currency": "INR",
+         *         "initiated": {
+         *           "count": 2,
+         *           "amountPaise": 89240
+         *         },
+         *         "byStatus": {
+         *           "processed": {
+         *             "count": 1,
+         *             "amountPaise": 85240
+         *           },
+         *           "failed": {
+         *             "count": 1,
+         *             "amountPaise": 4000
+         *           },
+         *           "reversed": {
+         *             "count": 0,
+         *             "amountPaise": 0
+         *           },
+         *           "pending": {
+         *             "count": 0,
+         *             "amountPaise": 0
+         *           },
+         *           "cancelled": {
+         *             "count": 0,
+         *             "amountPaise": 0
+         *           }
+         *         },
+         *         "debitedAtBankPaise": 85240,
+         *         "creditedInLedgerPaise": 85240,
+         *         "returnedAtBankPaise": 0,
+         *         "returnedInLedgerPaise": 0,
+         *         "bankSource": "gateway:razorpayx",
+         *         "balanced": true,
+         *         "mismatches": {
+         *           "count": 0,
+         *           "byClass": {}
+         *         },
+         *         "openExceptions": {
+         *           "count": 1,
+         *           "byCause": {
+         *             "bank_failure": 1
+         *           }
+         *         },
+         *         "reconciliationRunId": "rec_01m8t5ywe0m8stwh02pv3z",
+         *         "statutory": []
+         *       }
+         *     }
+         */
         DailyAuditReport: {
             date: string;
             generatedAt: string;
@@ -2667,10 +4176,33 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @example {
+         *       "date": "2026-12-01"
+         *     }
+         */
         GenerateAuditReport: {
             /** @example 2026-11-25 */
             date: string;
         };
+        /**
+         * @example {
+         *       "id": "we_01m7fh87g0wvyxre290135",
+         *       "url": "https://marketplace.example.org/hooks/disburse",
+         *       "description": "Seller app: payout status and UTRs",
+         *       "eventTypes": [
+         *         "payout.*",
+         *         "batch.completed"
+         *       ],
+         *       "enabled": true,
+         *       "managedBy": "api",
+         *       "secretRotation": null,
+         *       "createdBy": "admin-ada",
+         *       "createdAt": "2026-11-15T12:00:00.000Z",
+         *       "updatedAt": "2026-11-15T12:00:00.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
         WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
             /**
              * @description The signing secret (whsec_…). Shown only in this response: store it now.
@@ -2678,6 +4210,23 @@ export interface components {
              */
             secret: string;
         };
+        /**
+         * @example {
+         *       "id": "we_01m7fh87g0wvyxre290135",
+         *       "url": "https://marketplace.example.org/hooks/disburse",
+         *       "description": "Seller app: payout status and UTRs",
+         *       "eventTypes": [
+         *         "payout.*",
+         *         "batch.completed"
+         *       ],
+         *       "enabled": true,
+         *       "managedBy": "api",
+         *       "secretRotation": null,
+         *       "createdBy": "admin-ada",
+         *       "createdAt": "2026-11-15T12:00:00.000Z",
+         *       "updatedAt": "2026-11-15T12:00:00.000Z"
+         *     }
+         */
         WebhookEndpoint: {
             id: string;
             url: string;
@@ -2694,6 +4243,16 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "url": "https://marketplace.example.org/hooks/disburse",
+         *       "description": "Seller app: payout status and UTRs",
+         *       "eventTypes": [
+         *         "payout.*",
+         *         "batch.completed"
+         *       ]
+         *     }
+         */
         CreateWebhookEndpoint: {
             /**
              * @description Where events are POSTed: https (http only to localhost).
@@ -2711,6 +4270,15 @@ export interface components {
             eventTypes: string[];
             enabled?: boolean;
         };
+        /**
+         * @example {
+         *       "eventTypes": [
+         *         "payout.*",
+         *         "batch.*",
+         *         "exception.opened"
+         *       ]
+         *     }
+         */
         UpdateWebhookEndpoint: {
             /**
              * @description Where events are POSTed: https (http only to localhost).
@@ -2728,10 +4296,50 @@ export interface components {
             eventTypes?: string[];
             enabled?: boolean;
         };
+        /**
+         * @example {
+         *       "overlapSeconds": 86400
+         *     }
+         */
         RotateWebhookSecret: {
             /** @description How long the previous secret keeps signing (0: stop now). */
             overlapSeconds?: number;
         };
+        /**
+         * @example {
+         *       "id": "evt_3f9a1c0e7b2d4a5f6e8c9b0a",
+         *       "type": "payout.processed",
+         *       "timestamp": "2026-12-01T06:44:30.000Z",
+         *       "subject": {
+         *         "type": "payout",
+         *         "id": "po_01m8r5a298c0hzbyvz5e9v"
+         *       },
+         *       "sequence": 5,
+         *       "data": {
+         *         "id": "po_01m8r5a298c0hzbyvz5e9v",
+         *         "batchId": "bat_01m8newwy0ypac3ac9rc0t",
+         *         "itemId": "itm_01m8newwy0etfmn2x8pbk5",
+         *         "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *         "cycleId": "2026-W48",
+         *         "amountPaise": 85240,
+         *         "currency": "INR",
+         *         "status": "processed",
+         *         "idempotencyKey": "po_01m8r5a298c0hzbyvz5e9v",
+         *         "bankAccount": {
+         *           "accountNumberMasked": "XXXXXXXXXX5678",
+         *           "ifsc": "HDFC0001234"
+         *         },
+         *         "attempts": 1,
+         *         "bankReference": "HDFCN52026120100417732",
+         *         "failureCode": null,
+         *         "failureReason": null,
+         *         "createdAt": "2026-12-01T06:40:09.000Z",
+         *         "updatedAt": "2026-12-01T06:44:30.000Z",
+         *         "processedAt": "2026-12-01T06:44:30.000Z",
+         *         "version": 4
+         *       }
+         *     }
+         */
         Event: {
             /**
              * @description Stable across retries; also the webhook-id header. Receivers deduplicate on it.
@@ -2751,9 +4359,86 @@ export interface components {
             /** @description The subject as the API returns it (see the webhooks section for each type). */
             data?: unknown;
         };
+        /**
+         * @example {
+         *       "id": "evt_3f9a1c0e7b2d4a5f6e8c9b0a",
+         *       "type": "payout.processed",
+         *       "timestamp": "2026-12-01T06:44:30.000Z",
+         *       "subject": {
+         *         "type": "payout",
+         *         "id": "po_01m8r5a298c0hzbyvz5e9v"
+         *       },
+         *       "sequence": 5,
+         *       "data": {
+         *         "id": "po_01m8r5a298c0hzbyvz5e9v",
+         *         "batchId": "bat_01m8newwy0ypac3ac9rc0t",
+         *         "itemId": "itm_01m8newwy0etfmn2x8pbk5",
+         *         "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *         "cycleId": "2026-W48",
+         *         "amountPaise": 85240,
+         *         "currency": "INR",
+         *         "status": "processed",
+         *         "idempotencyKey": "po_01m8r5a298c0hzbyvz5e9v",
+         *         "bankAccount": {
+         *           "accountNumberMasked": "XXXXXXXXXX5678",
+         *           "ifsc": "HDFC0001234"
+         *         },
+         *         "attempts": 1,
+         *         "bankReference": "HDFCN52026120100417732",
+         *         "failureCode": null,
+         *         "failureReason": null,
+         *         "createdAt": "2026-12-01T06:40:09.000Z",
+         *         "updatedAt": "2026-12-01T06:44:30.000Z",
+         *         "processedAt": "2026-12-01T06:44:30.000Z",
+         *         "version": 4
+         *       },
+         *       "deliveries": [
+         *         {
+         *           "id": "dlv_3f9a1c0e7b2d4a5f6e8c9b0a_01m7fh87g0wvyxre290135",
+         *           "endpointId": "we_01m7fh87g0wvyxre290135",
+         *           "status": "delivered",
+         *           "attempts": 1,
+         *           "nextAttemptAt": null,
+         *           "lastError": null,
+         *           "deliveredAt": "2026-12-01T06:44:31.000Z",
+         *           "attemptLog": [
+         *             {
+         *               "attempt": 1,
+         *               "at": "2026-12-01T06:44:31.000Z",
+         *               "responseStatus": 200,
+         *               "responseExcerpt": "ok",
+         *               "error": null,
+         *               "durationMs": 184
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         EventWithDeliveries: components["schemas"]["Event"] & {
             deliveries: components["schemas"]["EventDelivery"][];
         };
+        /**
+         * @example {
+         *       "id": "dlv_3f9a1c0e7b2d4a5f6e8c9b0a_01m7fh87g0wvyxre290135",
+         *       "endpointId": "we_01m7fh87g0wvyxre290135",
+         *       "status": "delivered",
+         *       "attempts": 1,
+         *       "nextAttemptAt": null,
+         *       "lastError": null,
+         *       "deliveredAt": "2026-12-01T06:44:31.000Z",
+         *       "attemptLog": [
+         *         {
+         *           "attempt": 1,
+         *           "at": "2026-12-01T06:44:31.000Z",
+         *           "responseStatus": 200,
+         *           "responseExcerpt": "ok",
+         *           "error": null,
+         *           "durationMs": 184
+         *         }
+         *       ]
+         *     }
+         */
         EventDelivery: {
             id: string;
             endpointId: string;
@@ -2765,6 +4450,16 @@ export interface components {
             deliveredAt: string | null;
             attemptLog: components["schemas"]["DeliveryAttempt"][];
         };
+        /**
+         * @example {
+         *       "attempt": 1,
+         *       "at": "2026-12-01T06:44:31.000Z",
+         *       "responseStatus": 200,
+         *       "responseExcerpt": "ok",
+         *       "error": null,
+         *       "durationMs": 184
+         *     }
+         */
         DeliveryAttempt: {
             attempt: number;
             at: string;

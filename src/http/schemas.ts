@@ -46,13 +46,22 @@ export const errorSchema = z
       details: z.unknown().optional(),
     }),
   })
-  .openapi("Error");
+  .openapi("Error", {
+    example: { error: { code: "validation_failed", message: "The request json is not valid.", details: [{ path: "bankDetails.ifsc", message: "must be 4 capital letters, the digit 0, then 6 capital letters or digits" }] } },
+  });
 
 /** The `{id}` path parameter every resource route takes. */
 export const idParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
-/** A page of a list: the rows and the cursor of the next page (null on the last). */
-export const pageOf = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema), nextCursor: z.string().nullable() });
+/**
+ * A page of a list: the rows and the cursor of the next page (null on the last). `example` is one
+ * row (usually the component's own example), so the page has an example of its own.
+ */
+export const pageOf = <T extends z.ZodType>(schema: T, example: z.input<T>) =>
+  z.object({ data: z.array(schema), nextCursor: z.string().nullable() }).openapi({ example: { data: [example], nextCursor: null } });
+
+/** A whole (short) list, `{ data: [...] }`, with `example` as its one row. */
+export const listOf = <T extends z.ZodType>(schema: T, example: z.input<T>) => z.object({ data: z.array(schema) }).openapi({ example: { data: [example] } });
 
 export const limitQuery = z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1–200." });
 export const cursorQuery = z.string().max(200).optional().openapi({ description: "`nextCursor` from the previous page." });

@@ -9,6 +9,17 @@ import { jsonContent, limitQuery, pageOf } from "../schemas";
 
 const routeAudit = routeOf("Audit");
 
+/** A checker approving week 48's batch. */
+const AUDIT_EVENT_EXAMPLE = {
+  id: 5521,
+  at: "2026-11-30T06:12:44.000Z",
+  actorId: "checker-chen",
+  action: "batch.approved",
+  subjectType: "batch",
+  subjectId: "bat_01m8newwy0ypac3ac9rc0t",
+  details: { fingerprint: "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9", via: "link" },
+};
+
 const auditEventSchema = z
   .object({
     id: z.number().int(),
@@ -19,7 +30,7 @@ const auditEventSchema = z
     subjectId: z.string(),
     details: z.unknown(),
   })
-  .openapi("AuditEvent");
+  .openapi("AuditEvent", { example: AUDIT_EVENT_EXAMPLE });
 
 const listRoute = routeAudit("get", "/", "List audit events, newest first", {
   operationId: "listAuditEvents",
@@ -32,7 +43,7 @@ const listRoute = routeAudit("get", "/", "List audit events, newest first", {
       subjectId: z.string().max(140).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(auditEventSchema), "A page of events") },
+  responses: { 200: jsonContent(pageOf(auditEventSchema, AUDIT_EVENT_EXAMPLE), "A page of events") },
 });
 
 export const auditRouter = router().openapi(listRoute, async (c) => {

@@ -28,9 +28,25 @@ const setTermsRoute = routeBalances("put", "/{id}/reserve", "Set a payee's rolli
   operationId: "setReserveTerms",
   description: "Applies to settlements ingested from now on; a share already held is released on its own date. Audited.",
   middleware: [requireRole("admin", "risk")] as const,
-  request: { params: idParam, headers: idempotencyHeader, body: jsonBody(reserveTermsSchema.strict().openapi("ReserveTerms")) },
+  request: { params: idParam, headers: idempotencyHeader, body: jsonBody(reserveTermsSchema.strict().openapi("ReserveTerms", { example: { basisPoints: 500, days: 14 } })) },
   responses: { 200: jsonContent(reserveTermsInForceSchema, "The terms now in force") },
 });
+
+/** Meena Stores' November: one order settled (its payout went out on 1 December, after this range). */
+const STATEMENT_EXAMPLE = {
+  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  payeeName: "Meena Stores",
+  currency: "INR",
+  from: "2026-11-01T00:00:00.000Z",
+  to: "2026-12-01T00:00:00.000Z",
+  openingBalancePaise: 0,
+  closingBalancePaise: 85240,
+  totals: { earningsPaise: 85240, adjustmentsPaise: 0, reservePaise: 0, payoutsPaise: 0, otherPaise: 0 },
+  reserveBalancePaise: 0,
+  lines: [
+    { at: "2026-11-26T08:51:49.669Z", transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", kind: "order_settlement", description: "Settlement of order ORD-1001", cycleId: "2026-W48", orderId: "ORD-1001", amountPaise: 85240, balancePaise: 85240 },
+  ],
+};
 
 const statementRoute = routeBalances("get", "/{id}/statement", "A payee's statement for a date range", {
   operationId: "getPayeeStatement",
@@ -43,7 +59,9 @@ const statementRoute = routeBalances("get", "/{id}/statement", "A payee's statem
       format: z.enum(["json", "csv", "html"]).optional(),
     }),
   },
-  responses: { 200: { description: "The statement", content: { "application/json": { schema: z.any() }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } } } },
+  responses: {
+    200: { description: "The statement", content: { "application/json": { schema: z.any().openapi({ example: STATEMENT_EXAMPLE }) }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } } },
+  },
 });
 
 export const balancesRouter = router()

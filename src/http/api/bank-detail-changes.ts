@@ -7,8 +7,8 @@ import { approveBankChange, listBankChanges, rejectBankChange } from "../../serv
 import { database } from "../../store/client";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
-import { humanText, jsonBody, jsonContent } from "../schemas";
-import { bankChangeApiView, bankChangeSchema } from "../views/bank-detail-changes";
+import { humanText, jsonBody, jsonContent, listOf } from "../schemas";
+import { BANK_CHANGE_EXAMPLE, bankChangeApiView, bankChangeSchema } from "../views/bank-detail-changes";
 
 const routeChanges = routeOf("Payees");
 
@@ -22,7 +22,7 @@ const listRoute = routeChanges("get", "/{id}/bank-detail-changes", "List a payee
   operationId: "listBankDetailChanges",
   middleware: [requireRole("admin", "checker", "auditor", "system", "risk")] as const,
   request: { params: payeeParam },
-  responses: { 200: jsonContent(z.object({ data: z.array(bankChangeSchema) }), "The payee's changes (at most 100)") },
+  responses: { 200: jsonContent(listOf(bankChangeSchema, BANK_CHANGE_EXAMPLE), "The payee's changes (at most 100)") },
 });
 
 const approveRoute = routeChanges("post", "/{id}/bank-detail-changes/{changeId}/approve", "Approve a bank details change (someone other than its requester)", {
@@ -30,14 +30,14 @@ const approveRoute = routeChanges("post", "/{id}/bank-detail-changes/{changeId}/
   description:
     "The requested details become the payee's, unverified until verified, and payable after the cooling-off period (`BANK_CHANGE_COOLING_OFF_SECONDS`; none for a payee's first details). The requester may not approve: `403 bank_change_decided_by_requester`.",
   middleware: [requireRole(...DECIDERS)] as const,
-  request: { params: changeParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("ApproveBankDetailChange")) },
+  request: { params: changeParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("ApproveBankDetailChange", { example: { note: "Confirmed on a call to the number on file" } })) },
   responses: { 200: jsonContent(bankChangeSchema, "The approved change") },
 });
 
 const rejectRoute = routeChanges("post", "/{id}/bank-detail-changes/{changeId}/reject", "Reject a bank details change (someone other than its requester)", {
   operationId: "rejectBankDetailChange",
   middleware: [requireRole(...DECIDERS)] as const,
-  request: { params: changeParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("RejectBankDetailChange")) },
+  request: { params: changeParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("RejectBankDetailChange", { example: { note: "The payee did not ask for this change" } })) },
   responses: { 200: jsonContent(bankChangeSchema, "The rejected change; the payee's details stay as they were") },
 });
 

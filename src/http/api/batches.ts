@@ -33,7 +33,7 @@ const createBatchRoute = routeBatches("post", "/", "Create a payout batch for a 
           payeeIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
         })
         .strict()
-        .openapi("CreateBatch"),
+        .openapi("CreateBatch", { example: { cycleId: "2026-W48", currency: "INR" } }),
     ),
   },
   responses: { 201: jsonContent(batchSchema, "Created"), 200: jsonContent(batchSchema, "The existing live batch for this cycle and payee set") },
@@ -63,20 +63,20 @@ const makerAction = (operationId: string, path: string, summary: string, descrip
 const reasonBody = z.object({ reason: humanText(500) }).strict();
 
 const reconcileRoute = makerAction("reconcileBatch", "/{id}/reconcile", "Re-run pre-payout reconciliation on a draft", "Recomputes every live item's amount and checks from the ledger.");
-const excludeRoute = makerAction("excludeBatchItem", "/{id}/items/{itemId}/exclude", "Exclude an item from a draft, with a reason", "The payee is then free to be paid in another batch of the cycle.", reasonBody.openapi("ExcludeItem"));
+const excludeRoute = makerAction("excludeBatchItem", "/{id}/items/{itemId}/exclude", "Exclude an item from a draft, with a reason", "The payee is then free to be paid in another batch of the cycle.", reasonBody.openapi("ExcludeItem", { example: { reason: "The seller disputes the return on ORD-1001; pay it next week" } }));
 const submitRoute = makerAction(
   "submitBatch",
   "/{id}/submit",
   "Submit a draft for approval",
   "Re-runs reconciliation; refuses while any item is blocked. Freezes and fingerprints the content, and sends each eligible checker a signed approval link.",
 );
-const cancelRoute = makerAction("cancelBatch", "/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch"));
+const cancelRoute = makerAction("cancelBatch", "/{id}/cancel", "Cancel a draft or pending batch", "Releases its payees.", reasonBody.openapi("CancelBatch", { example: { reason: "Built before the late settlements arrived; rebuilding" } }));
 
 const approveRoute = routeApprovals("post", "/{id}/approve", "Approve a batch (checker, not its maker)", {
   operationId: "approveBatch",
   description: "Bound to the fingerprint you reviewed: if anything changed, the approval is refused. Repeating your own approval is a no-op.",
   middleware: [requireRole("checker")] as const,
-  request: { params: idParam, body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch")) },
+  request: { params: idParam, body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict().openapi("ApproveBatch", { example: { fingerprint: "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9" } })) },
   responses: { 200: jsonContent(decisionSchema, "The batch after your approval") },
 });
 const rejectRoute = routeApprovals("post", "/{id}/reject", "Reject a batch with a reason (checker, not its maker)", {
@@ -84,7 +84,7 @@ const rejectRoute = routeApprovals("post", "/{id}/reject", "Reject a batch with 
   middleware: [requireRole("checker")] as const,
   request: {
     params: idParam,
-    body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), reason: humanText(500) }).strict().openapi("RejectBatch")),
+    body: jsonBody(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/), reason: humanText(500) }).strict().openapi("RejectBatch", { example: { fingerprint: "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9", reason: "The amount for Meena Stores is three times its usual week; check with the category team first" } })),
   },
   responses: { 200: jsonContent(decisionSchema, "The rejected batch") },
 });

@@ -11,12 +11,14 @@ import { database } from "../../store/client";
 import { getEndpoint, liveEndpoints, listEvents } from "../../store/events";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
-import { cursorQuery, humanText, jsonBody, jsonContent, limitQuery } from "../schemas";
+import { cursorQuery, humanText, jsonBody, jsonContent, limitQuery, listOf } from "../schemas";
 import {
   deliveryView,
+  ENDPOINT_EXAMPLE,
   endpointSchema,
   endpointView,
   endpointWithSecretSchema,
+  EVENT_EXAMPLE,
   eventSchema,
   eventWithDeliveriesSchema,
   SUBJECT_VIEWS,
@@ -45,14 +47,16 @@ const createRoute = routeEndpoints("post", "/", "Add a webhook endpoint", {
   operationId: "createWebhookEndpoint",
   description: "Disburse generates the endpoint's signing secret (`whsec_…`) and returns it in this response only.",
   middleware: [requireRole("admin")] as const,
-  request: { body: jsonBody(z.object(endpointFields).strict().openapi("CreateWebhookEndpoint")) },
+  request: { body: jsonBody(z.object(endpointFields).strict().openapi("CreateWebhookEndpoint", {
+        example: { url: "https://marketplace.example.org/hooks/disburse", description: "Seller app: payout status and UTRs", eventTypes: ["payout.*", "batch.completed"] },
+      })) },
   responses: { 201: jsonContent(endpointWithSecretSchema, "The endpoint and its secret") },
 });
 
 const listRoute = routeEndpoints("get", "/", "List webhook endpoints", {
   operationId: "listWebhookEndpoints",
   middleware: [requireRole("admin", "auditor")] as const,
-  responses: { 200: jsonContent(z.object({ data: z.array(endpointSchema) }), "The endpoints (not deleted)") },
+  responses: { 200: jsonContent(listOf(endpointSchema, ENDPOINT_EXAMPLE), "The endpoints (not deleted)") },
 });
 
 const getRoute = routeEndpoints("get", "/{id}", "Read a webhook endpoint", {
@@ -72,7 +76,7 @@ const updateRoute = routeEndpoints("patch", "/{id}", "Change a webhook endpoint"
         .object({ url: endpointFields.url.optional(), description: endpointFields.description, eventTypes: eventTypes.optional(), enabled: z.boolean().optional() })
         .strict()
         .refine((v) => Object.keys(v).length > 0, "change at least one field")
-        .openapi("UpdateWebhookEndpoint"),
+        .openapi("UpdateWebhookEndpoint", { example: { eventTypes: ["payout.*", "batch.*", "exception.opened"] } }),
     ),
   },
   responses: { 200: jsonContent(endpointSchema, "The endpoint") },
@@ -89,7 +93,7 @@ const rotateRoute = routeEndpoints("post", "/{id}/rotate-secret", "Rotate an end
       z
         .object({ overlapSeconds: z.number().int().min(0).max(MAX_ROTATION_OVERLAP_SECONDS).optional().openapi({ description: "How long the previous secret keeps signing (0: stop now)." }) })
         .strict()
-        .openapi("RotateWebhookSecret"),
+        .openapi("RotateWebhookSecret", { example: { overlapSeconds: 86400 } }),
     ),
   },
   responses: { 200: jsonContent(endpointWithSecretSchema, "The endpoint and its new secret") },
@@ -113,7 +117,7 @@ const listEventsRoute = routeEvents("get", "/", "List events, newest first", {
       cursor: cursorQuery.pipe(z.string().regex(/^\d{1,15}$/).optional()),
     }),
   },
-  responses: { 200: jsonContent(z.object({ data: z.array(eventSchema), nextCursor: z.string().nullable() }), "A page of events") },
+  responses: { 200: jsonContent(z.object({ data: z.array(eventSchema), nextCursor: z.string().nullable() }).openapi({ example: { data: [EVENT_EXAMPLE], nextCursor: null } }), "A page of events") },
 });
 
 const getEventRoute = routeEvents("get", "/{id}", "Read an event with its delivery attempts", {
@@ -128,7 +132,7 @@ const redeliverRoute = routeEvents("post", "/{id}/redeliver", "Deliver an event 
   description: "To every enabled endpoint that wants the event now, with a fresh retry schedule: after fixing a receiver, or for one that was added later.",
   middleware: [requireRole("admin")] as const,
   request: { params: eventParam },
-  responses: { 202: jsonContent(z.object({ deliveryIds: z.array(z.string()) }), "Deliveries queued") },
+  responses: { 202: jsonContent(z.object({ deliveryIds: z.array(z.string()) }).openapi({ example: { deliveryIds: ["dlv_3f9a1c0e7b2d4a5f6e8c9b0a_01m7fh87g0wvyxre290135"] } }), "Deliveries queued") },
 });
 
 export const webhookEndpointsRouter = router()

@@ -9,7 +9,7 @@ import { resolveException } from "../../services/exceptions";
 import { database, type Db } from "../../store/client";
 import { mapPage } from "../../store/page";
 import { addNote, getException, listExceptions } from "../../store/exceptions";
-import { exceptionSchema, exceptionView, withNotes, withNotesView } from "../views/exceptions";
+import { EXCEPTION_EXAMPLE, exceptionSchema, exceptionView, withNotes, withNotesView } from "../views/exceptions";
 import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
 import { humanText, idParam, jsonBody, jsonContent, limitQuery, pageOf } from "../schemas";
@@ -30,7 +30,7 @@ const listRoute = routeExceptions("get", "/", "List exception tickets, newest fi
       payoutId: z.string().max(100).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(exceptionSchema), "A page of tickets") },
+  responses: { 200: jsonContent(pageOf(exceptionSchema, EXCEPTION_EXAMPLE), "A page of tickets") },
 });
 
 const getRoute = routeExceptions("get", "/{id}", "Read a ticket with its notes", {
@@ -43,7 +43,7 @@ const getRoute = routeExceptions("get", "/{id}", "Read a ticket with its notes",
 const noteRoute = routeExceptions("post", "/{id}/notes", "Add a note to a ticket", {
   operationId: "addExceptionNote",
   middleware: [requireRole("admin", "auditor")] as const,
-  request: { params: idParam, body: jsonBody(z.object({ note: humanText(2000) }).strict().openapi("ExceptionNote")) },
+  request: { params: idParam, body: jsonBody(z.object({ note: humanText(2000) }).strict().openapi("ExceptionNote", { example: { note: "Asked the SBI relationship manager about the outage" } })) },
   responses: { 201: jsonContent(withNotes, "The ticket with the new note") },
 });
 
@@ -54,7 +54,7 @@ const statusRoute = routeExceptions("post", "/{id}/status", "Move a ticket: in_p
   middleware: [requireRole("admin")] as const,
   request: {
     params: idParam,
-    body: jsonBody(z.object({ status: z.enum(["in_progress", "resolved", "dismissed"]), note: humanText(2000) }).strict().openapi("ExceptionTransition")),
+    body: jsonBody(z.object({ status: z.enum(["in_progress", "resolved", "dismissed"]), note: humanText(2000) }).strict().openapi("ExceptionTransition", { example: { status: "resolved", note: "SBI confirmed the outage is over; retrying" } })),
   },
   responses: { 200: jsonContent(withNotes, "The ticket after the change (and its retry's result)") },
 });

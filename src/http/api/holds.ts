@@ -6,8 +6,8 @@ import { placeHold, listHolds, releaseHold } from "../../services/holds";
 import { database, nowIso } from "../../store/client";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
-import { humanText, idempotencyHeader, idParam, jsonBody, jsonContent } from "../schemas";
-import { holdSchema, holdView } from "../views/holds";
+import { humanText, idempotencyHeader, idParam, jsonBody, jsonContent, listOf } from "../schemas";
+import { HOLD_EXAMPLE, holdSchema, holdView } from "../views/holds";
 
 const routeHolds = routeOf("Payees");
 
@@ -25,7 +25,7 @@ const placeRoute = routeHolds("post", "/{id}/holds", "Put a payee on hold", {
       z
         .object({ reason: humanText(500), endsAt: z.iso.datetime().optional().openapi({ description: "When the hold lapses by itself (UTC); omit for a hold until released." }) })
         .strict()
-        .openapi("PlaceHold"),
+        .openapi("PlaceHold", { example: { reason: "Three chargebacks this week; reviewing the seller's recent orders", endsAt: "2026-12-06T18:30:00Z" } }),
     ),
   },
   responses: { 201: jsonContent(holdSchema, "The hold") },
@@ -35,13 +35,13 @@ const listRoute = routeHolds("get", "/{id}/holds", "List a payee's holds, newest
   operationId: "listHolds",
   middleware: [requireRole(...RISK_ROLES, "auditor", "maker", "checker")] as const,
   request: { params: idParam },
-  responses: { 200: jsonContent(z.object({ data: z.array(holdSchema) }), "The payee's holds") },
+  responses: { 200: jsonContent(listOf(holdSchema, HOLD_EXAMPLE), "The payee's holds") },
 });
 
 const releaseRoute = routeHolds("post", "/{id}/holds/{holdId}/release", "Release a hold (someone other than who placed it)", {
   operationId: "releaseHold",
   middleware: [requireRole(...RISK_ROLES)] as const,
-  request: { params: holdParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("ReleaseHold")) },
+  request: { params: holdParams, body: jsonBody(z.object({ note: humanText(500) }).strict().openapi("ReleaseHold", { example: { note: "Orders checked with the seller; chargebacks were customer error" } })) },
   responses: { 200: jsonContent(holdSchema, "The released hold") },
 });
 

@@ -6,7 +6,7 @@ import type { TypedResponse } from "hono";
 import { database } from "../../store/client";
 import { getAccount, getTransaction, listAccounts, listEntries, postTransaction, reverseTransaction, trialBalance } from "../../store/ledger";
 import { mapPage } from "../../store/page";
-import { ACCOUNT_TYPES, accountSchema, accountView } from "../views/ledger";
+import { ACCOUNT_EXAMPLE, ACCOUNT_TYPES, accountSchema, accountView } from "../views/ledger";
 import { auditStatement } from "../../store/audit";
 import { accountPages, openingBalancePages, transactionPages } from "../../store/journal-export";
 import { isCalendarDate, journalText, startOfUtcDay } from "../../domain/journal-export";
@@ -25,7 +25,7 @@ const entrySchema = z
     currency,
   })
   .strict()
-  .openapi("Entry");
+  .openapi("Entry", { example: { accountId: "platform:bank", direction: "debit", amountPaise: 5000000, currency: "INR" } });
 
 const transactionSchema = z
   .object({
@@ -42,7 +42,25 @@ const transactionSchema = z
     createdAt: z.string(),
     entries: z.array(entrySchema),
   })
-  .openapi("Transaction");
+  .openapi("Transaction", {
+    example: {
+      id: "txn_01m8pq3w1r7c2bx9kdy4ne",
+      externalRef: "funding:2026-11-28:1",
+      kind: "manual",
+      description: "Founders' capital deposited to the payout account",
+      cycleId: null,
+      orderId: null,
+      payeeId: null,
+      reversesTransactionId: null,
+      metadata: { bankReference: "HDFCR52026112800093341" },
+      actorId: "admin-ada",
+      createdAt: "2026-11-28T10:20:00.000Z",
+      entries: [
+        { accountId: "platform:bank", direction: "debit", amountPaise: 5000000, currency: "INR" },
+        { accountId: "platform:owner_equity", direction: "credit", amountPaise: 5000000, currency: "INR" },
+      ],
+    },
+  });
 
 const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanced journal transaction", {
   operationId: "postTransaction",
@@ -61,7 +79,17 @@ const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanc
           entries: z.array(entrySchema).min(2).max(MAX_ENTRIES_PER_TRANSACTION),
         })
         .strict()
-        .openapi("PostTransaction"),
+        .openapi("PostTransaction", {
+          example: {
+            externalRef: "funding:2026-11-28:1",
+            description: "Founders' capital deposited to the payout account",
+            metadata: { bankReference: "HDFCR52026112800093341" },
+            entries: [
+              { accountId: "platform:bank", direction: "debit", amountPaise: 5000000, currency: "INR" },
+              { accountId: "platform:owner_equity", direction: "credit", amountPaise: 5000000, currency: "INR" },
+            ],
+          },
+        }),
     ),
   },
   responses: { 201: jsonContent(transactionSchema, "Posted"), 200: jsonContent(transactionSchema, "Already posted with this reference and content; nothing new was written") },
@@ -80,7 +108,7 @@ const reverseRoute = routeLedger("post", "/transactions/{id}/reversal", "Reverse
   request: {
     params: idParam,
     headers: idempotencyHeader,
-    body: jsonBody(z.object({ reason: humanText(500) }).strict().openapi("ReverseTransaction")),
+    body: jsonBody(z.object({ reason: humanText(500) }).strict().openapi("ReverseTransaction", { example: { reason: "Posted twice by mistake: the deposit is already in funding:2026-11-28:1" } })),
   },
   responses: { 201: jsonContent(transactionSchema, "The reversing transaction"), 200: jsonContent(transactionSchema, "Already reversed by this same request") },
 });
@@ -88,7 +116,7 @@ const reverseRoute = routeLedger("post", "/transactions/{id}/reversal", "Reverse
 const listAccountsRoute = routeLedger("get", "/accounts", "List accounts with balances", {
   operationId: "listAccounts",
   request: { query: z.object({ limit: limitQuery, cursor: cursorQuery, type: z.enum(ACCOUNT_TYPES).optional() }) },
-  responses: { 200: jsonContent(pageOf(accountSchema), "A page of accounts") },
+  responses: { 200: jsonContent(pageOf(accountSchema, ACCOUNT_EXAMPLE), "A page of accounts") },
 });
 
 const accountIdParam = z.object({ id: z.string().max(140).openapi({ param: { name: "id", in: "path" }, example: "platform:bank" }) });
@@ -98,6 +126,19 @@ const getAccountRoute = routeLedger("get", "/accounts/{id}", "Read an account's 
   request: { params: accountIdParam },
   responses: { 200: jsonContent(accountSchema, "The account") },
 });
+
+/** The seller's payable credited by its order's settlement. */
+const ENTRY_ROW_EXAMPLE = {
+  id: 1207,
+  transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+  externalRef: "order:ORD-1001:settlement",
+  kind: "order_settlement",
+  direction: "credit" as const,
+  amountPaise: 85240,
+  currency: "INR",
+  cycleId: "2026-W48",
+  createdAt: "2026-11-26T08:51:49.669Z",
+};
 
 const entryRowSchema = z
   .object({
@@ -111,7 +152,7 @@ const entryRowSchema = z
     cycleId: z.string().nullable(),
     createdAt: z.string(),
   })
-  .openapi("AccountEntry");
+  .openapi("AccountEntry", { example: ENTRY_ROW_EXAMPLE });
 
 const listEntriesRoute = routeLedger("get", "/accounts/{id}/entries", "List an account's entries, oldest first", {
   operationId: "listAccountEntries",
@@ -119,7 +160,7 @@ const listEntriesRoute = routeLedger("get", "/accounts/{id}/entries", "List an a
     params: accountIdParam,
     query: z.object({ limit: limitQuery, cursor: z.string().regex(/^\d{1,15}$/).optional() }),
   },
-  responses: { 200: jsonContent(pageOf(entryRowSchema), "A page of entries") },
+  responses: { 200: jsonContent(pageOf(entryRowSchema, ENTRY_ROW_EXAMPLE), "A page of entries") },
 });
 
 const trialBalanceRoute = routeLedger("get", "/trial-balance", "Trial balance: total debits equal total credits", {
@@ -132,7 +173,13 @@ const trialBalanceRoute = routeLedger("get", "/trial-balance", "Trial balance: t
           totals: z.array(z.object({ currency: z.string(), debitsPaise: z.number(), creditsPaise: z.number(), differencePaise: z.number() })),
           accounts: z.array(accountSchema),
         })
-        .openapi("TrialBalance"),
+        .openapi("TrialBalance", {
+          example: {
+            balanced: true,
+            totals: [{ currency: "INR", debitsPaise: 5189240, creditsPaise: 5189240, differencePaise: 0 }],
+            accounts: [ACCOUNT_EXAMPLE],
+          },
+        }),
       "The trial balance",
     ) },
 });

@@ -7,7 +7,7 @@ import { verifyBankDetails } from "../../services/bank-detail-changes";
 import { bankChangeSettings } from "../../config";
 import { bankDetailChangesRouter } from "./bank-detail-changes";
 import { mapPage } from "../../store/page";
-import { payeeSchema, payeeView } from "../views/payees";
+import { PAYEE_EXAMPLE, payeeSchema, payeeView } from "../views/payees";
 import { ACCOUNT_NUMBER_PATTERN, IFSC_PATTERN, PAYEE_TYPES } from "../../domain/payees";
 import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
@@ -51,7 +51,19 @@ const createPayeeRoute = routePayees("post", "/", "Create a payee", {
           ...taxIdentityInput,
         })
         .strict()
-        .openapi("CreatePayee"),
+        .openapi("CreatePayee", {
+          example: {
+            type: "seller",
+            displayName: "Meena Stores",
+            email: "accounts@meenastores.in",
+            externalId: "seller-7",
+            currency: "INR",
+            bankDetails: { accountNumber: "50100012345678", ifsc: "HDFC0001234", accountHolderName: "Meena Stores" },
+            legalName: "Meena Stores LLP",
+            pan: "AAPFU0939F",
+            gstin: "27AAPFU0939F1ZV",
+          },
+        }),
     ),
   },
   responses: { 201: jsonContent(payeeSchema, "The payee; its bank details are a pending change until someone else approves them") },
@@ -62,7 +74,7 @@ const listPayeesRoute = routePayees("get", "/", "List payees", {
   request: {
     query: z.object({ limit: limitQuery, cursor: cursorQuery, externalId: z.string().max(100).optional(), type: z.enum(PAYEE_TYPES).optional() }),
   },
-  responses: { 200: jsonContent(pageOf(payeeSchema), "A page of payees") },
+  responses: { 200: jsonContent(pageOf(payeeSchema, PAYEE_EXAMPLE), "A page of payees") },
 });
 
 const getPayeeRoute = routePayees("get", "/{id}", "Read a payee", {
@@ -90,7 +102,7 @@ const updatePayeeRoute = routePayees("patch", "/{id}", "Update a payee", {
         })
         .strict()
         .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
-        .openapi("UpdatePayee"),
+        .openapi("UpdatePayee", { example: { bankDetails: { accountNumber: "002101544410", ifsc: "ICIC0000104", accountHolderName: "Meena Stores" } } }),
     ),
   },
   responses: { 200: jsonContent(payeeSchema, "The updated payee") },
@@ -112,7 +124,7 @@ const verifyRoute = routePayees("post", "/{id}/verification", "Record the result
           nameMismatchOverride: z.object({ reason: humanText(500) }).strict().optional().openapi({ description: "A reviewer's reason to record verified despite a low name match." }),
         })
         .strict()
-        .openapi("SetVerification"),
+        .openapi("SetVerification", { example: { status: "verified", note: "Penny drop of ₹1 via RazorpayX", bankAccountName: "MEENA STORES" } }),
     ),
   },
   responses: { 200: jsonContent(payeeSchema, "The payee") },

@@ -7,8 +7,8 @@ import { database } from "../../store/client";
 import { getPayout, listPayouts, payoutSummary, payoutTimeline } from "../../store/payouts";
 import { routeOf, router } from "../router";
 import { idParam, jsonContent, limitQuery, pageOf } from "../schemas";
-import { payoutEventSchema, payoutSchema, payoutView } from "../views/payouts";
-import { remittanceLineSchema } from "../views/batches";
+import { PAYOUT_EXAMPLE, payoutEventSchema, payoutSchema, payoutView } from "../views/payouts";
+import { ITEM_EXAMPLE, remittanceLineSchema } from "../views/batches";
 import { remittanceCsv } from "../../domain/remittance";
 import { remittanceFor } from "../../store/remittance";
 import { RemittancePage } from "../pages/remittance";
@@ -26,7 +26,20 @@ const remittanceSchema = z
     processedAt: z.string().nullable(),
     lines: z.array(remittanceLineSchema),
   })
-  .openapi("RemittanceAdvice");
+  .openapi("RemittanceAdvice", {
+    example: {
+      payoutId: PAYOUT_EXAMPLE.id,
+      payeeId: PAYOUT_EXAMPLE.payeeId,
+      payeeName: "Meena Stores",
+      cycleId: PAYOUT_EXAMPLE.cycleId,
+      currency: "INR",
+      amountPaise: PAYOUT_EXAMPLE.amountPaise,
+      status: PAYOUT_EXAMPLE.status,
+      bankReference: PAYOUT_EXAMPLE.bankReference,
+      processedAt: PAYOUT_EXAMPLE.processedAt,
+      lines: ITEM_EXAMPLE.lines,
+    },
+  });
 
 const routePayouts = routeOf("Payouts");
 
@@ -41,14 +54,16 @@ const listRoute = routePayouts("get", "/", "List payouts, newest first", {
       status: z.enum(PAYOUT_STATUSES).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(payoutSchema), "A page of payouts") },
+  responses: { 200: jsonContent(pageOf(payoutSchema, PAYOUT_EXAMPLE), "A page of payouts") },
 });
 
 const summaryRoute = routePayouts("get", "/summary", "Count payouts and their amounts by status, for a batch or a cycle", {
   operationId: "summarizePayouts",
   request: { query: z.object({ batchId: z.string().max(100).optional(), cycleId: z.string().max(60).optional() }) },
   responses: { 200: jsonContent(
-      z.object({ count: z.number().int(), amountPaise: z.number().int(), byStatus: z.record(z.string(), z.object({ count: z.number().int(), amountPaise: z.number().int() })) }).openapi("PayoutSummary"),
+      z.object({ count: z.number().int(), amountPaise: z.number().int(), byStatus: z.record(z.string(), z.object({ count: z.number().int(), amountPaise: z.number().int() })) }).openapi("PayoutSummary", {
+        example: { count: 2, amountPaise: 89240, byStatus: { processed: { count: 1, amountPaise: 85240 }, failed: { count: 1, amountPaise: 4000 } } },
+      }),
       "Counts and totals",
     ) },
 });
@@ -72,7 +87,21 @@ const remittanceRoute = routePayouts("get", "/{id}/remittance", "A payout's remi
 const timelineRoute = routePayouts("get", "/{id}/timeline", "A payout's full timeline", {
   operationId: "getPayoutTimeline",
   request: { params: idParam },
-  responses: { 200: jsonContent(z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }), "The payout and its events, oldest first") },
+  responses: { 200: jsonContent(
+      z.object({ payout: payoutSchema, events: z.array(payoutEventSchema) }).openapi({
+        example: {
+          payout: PAYOUT_EXAMPLE,
+          events: [
+            { id: 903, at: "2026-12-01T06:40:09.000Z", kind: "created", fromStatus: null, toStatus: "created", actorId: "system:payee-gate", details: {} },
+            { id: 904, at: "2026-12-01T06:40:09.000Z", kind: "state_change", fromStatus: "created", toStatus: "queued", actorId: "system:payee-gate", details: { cause: "enqueued" } },
+            { id: 906, at: "2026-12-01T06:40:11.000Z", kind: "bank_call", fromStatus: null, toStatus: null, actorId: "system:transfer-consumer", details: { attempt: 1, outcome: "accepted" } },
+            { id: 907, at: "2026-12-01T06:40:11.000Z", kind: "state_change", fromStatus: "queued", toStatus: "processing", actorId: "system:transfer-consumer", details: { cause: "bank_response" } },
+            { id: 912, at: "2026-12-01T06:44:30.000Z", kind: "state_change", fromStatus: "processing", toStatus: "processed", actorId: "webhook:razorpayx", details: { bankStatus: "processed", bankReference: "HDFCN52026120100417732" } },
+          ],
+        },
+      }),
+      "The payout and its events, oldest first",
+    ) },
 });
 
 export const payoutsRouter = router()

@@ -10,9 +10,9 @@ import { reconcileAndReport } from "../../services/daily-audit";
 import { STATEMENT_FORMATS } from "../../domain/statement";
 import { routeOf, router } from "../router";
 import { requireRole } from "../middleware/auth";
-import { idempotencyHeader, idParam, jsonBody, jsonContent, reference } from "../schemas";
+import { idempotencyHeader, idParam, jsonBody, jsonContent, listOf, reference } from "../schemas";
 import { servicesFor } from "../../deps";
-import { runSchema } from "../views/reconciliation";
+import { RUN_EXAMPLE, runSchema } from "../views/reconciliation";
 
 const routeReconciliation = routeOf("Reconciliation");
 const routeAudit = routeOf("Audit");
@@ -35,7 +35,7 @@ const runRoute = routeReconciliation("post", "/reconciliation/runs", "Reconcile 
         .object({ date: date.optional(), cycleId: reference(60).optional() })
         .strict()
         .refine((v) => (v.date === undefined) !== (v.cycleId === undefined), "send exactly one of date and cycleId")
-        .openapi("RunReconciliation"),
+        .openapi("RunReconciliation", { example: { date: "2026-12-01" } }),
     ),
   },
   responses: { 200: jsonContent(runSchema, "The run's result") },
@@ -45,7 +45,7 @@ const listRunsRoute = routeReconciliation("get", "/reconciliation/runs", "List r
   operationId: "listReconciliationRuns",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { query: z.object({ scope: z.enum(["day", "cycle"]).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }) },
-  responses: { 200: jsonContent(z.object({ data: z.array(runSchema) }), "Runs") },
+  responses: { 200: jsonContent(listOf(runSchema, RUN_EXAMPLE), "Runs") },
 });
 
 const getRunRoute = routeReconciliation("get", "/reconciliation/runs/{id}", "Read a reconciliation run", {
@@ -70,9 +70,21 @@ const csvMapping = z
   .strict()
   .refine((m) => (m.amount ? m.direction !== undefined : m.debit !== undefined && m.credit !== undefined), "map either amount + direction, or debit + credit");
 
+/** December's first day of the payout account's statement, as exported by the bank. */
+const STATEMENT_EXAMPLE = {
+  id: "stm_01m8t5nqf0santj3f089n0",
+  format: "csv",
+  fileSha256: "29a35afe16493a9ecc14a4d5a196862b29a41d824b266e70c0d5d6b8ae900808",
+  lineCount: 1,
+  fromAt: "2026-12-01T00:00:00.000Z",
+  toAt: "2026-12-01T00:00:00.000Z",
+  actorId: "admin-ada",
+  createdAt: "2026-12-02T01:25:00.000Z",
+};
+
 const statementSchema = z
   .object({ id: z.string(), format: z.string(), fileSha256: z.string(), lineCount: z.number().int(), fromAt: z.string().nullable(), toAt: z.string().nullable(), actorId: z.string(), createdAt: z.string() })
-  .openapi("BankStatement");
+  .openapi("BankStatement", { example: STATEMENT_EXAMPLE });
 
 const importRoute = routeReconciliation("post", "/bank-statements", "Import a bank statement file", {
   operationId: "importBankStatement",
@@ -84,7 +96,12 @@ const importRoute = routeReconciliation("post", "/bank-statements", "Import a ba
       z
         .object({ format: z.enum(STATEMENT_FORMATS), content: z.string().min(1).max(1_000_000), mapping: csvMapping.optional() })
         .strict()
-        .openapi("ImportStatement"),
+        .openapi("ImportStatement", {
+          example: {
+            format: "csv",
+            content: "Value Date,UTR,Customer Reference,Debit,Credit,Currency,Narration\r\n2026-12-01,HDFCN52026120100417732,po_01m8r5a298c0hzbyvz5e9v,852.40,,INR,NEFT to Meena Stores\r\n",
+          },
+        }),
     ),
   },
   responses: { 201: jsonContent(statementSchema, "Imported"), 200: jsonContent(statementSchema, "This file was already imported") },
@@ -93,15 +110,47 @@ const importRoute = routeReconciliation("post", "/bank-statements", "Import a ba
 const listStatementsRoute = routeReconciliation("get", "/bank-statements", "List imported bank statements", {
   operationId: "listBankStatements",
   middleware: [requireRole("admin", "auditor", "system")] as const,
-  responses: { 200: jsonContent(z.object({ data: z.array(statementSchema) }), "Statements") },
+  responses: { 200: jsonContent(listOf(statementSchema, STATEMENT_EXAMPLE), "Statements") },
 });
 
-const reportSchema = z.object({ date: z.string(), generatedAt: z.string(), generatedBy: z.string(), generationCount: z.number().int(), report: z.record(z.string(), z.unknown()) }).openapi("DailyAuditReport");
+/** The daily audit of 1 December 2026: one payout debited and credited as recorded, one failed and open. */
+const REPORT_EXAMPLE = {
+  date: "2026-12-01",
+  generatedAt: "2026-12-02T01:30:01.000Z",
+  generatedBy: "system:daily-audit",
+  generationCount: 1,
+  report: {
+    date: "2026-12-01",
+    currency: "INR",
+    initiated: { count: 2, amountPaise: 89240 },
+    byStatus: {
+      processed: { count: 1, amountPaise: 85240 },
+      failed: { count: 1, amountPaise: 4000 },
+      reversed: { count: 0, amountPaise: 0 },
+      pending: { count: 0, amountPaise: 0 },
+      cancelled: { count: 0, amountPaise: 0 },
+    },
+    debitedAtBankPaise: 85240,
+    creditedInLedgerPaise: 85240,
+    returnedAtBankPaise: 0,
+    returnedInLedgerPaise: 0,
+    bankSource: "gateway:razorpayx",
+    balanced: true,
+    mismatches: { count: 0, byClass: {} },
+    openExceptions: { count: 1, byCause: { bank_failure: 1 } },
+    reconciliationRunId: RUN_EXAMPLE.id,
+    statutory: [],
+  },
+};
+
+const reportSchema = z
+  .object({ date: z.string(), generatedAt: z.string(), generatedBy: z.string(), generationCount: z.number().int(), report: z.record(z.string(), z.unknown()) })
+  .openapi("DailyAuditReport", { example: REPORT_EXAMPLE });
 
 const generateReportRoute = routeAudit("post", "/audit-reports", "Reconcile a day and (re)generate its audit report", {
   operationId: "generateAuditReport",
   middleware: [requireRole("auditor", "admin")] as const,
-  request: { body: jsonBody(z.object({ date }).strict().openapi("GenerateAuditReport")) },
+  request: { body: jsonBody(z.object({ date }).strict().openapi("GenerateAuditReport", { example: { date: "2026-12-01" } })) },
   responses: { 200: jsonContent(reportSchema, "The stored report") },
 });
 
@@ -109,7 +158,7 @@ const listReportsRoute = routeAudit("get", "/audit-reports", "List daily audit r
   operationId: "listAuditReports",
   middleware: [requireRole("auditor", "admin")] as const,
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(31) }) },
-  responses: { 200: jsonContent(z.object({ data: z.array(reportSchema) }), "Reports") },
+  responses: { 200: jsonContent(listOf(reportSchema, REPORT_EXAMPLE), "Reports") },
 });
 
 const getReportRoute = routeAudit("get", "/audit-reports/{date}", "Read a day's audit report as JSON or CSV", {

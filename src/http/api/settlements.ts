@@ -5,12 +5,12 @@ import { database } from "../../store/client";
 import { reserveDefaults, statutorySettings } from "../../config";
 import { getSettlement, ingestSettlement } from "../../store/settlements";
 import { adjustmentsOfOrder, recordAdjustment } from "../../store/adjustments";
-import { adjustmentInput, adjustmentSchema, adjustmentView } from "../views/adjustments";
+import { ADJUSTMENT_EXAMPLE, adjustmentInput, adjustmentSchema, adjustmentView } from "../views/adjustments";
 import { settlementInput, settlementSchema, settlementView } from "../views/settlements";
 import { routeOf, router } from "../router";
 import { settlementsBulkRouter } from "./settlements-bulk";
 import { requireRole } from "../middleware/auth";
-import { idempotencyHeader, jsonBody, jsonContent } from "../schemas";
+import { idempotencyHeader, jsonBody, jsonContent, listOf } from "../schemas";
 
 const routeSettlements = routeOf("Settlements");
 
@@ -42,7 +42,7 @@ const postAdjustmentRoute = routeSettlements("post", "/{orderId}/adjustments", "
 const listAdjustmentsRoute = routeSettlements("get", "/{orderId}/adjustments", "List an order's adjustments", {
   operationId: "listAdjustments",
   request: { params: orderIdParam },
-  responses: { 200: jsonContent(z.object({ data: z.array(adjustmentSchema) }), "The order's adjustments, oldest first") },
+  responses: { 200: jsonContent(listOf(adjustmentSchema, ADJUSTMENT_EXAMPLE), "The order's adjustments, oldest first") },
 });
 
 export const settlementsRouter = router()

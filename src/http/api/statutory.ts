@@ -11,7 +11,7 @@ import { csvRows } from "../../domain/remittance";
 import { tcsReturnRows, tdsCertificateRows, tdsReturnRows } from "../../domain/statutory-filings";
 import { requireRole } from "../middleware/auth";
 import { routeOf, router } from "../router";
-import { amountPaise, humanText, idempotencyHeader, jsonBody, jsonContent, reference } from "../schemas";
+import { amountPaise, humanText, idempotencyHeader, jsonBody, jsonContent, listOf, reference } from "../schemas";
 
 const routeStatutory = routeOf("Statutory");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD");
@@ -33,33 +33,86 @@ const ruleFields = {
   source: humanText(500).openapi({ description: "Where the rule comes from: the act, notification or circular, and its date." }),
 };
 
-const ruleSchema = z.object({ id: z.string(), ...ruleFields, to: isoDate.nullable() }).openapi("DeductionRule");
+/** TDS under s.194-O at 0.1 %, in force since 1 October 2024 (as migrations/0011 seeds it). */
+const RULE_EXAMPLE = {
+  id: "tds-194o-2024",
+  kind: "tds_194o" as const,
+  section: "Income-tax Act 1961, s.194-O",
+  payeeTypes: ["seller" as const],
+  pan: "present" as const,
+  gstin: "any" as const,
+  base: "gross_sale" as const,
+  rateBasisPoints: 10,
+  from: "2024-10-01",
+  to: null,
+  annualThreshold: { grossPaise: 50000000, holderTypes: ["individual", "hindu_undivided_family"] },
+  source: "Finance (No. 2) Act 2024, clause 61 of the Bill: 1 % → 0.1 % from 1 Oct 2024",
+};
+
+const ruleSchema = z.object({ id: z.string(), ...ruleFields, to: isoDate.nullable() }).openapi("DeductionRule", { example: RULE_EXAMPLE });
 
 const listRoute = routeStatutory("get", "/rules", "The statutory deduction rules, with their date ranges and sources", {
   operationId: "listDeductionRules",
-  responses: { 200: jsonContent(z.object({ data: z.array(ruleSchema) }), "Every rule, by kind and start date") },
+  responses: { 200: jsonContent(listOf(ruleSchema, RULE_EXAMPLE), "Every rule, by kind and start date") },
 });
+
+/** The July 2024 cut of GST TCS, as it would be recorded had it happened after go-live. */
+const NEW_RULE_EXAMPLE = {
+  kind: "gst_tcs" as const,
+  section: "CGST Act 2017, s.52",
+  payeeTypes: ["seller" as const],
+  pan: "any" as const,
+  gstin: "present" as const,
+  base: "net_taxable_value" as const,
+  rateBasisPoints: 50,
+  from: "2024-07-10",
+  annualThreshold: null,
+  source: "Notifications 15/2024-Central Tax and 01/2024-Integrated Tax of 10 Jul 2024 (0.25 % + 0.25 %, or 0.5 % IGST)",
+  supersedes: "gst-tcs-2018",
+};
 
 const addRoute = routeStatutory("post", "/rules", "Record a change of law as a new deduction rule", {
   operationId: "createDeductionRule",
   description: "With `supersedes`, that rule (still in force) ends the day this one starts: orders dated before keep the old rate. Audited as `statutory.rule_added`.",
   middleware: [requireRole("admin")] as const,
-  request: { headers: idempotencyHeader, body: jsonBody(z.object({ ...ruleFields, supersedes: z.string().max(100).nullable().default(null) }).strict().openapi("NewDeductionRule")) },
+  request: { headers: idempotencyHeader, body: jsonBody(z.object({ ...ruleFields, supersedes: z.string().max(100).nullable().default(null) }).strict().openapi("NewDeductionRule", { example: NEW_RULE_EXAMPLE })) },
   responses: { 201: jsonContent(ruleSchema, "The rule") },
 });
 
 const headSchema = z.enum(TAX_HEADS);
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM");
+const DUE_EXAMPLE = {
+  kind: "tds_194o" as const,
+  head: "TDS" as const,
+  period: "2026-11",
+  withheldPaise: 184300,
+  reversedPaise: 1200,
+  depositedPaise: 0,
+  duePaise: 183100,
+  dueDate: "2026-12-07",
+  overdue: false,
+};
 const dueSchema = z
   .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period: z.string(), withheldPaise: z.number().int(), reversedPaise: z.number().int(), depositedPaise: z.number().int(), duePaise: z.number().int(), dueDate: z.string(), overdue: z.boolean() })
-  .openapi("StatutoryDue");
+  .openapi("StatutoryDue", { example: DUE_EXAMPLE });
 
 const duesRoute = routeStatutory("get", "/dues", "What was withheld, deposited and is still due, per tax kind, head and month", {
   operationId: "listStatutoryDues",
   middleware: [requireRole("admin", "auditor")] as const,
   request: { query: z.object({ period: period.optional() }) },
-  responses: { 200: jsonContent(z.object({ data: z.array(dueSchema) }), "Dues, oldest month first, each with its due date and whether it is overdue") },
+  responses: { 200: jsonContent(listOf(dueSchema, DUE_EXAMPLE), "Dues, oldest month first, each with its due date and whether it is overdue") },
 });
+
+const REMITTANCE_EXAMPLE = {
+  id: "srm_01m92taw807t3rgdpv2pp2",
+  kind: "tds_194o",
+  head: "TDS",
+  period: "2026-11",
+  amountPaise: 183100,
+  reference: "CIN0510308291120260001",
+  depositedOn: "2026-12-05",
+  transactionId: "txn_01m92taw80hq6c3ysm2k0b",
+};
 
 const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of withheld tax", {
   operationId: "createStatutoryRemittance",
@@ -72,12 +125,12 @@ const remitRoute = routeStatutory("post", "/remittances", "Record a deposit of w
       z
         .object({ kind: z.enum(DEDUCTION_KINDS), head: headSchema, period, amountPaise: amountPaise, reference: reference(60).openapi({ example: "CIN0510308291120260001" }), depositedOn: z.iso.date() })
         .strict()
-        .openapi("StatutoryRemittance"),
+        .openapi("StatutoryRemittance", { example: { kind: "tds_194o", head: "TDS", period: "2026-11", amountPaise: 183100, reference: "CIN0510308291120260001", depositedOn: "2026-12-05" } }),
     ),
   },
   responses: {
-    201: jsonContent(z.object({ id: z.string(), kind: z.string(), head: z.string(), period: z.string(), amountPaise: z.number().int(), reference: z.string(), depositedOn: z.string(), transactionId: z.string() }).openapi("StatutoryRemittanceRecord"), "Recorded and posted"),
-    200: jsonContent(z.object({ id: z.string() }).passthrough(), "Already recorded with the same content"),
+    201: jsonContent(z.object({ id: z.string(), kind: z.string(), head: z.string(), period: z.string(), amountPaise: z.number().int(), reference: z.string(), depositedOn: z.string(), transactionId: z.string() }).openapi("StatutoryRemittanceRecord", { example: REMITTANCE_EXAMPLE }), "Recorded and posted"),
+    200: jsonContent(z.object({ id: z.string() }).passthrough().openapi({ example: REMITTANCE_EXAMPLE }), "Already recorded with the same content"),
   },
 });
 

@@ -24,10 +24,59 @@ export const adjustmentInput = z
     drawOnReserve: z.boolean().default(false).openapi({ description: "Take the seller's share from its rolling reserve first." }),
   })
   .strict()
-  .openapi("AdjustmentInput");
+  .openapi("AdjustmentInput", {
+    example: {
+      adjustmentId: "RET-555",
+      kind: "refund",
+      cycleId: "2026-W49",
+      currency: "INR",
+      reason: "Customer returned one of two items",
+      goodsPaise: 40000,
+      deliveryPaise: 0,
+      goodwillPaise: 0,
+      sellerBearsPaise: 40000,
+      deliveryPartnerBearsPaise: 0,
+      feeReturnedPaise: 4800,
+      chargebackFeePaise: 0,
+      chargebackFeeBorneBy: "platform",
+      drawOnReserve: false,
+    },
+  });
 
-export const adjustmentSchema = adjustmentInput
-  .extend({
+/** A return of ₹400 of goods on ORD-1001, borne by the seller, with the fee on it given back. */
+export const ADJUSTMENT_EXAMPLE = {
+  adjustmentId: "RET-555",
+  orderId: "ORD-1001",
+  kind: "refund" as const,
+  cycleId: "2026-W49",
+  currency: "INR" as const,
+  reason: "Customer returned one of two items",
+  goodsPaise: 40000,
+  deliveryPaise: 0,
+  goodwillPaise: 0,
+  sellerBearsPaise: 40000,
+  deliveryPartnerBearsPaise: 0,
+  feeReturnedPaise: 4800,
+  chargebackFeePaise: 0,
+  chargebackFeeBorneBy: "platform" as const,
+  drawOnReserve: false,
+  sellerPayeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  deliveryPartnerPayeeId: "pe_01m8bgvjna1cqzb32jqg5v",
+  effect: {
+    sellerPayablePaise: -34096,
+    sellerReservePaise: 0,
+    deliveryPartnerPayablePaise: 0,
+    deductionReversals: [{ kind: "tds_194o", head: "TDS", amountPaise: 40 }, { kind: "gst_tcs", head: "CGST", amountPaise: 100 }, { kind: "gst_tcs", head: "SGST", amountPaise: 100 }, { kind: "gst_on_fee", head: "IGST", amountPaise: 864 }],
+  },
+  transactionId: "txn_01m8e7e970fn64snyzs2f5",
+  actorId: "marketplace",
+  createdAt: "2026-11-27T10:05:00.000Z",
+};
+
+/** The input's fields, as recorded (not `.extend`ed: the input refuses unknown fields, the answer has more). */
+export const adjustmentSchema = z
+  .object({
+    ...adjustmentInput.shape,
     orderId: z.string(),
     sellerPayeeId: z.string(),
     deliveryPartnerPayeeId: z.string().nullable(),
@@ -43,7 +92,7 @@ export const adjustmentSchema = adjustmentInput
     actorId: z.string(),
     createdAt: z.string(),
   })
-  .openapi("Adjustment");
+  .openapi("Adjustment", { example: ADJUSTMENT_EXAMPLE });
 
 export type AdjustmentView = z.infer<typeof adjustmentSchema>;
 

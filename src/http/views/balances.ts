@@ -15,7 +15,7 @@ export const reserveTermsSchema = z.object({
   days: z.number().int().min(0).max(365).openapi({ description: "Days after the settlement when the held share is released." }),
 });
 
-export const reserveTermsInForceSchema = reserveTermsSchema.extend({ source: z.enum(["payee", "default"]) });
+export const reserveTermsInForceSchema = reserveTermsSchema.extend({ source: z.enum(["payee", "default"]) }).openapi({ example: { basisPoints: 500, days: 14, source: "payee" } });
 
 export const balancesSchema = z
   .object({
@@ -28,7 +28,18 @@ export const balancesSchema = z
     reserveTerms: reserveTermsInForceSchema,
     reserveHolds: z.array(z.object({ id: z.string(), orderId: z.string(), cycleId: z.string(), amountPaise: z.number().int(), releaseAt: z.string(), releasedAt: z.string().nullable(), releasedPaise: z.number().int().nullable() })),
   })
-  .openapi("PayeeBalances");
+  .openapi("PayeeBalances", {
+    example: {
+      payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+      currency: "INR",
+      availablePaise: 56350,
+      reservedPaise: 3000,
+      owedPaise: 0,
+      byCycle: [{ cycleId: "2026-W49", netPaise: 56350 }],
+      reserveTerms: { basisPoints: 500, days: 14, source: "payee" },
+      reserveHolds: [{ id: "rsv_01m8m2k7v0pq3n8xg5d1ta", orderId: "ORD-1007", cycleId: "2026-W49", amountPaise: 3000, releaseAt: "2026-12-13T10:14:00.000Z", releasedAt: null, releasedPaise: null }],
+    },
+  });
 
 export type BalancesView = z.infer<typeof balancesSchema>;
 

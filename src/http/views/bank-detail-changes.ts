@@ -7,7 +7,7 @@ import { bankChangeView, type BankChangeRow } from "../../store/bank-detail-chan
 
 const maskedBank = z.object({ accountNumberMasked: z.string(), ifsc: z.string(), accountHolderName: z.string() });
 
-export const bankChangeSchema = z
+const bankChangeObject = z
   .object({
     id: z.string(),
     payeeId: z.string(),
@@ -23,7 +23,26 @@ export const bankChangeSchema = z
     decidedAt: z.string().nullable(),
     decisionNote: z.string().nullable(),
     payableFrom: z.string().nullable().openapi({ description: "When approved details become payable: the approval plus the cooling-off period (none for a payee's first details)." }),
-  })
-  .openapi("BankDetailsChange");
+  });
 
-export const bankChangeApiView = (row: BankChangeRow): z.infer<typeof bankChangeSchema> => bankChangeView(row);
+export type BankChangeView = z.infer<typeof bankChangeObject>;
+
+/** A seller's new account, approved by a checker; payable after the cooling-off. */
+export const BANK_CHANGE_EXAMPLE: BankChangeView = {
+  id: "bdc_01m8rm9h20znsycmrw6knz",
+  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  status: "approved",
+  bankDetails: { accountNumberMasked: "XXXXXXXX4410", ifsc: "ICIC0000104", accountHolderName: "Meena Stores" },
+  previousBankDetails: { accountNumberMasked: "XXXXXXXXXX5678", ifsc: "HDFC0001234", accountHolderName: "Meena Stores" },
+  contactOnFile: { email: "accounts@meenastores.in" },
+  requestedBy: "admin-ada",
+  requestedAt: "2026-12-01T11:02:00.000Z",
+  decidedBy: "checker-chen",
+  decidedAt: "2026-12-01T11:30:12.000Z",
+  decisionNote: "Confirmed on a call to the number on file",
+  payableFrom: "2026-12-02T11:30:12.000Z",
+};
+
+export const bankChangeSchema = bankChangeObject.openapi("BankDetailsChange", { example: BANK_CHANGE_EXAMPLE });
+
+export const bankChangeApiView = (row: BankChangeRow): BankChangeView => bankChangeView(row);

@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { maskedBankDetails } from "../../domain/payees";
 import { BATCH_ITEM_STATUSES, BATCH_STATUSES } from "../../domain/statuses";
 import { type BatchRow, itemBank, itemChecks, itemLines, itemOrders, itemRiskFlags, type ItemRow, type LoadedBatch } from "../../store/batches";
+import { PRE_PAYOUT_CHECKS } from "../../domain/pre-payout";
 import { RISK_FLAGS } from "../../domain/risk-flags";
 import type { Page } from "../../store/page";
 
@@ -17,7 +18,9 @@ export const remittanceLineSchema = z
     transactionId: z.string().nullable(),
     amountPaise: z.number().int(),
   })
-  .openapi("RemittanceLine");
+  .openapi("RemittanceLine", {
+    example: { type: "order", description: "Order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: 88000 },
+  });
 
 const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
 
@@ -25,7 +28,7 @@ export const riskFlagSchema = z
   .object({ code: z.enum(RISK_FLAGS), reason: z.string().openapi({ description: "Why, in words, for the checker." }) })
   .openapi("RiskFlag", { description: "A sign a checker should look at before approving; frozen at submission and part of the fingerprint." });
 
-export const itemSchema = z
+const itemObject = z
   .object({
     id: z.string(),
     payeeId: z.string(),
@@ -43,11 +46,48 @@ export const itemSchema = z
       .array(remittanceLineSchema)
       .openapi({ description: "What makes up the amount: orders, adjustments, reserve held, balances carried, earlier payouts. Sums to amountPaise (or to −deficitPaise)." }),
     riskFlags: z.array(riskFlagSchema).openapi({ description: "Set at submission for lines to be paid: first payout, bank details changed since the last payout, an account shared with other payees, an amount far above the payee's history." }),
-  })
-  .openapi("BatchItem");
-export type ItemView = z.infer<typeof itemSchema>;
+  });
+export type ItemView = z.infer<typeof itemObject>;
 
-export const batchSchema = z
+const checksPassed = PRE_PAYOUT_CHECKS.map((check) => ({ check, ok: true, reasons: [] }));
+
+/** The seller's line of the week's batch: one order, less the statutory deductions on it. */
+export const ITEM_EXAMPLE: ItemView = {
+  id: "itm_01m8newwy0etfmn2x8pbk5",
+  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  amountPaise: 85240,
+  currency: "INR",
+  status: "ok",
+  orders: [{ orderId: "ORD-1001", role: "seller", amountPaise: 85240 }],
+  reconciliation: checksPassed,
+  reconciledAt: "2026-11-30T05:30:00.412Z",
+  exclusionReason: null,
+  bankDetails: { accountNumberMasked: "XXXXXXXXXX5678", ifsc: "HDFC0001234", accountHolderName: "Meena Stores" },
+  carriedInPaise: 0,
+  deficitPaise: 0,
+  lines: [
+    { type: "order", description: "Order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: 88000 },
+    { type: "deduction", description: "TDS under s.194-O on order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: -100 },
+    { type: "deduction", description: "GST TCS under s.52 on order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: -500 },
+    { type: "deduction", description: "GST on the platform fee of order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: -2160 },
+  ],
+  riskFlags: [{ code: "first_payout", reason: "First payout to this payee: nothing has been paid to them before." }],
+};
+
+const RIDER_ITEM_EXAMPLE: ItemView = {
+  ...ITEM_EXAMPLE,
+  id: "itm_01m8newwy06f5mx1czjah5",
+  payeeId: "pe_01m8bgvjna1cqzb32jqg5v",
+  amountPaise: 4000,
+  orders: [{ orderId: "ORD-1001", role: "delivery_partner", amountPaise: 4000 }],
+  bankDetails: { accountNumberMasked: "XXXXXXXX8901", ifsc: "SBIN0004321", accountHolderName: "Arjun Rao" },
+  lines: [{ type: "order", description: "Delivery of order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: 4000 }],
+  riskFlags: [{ code: "first_payout", reason: "First payout to this payee: nothing has been paid to them before." }],
+};
+
+export const itemSchema = itemObject.openapi("BatchItem", { example: ITEM_EXAMPLE });
+
+const batchObject = z
   .object({
     id: z.string(),
     cycleId: z.string(),
@@ -76,17 +116,54 @@ export const batchSchema = z
       .array(riskFlagSchema.extend({ itemId: z.string(), payeeId: z.string() }))
       .openapi({ description: "Every item's flags, for the top of the page: what a checker should look at first." }),
     items: z.array(itemSchema),
-  })
-  .openapi("Batch");
-export type BatchView = z.infer<typeof batchSchema>;
+  });
+export type BatchView = z.infer<typeof batchObject>;
 
-export const batchListSchema = z.object({
-  data: z.array(z.object({ id: z.string(), cycleId: z.string(), status: z.string(), makerId: z.string(), totalPaise: z.number(), itemCount: z.number(), requiredApprovals: z.number(), createdAt: z.string() })),
-  nextCursor: z.string().nullable(),
-});
+/** Week 48's batch for a seller and a delivery partner, approved by one checker (below the two-checker threshold). */
+export const BATCH_EXAMPLE: BatchView = {
+  id: "bat_01m8newwy0ypac3ac9rc0t",
+  cycleId: "2026-W48",
+  currency: "INR",
+  status: "approved",
+  makerId: "maker-mira",
+  payeeScope: "all",
+  totalPaise: 89240,
+  itemCount: 2,
+  blockedCount: 0,
+  excludedCount: 0,
+  heldCount: 0,
+  deficitCount: 0,
+  carriedDeficitPaise: 0,
+  requiredApprovals: 1,
+  approvalCount: 1,
+  decisions: [{ checkerId: "checker-chen", decision: "approve", reason: null, via: "link", at: "2026-11-30T06:12:44.000Z" }],
+  fingerprint: "78e2a92d80f29316a34a727467cb8d5c565c6f26f67b687f14645b18723f79c9",
+  rejectionReason: null,
+  submittedAt: "2026-11-30T05:41:02.000Z",
+  decidedAt: "2026-11-30T06:12:44.000Z",
+  version: 4,
+  createdAt: "2026-11-30T05:30:00.000Z",
+  updatedAt: "2026-11-30T06:12:44.000Z",
+  riskFlags: [ITEM_EXAMPLE, RIDER_ITEM_EXAMPLE].flatMap((i) => i.riskFlags.map((f) => ({ ...f, itemId: i.id, payeeId: i.payeeId }))),
+  items: [ITEM_EXAMPLE, RIDER_ITEM_EXAMPLE],
+};
+
+export const batchSchema = batchObject.openapi("Batch", { example: BATCH_EXAMPLE });
+
+export const batchListSchema = z
+  .object({
+    data: z.array(z.object({ id: z.string(), cycleId: z.string(), status: z.string(), makerId: z.string(), totalPaise: z.number(), itemCount: z.number(), requiredApprovals: z.number(), createdAt: z.string() })),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi({
+    example: {
+      data: [{ id: BATCH_EXAMPLE.id, cycleId: "2026-W48", status: "approved", makerId: "maker-mira", totalPaise: 89240, itemCount: 2, requiredApprovals: 1, createdAt: BATCH_EXAMPLE.createdAt }],
+      nextCursor: null,
+    },
+  });
 export type BatchListView = z.infer<typeof batchListSchema>;
 
-export const decisionSchema = batchSchema.extend({ recorded: z.boolean() }).openapi("BatchDecision");
+export const decisionSchema = batchSchema.extend({ recorded: z.boolean() }).openapi("BatchDecision", { example: { ...BATCH_EXAMPLE, recorded: true } });
 export type DecisionView = z.infer<typeof decisionSchema>;
 
 export function itemView(row: ItemRow): ItemView {

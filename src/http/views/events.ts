@@ -4,7 +4,7 @@
 
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES, type EventType, isBankChangeEvent, subjectOf } from "../../domain/events";
-import { bankChangeSchema } from "./bank-detail-changes";
+import { BANK_CHANGE_EXAMPLE, bankChangeSchema } from "./bank-detail-changes";
 import { DELIVERY_STATUSES } from "../../domain/statuses";
 import type { SubjectViews } from "../../services/events";
 import type { AttemptRow, DeliveryRow, EndpointRow } from "../../store/events";
@@ -13,11 +13,31 @@ import type { ExceptionRow } from "../../store/exceptions";
 import type { PayeeRow } from "../../store/payees";
 import type { PayoutRow } from "../../store/payouts";
 import { runView } from "../../store/reconciliation";
-import { batchSchema } from "./batches";
-import { exceptionSchema, exceptionView } from "./exceptions";
-import { payeeSchema, payeeView } from "./payees";
-import { payoutSchema, payoutView } from "./payouts";
-import { runSchema } from "./reconciliation";
+import { BATCH_EXAMPLE, batchSchema } from "./batches";
+import { EXCEPTION_EXAMPLE, exceptionSchema, exceptionView } from "./exceptions";
+import { PAYEE_EXAMPLE, payeeSchema, payeeView } from "./payees";
+import { PAYOUT_EXAMPLE, payoutSchema, payoutView } from "./payouts";
+import { RUN_EXAMPLE, runSchema } from "./reconciliation";
+
+/** Week 48's batch as its events show it, once it was released to the bank. */
+const BATCH_EVENT_DATA_EXAMPLE = {
+  id: BATCH_EXAMPLE.id,
+  cycleId: BATCH_EXAMPLE.cycleId,
+  currency: BATCH_EXAMPLE.currency,
+  status: BATCH_EXAMPLE.status,
+  makerId: BATCH_EXAMPLE.makerId,
+  totalPaise: BATCH_EXAMPLE.totalPaise,
+  itemCount: BATCH_EXAMPLE.itemCount,
+  requiredApprovals: BATCH_EXAMPLE.requiredApprovals,
+  fingerprint: BATCH_EXAMPLE.fingerprint,
+  rejectionReason: null,
+  submittedAt: BATCH_EXAMPLE.submittedAt,
+  decidedAt: BATCH_EXAMPLE.decidedAt,
+  releasedAt: "2026-11-30T06:12:45.000Z",
+  version: BATCH_EXAMPLE.version,
+  createdAt: BATCH_EXAMPLE.createdAt,
+  updatedAt: BATCH_EXAMPLE.updatedAt,
+};
 
 /** A batch in an event: the batch without its items (GET /v1/batches/{id} has them). */
 export const batchEventDataSchema = batchSchema
@@ -39,9 +59,17 @@ export const batchEventDataSchema = batchSchema
     updatedAt: true,
   })
   .extend({ releasedAt: z.string().nullable() })
-  .openapi("BatchEventData");
+  .openapi("BatchEventData", { example: BATCH_EVENT_DATA_EXAMPLE });
 
 type BatchSnapshot = z.infer<typeof batchEventDataSchema>;
+
+/** What the checker's inbox is sent; GET /v1/events shows it without the link. */
+const APPROVAL_REQUEST_EXAMPLE = {
+  checker: { actorId: "checker-chen", email: "chen@finance.example.in" },
+  approvalUrl: null,
+  expiresAt: "2026-12-02T05:41:02.000Z",
+  batch: { id: BATCH_EXAMPLE.id, cycleId: "2026-W48", makerId: "maker-mira", itemCount: 2, payableItemCount: 2, totalPaise: 89240, currency: "INR", requiredApprovals: 1 },
+};
 
 export const approvalRequestSchema = z
   .object({
@@ -59,7 +87,7 @@ export const approvalRequestSchema = z
       requiredApprovals: z.number().int(),
     }),
   })
-  .openapi("ApprovalRequest");
+  .openapi("ApprovalRequest", { example: APPROVAL_REQUEST_EXAMPLE });
 
 /** Snapshots are rows as SQL's json_object wrote them; the views read them as rows. */
 export const SUBJECT_VIEWS: SubjectViews = {
@@ -101,6 +129,46 @@ const dataSchemaOf = (type: EventType) => {
   return runSchema;
 };
 
+/** A run that found the seller's payout recorded as paid but not debited at the bank. */
+const MISMATCH_RUN_EXAMPLE = {
+  ...RUN_EXAMPLE,
+  totals: { ...RUN_EXAMPLE.totals, bankDebitedPaise: 0, matchedCount: 0, balanced: false },
+  mismatches: [
+    {
+      class: "missing_at_bank",
+      payoutId: PAYOUT_EXAMPLE.id,
+      bankReference: PAYOUT_EXAMPLE.bankReference,
+      message: `Payout ${PAYOUT_EXAMPLE.id} is processed in Disburse but the bank shows no debit for it.`,
+      systemPaise: PAYOUT_EXAMPLE.amountPaise,
+      bankPaise: 0,
+      ledgerPaise: PAYOUT_EXAMPLE.amountPaise,
+    },
+  ],
+  mismatchCount: 1,
+};
+
+/** An example of a type's data: the subject's own example, in the state the type reports. */
+function dataExampleOf(type: EventType): { id?: string; payeeId?: string | null; batch?: { id: string }; [field: string]: unknown } {
+  const reached = type.slice(type.indexOf(".") + 1);
+  if (type === "batch.approval_requested") return APPROVAL_REQUEST_EXAMPLE;
+  if (type === "payee.bank_details_change_requested") return { ...BANK_CHANGE_EXAMPLE, status: "pending", decidedBy: null, decidedAt: null, decisionNote: null, payableFrom: null };
+  if (type === "payee.bank_details_change_rejected") return { ...BANK_CHANGE_EXAMPLE, status: "rejected", decisionNote: "The payee did not ask for this change", payableFrom: null };
+  if (isBankChangeEvent(type)) return BANK_CHANGE_EXAMPLE;
+  const subject = subjectOf(type);
+  if (subject === "payout") return { ...PAYOUT_EXAMPLE, status: reached };
+  if (subject === "batch") return { ...BATCH_EVENT_DATA_EXAMPLE, status: reached === "submitted" ? "pending_approval" : reached };
+  if (subject === "exception") return { ...EXCEPTION_EXAMPLE, status: reached === "opened" ? "open" : reached };
+  if (subject === "payee") return PAYEE_EXAMPLE;
+  return MISMATCH_RUN_EXAMPLE;
+}
+
+/** The body a receiver gets for `type`. */
+function eventExampleOf(type: EventType) {
+  const data = dataExampleOf(type);
+  const subjectId = isBankChangeEvent(type) ? data.payeeId : (data.id ?? data.batch?.id);
+  return { ...EVENT_EXAMPLE, type, subject: { type: subjectOf(type), id: subjectId }, data };
+}
+
 const envelope = (type: z.ZodType<string>, data: z.ZodType) =>
   z.object({
     id: z.string().openapi({ description: "Stable across retries; also the webhook-id header. Receivers deduplicate on it.", example: "evt_3f9a1c0e7b2d4a5f6e8c9b0a" }),
@@ -111,7 +179,21 @@ const envelope = (type: z.ZodType<string>, data: z.ZodType) =>
     data: data,
   });
 
-export const eventSchema = envelope(z.enum(EVENT_TYPES), z.unknown().openapi({ description: "The subject as the API returns it (see the webhooks section for each type)." })).openapi("Event");
+/** The seller's payout reached `processed`: the event a marketplace shows the seller its UTR from. */
+export const EVENT_EXAMPLE = {
+  id: "evt_3f9a1c0e7b2d4a5f6e8c9b0a",
+  type: "payout.processed" as const,
+  timestamp: "2026-12-01T06:44:30.000Z",
+  subject: { type: "payout", id: PAYOUT_EXAMPLE.id },
+  sequence: 5,
+  data: PAYOUT_EXAMPLE,
+};
+
+export const eventSchema = envelope(z.enum(EVENT_TYPES), z.unknown().openapi({ description: "The subject as the API returns it (see the webhooks section for each type)." })).openapi("Event", {
+  example: EVENT_EXAMPLE,
+});
+
+const ATTEMPT_EXAMPLE = { attempt: 1, at: "2026-12-01T06:44:31.000Z", responseStatus: 200, responseExcerpt: "ok", error: null, durationMs: 184 };
 
 export const attemptSchema = z
   .object({
@@ -122,7 +204,18 @@ export const attemptSchema = z
     error: z.string().nullable(),
     durationMs: z.number().int(),
   })
-  .openapi("DeliveryAttempt");
+  .openapi("DeliveryAttempt", { example: ATTEMPT_EXAMPLE });
+
+const DELIVERY_EXAMPLE = {
+  id: "dlv_3f9a1c0e7b2d4a5f6e8c9b0a_01m7fh87g0wvyxre290135",
+  endpointId: "we_01m7fh87g0wvyxre290135",
+  status: "delivered" as const,
+  attempts: 1,
+  nextAttemptAt: null,
+  lastError: null,
+  deliveredAt: "2026-12-01T06:44:31.000Z",
+  attemptLog: [ATTEMPT_EXAMPLE],
+};
 
 export const deliverySchema = z
   .object({
@@ -135,9 +228,9 @@ export const deliverySchema = z
     deliveredAt: z.string().nullable(),
     attemptLog: z.array(attemptSchema),
   })
-  .openapi("EventDelivery");
+  .openapi("EventDelivery", { example: DELIVERY_EXAMPLE });
 
-export const eventWithDeliveriesSchema = eventSchema.extend({ deliveries: z.array(deliverySchema) }).openapi("EventWithDeliveries");
+export const eventWithDeliveriesSchema = eventSchema.extend({ deliveries: z.array(deliverySchema) }).openapi("EventWithDeliveries", { example: { ...EVENT_EXAMPLE, deliveries: [DELIVERY_EXAMPLE] } });
 
 export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]): z.infer<typeof deliverySchema> {
   return {
@@ -153,6 +246,20 @@ export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]):
       .map((a) => ({ attempt: a.attempt, at: a.at, responseStatus: a.responseStatus, responseExcerpt: a.responseExcerpt, error: a.error, durationMs: a.durationMs })),
   };
 }
+
+/** The marketplace's receiver of payout and batch events. */
+export const ENDPOINT_EXAMPLE = {
+  id: "we_01m7fh87g0wvyxre290135",
+  url: "https://marketplace.example.org/hooks/disburse",
+  description: "Seller app: payout status and UTRs",
+  eventTypes: ["payout.*", "batch.completed"],
+  enabled: true,
+  managedBy: "api" as const,
+  secretRotation: null,
+  createdBy: "admin-ada",
+  createdAt: "2026-11-15T12:00:00.000Z",
+  updatedAt: "2026-11-15T12:00:00.000Z",
+};
 
 export const endpointSchema = z
   .object({
@@ -170,11 +277,11 @@ export const endpointSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi("WebhookEndpoint");
+  .openapi("WebhookEndpoint", { example: ENDPOINT_EXAMPLE });
 
 export const endpointWithSecretSchema = endpointSchema
   .extend({ secret: z.string().openapi({ description: "The signing secret (whsec_…). Shown only in this response: store it now.", example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }) })
-  .openapi("WebhookEndpointWithSecret");
+  .openapi("WebhookEndpointWithSecret", { example: { ...ENDPOINT_EXAMPLE, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } });
 
 export function endpointView(row: EndpointRow, nowMs: number = Date.now()): z.infer<typeof endpointSchema> {
   const overlapping = row.previousSecret && row.previousSecretExpiresAt && Date.parse(row.previousSecretExpiresAt) > nowMs;
@@ -224,7 +331,7 @@ export function webhookDocs() {
     description: `${WEBHOOK_DESCRIPTIONS[type] ?? `The ${subjectOf(type).replace("_", " ")} reached the state this type names.`} Signed as the Standard Webhooks specification says; verify with its reference library (npm: standardwebhooks).`,
     request: {
       headers: WEBHOOK_HEADERS,
-      body: { content: { "application/json": { schema: envelope(z.literal(type), dataSchemaOf(type)) } } },
+      body: { content: { "application/json": { schema: envelope(z.literal(type), dataSchemaOf(type)).openapi({ example: eventExampleOf(type) }) } } },
     },
     responses: {
       200: { description: "Any 2xx acknowledges the event; anything else (or no answer in 15 s) is retried with backoff for over three days." },

@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { isHoldActive } from "../../domain/holds";
 import type { HoldRow } from "../../store/holds";
 
-export const holdSchema = z
+const holdObject = z
   .object({
     id: z.string(),
     payeeId: z.string(),
@@ -17,9 +17,24 @@ export const holdSchema = z
     releasedBy: z.string().nullable(),
     releasedAt: z.string().nullable(),
     releaseNote: z.string().nullable(),
-  })
-  .openapi("PayeeHold");
+  });
 
-export type HoldView = z.infer<typeof holdSchema>;
+export type HoldView = z.infer<typeof holdObject>;
+
+/** A hold the risk team placed while a chargeback is looked into, released by someone else. */
+export const HOLD_EXAMPLE: HoldView = {
+  id: "hld_01m8kttmm0e2ts1eshpt17",
+  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  reason: "Three chargebacks this week; reviewing the seller's recent orders",
+  active: false,
+  placedBy: "risk-rhea",
+  placedAt: "2026-11-29T14:20:00.000Z",
+  endsAt: null,
+  releasedBy: "admin-ada",
+  releasedAt: "2026-11-30T04:45:10.000Z",
+  releaseNote: "Orders checked with the seller; chargebacks were customer error",
+};
+
+export const holdSchema = holdObject.openapi("PayeeHold", { example: HOLD_EXAMPLE });
 
 export const holdView = (row: HoldRow, now: string): HoldView => ({ ...row, active: isHoldActive(row, now) });

@@ -7,7 +7,7 @@ import type { AccountRow } from "../../store/ledger";
 
 export const ACCOUNT_TYPES = ["asset", "liability", "equity", "revenue", "expense"] as const;
 
-export const accountSchema = z
+const accountObject = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -19,10 +19,25 @@ export const accountSchema = z
     balancePaise: z.number().int().openapi({ description: "On the account's normal side (debit for assets and expenses)." }),
     entryCount: z.number().int(),
     createdAt: z.string(),
-  })
-  .openapi("Account");
+  });
 
-export type AccountView = z.infer<typeof accountSchema>;
+export type AccountView = z.infer<typeof accountObject>;
+
+/** A seller's payable: what the marketplace owes it, credited by settlements and debited by payouts. */
+export const ACCOUNT_EXAMPLE: AccountView = {
+  id: "payee:pe_01m8bgvjkph2rsgrtjy0vv:payable",
+  name: "Payable to Meena Stores",
+  type: "liability",
+  currency: "INR",
+  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  debitsPostedPaise: 85240,
+  creditsPostedPaise: 145240,
+  balancePaise: 60000,
+  entryCount: 3,
+  createdAt: "2026-11-26T08:51:49.494Z",
+};
+
+export const accountSchema = accountObject.openapi("Account", { example: ACCOUNT_EXAMPLE });
 
 export function accountView(row: AccountRow): AccountView {
   return {

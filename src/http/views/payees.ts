@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { maskedBankDetails, PAYEE_TYPES, VERIFICATION_STATUSES } from "../../domain/payees";
 import { bankDetailsOf, type PayeeRow } from "../../store/payees";
 
-export const payeeSchema = z
+const payeeObject = z
   .object({
     id: z.string(),
     type: z.enum(PAYEE_TYPES),
@@ -36,10 +36,32 @@ export const payeeSchema = z
     version: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .openapi("Payee");
+  });
 
-export type PayeeView = z.infer<typeof payeeSchema>;
+export type PayeeView = z.infer<typeof payeeObject>;
+
+/** A seller whose first bank details were approved by a checker and verified by a penny drop. */
+export const PAYEE_EXAMPLE: PayeeView = {
+  id: "pe_01m8bgvjkph2rsgrtjy0vv",
+  type: "seller",
+  displayName: "Meena Stores",
+  email: "accounts@meenastores.in",
+  externalId: "seller-7",
+  bankDetails: { accountNumberMasked: "XXXXXXXXXX5678", ifsc: "HDFC0001234", accountHolderName: "Meena Stores" },
+  verificationStatus: "verified",
+  verification: { bankAccountName: "MEENA STORES", nameMatchScore: 1, threshold: 0.8, override: null, by: "marketplace", at: "2026-11-26T09:02:15.000Z" },
+  pendingBankDetailsChangeId: null,
+  bankDetailsPayableFrom: "2026-11-26T08:58:40.000Z",
+  legalName: "Meena Stores LLP",
+  pan: "AAPFU0939F",
+  gstin: "27AAPFU0939F1ZV",
+  payableAccountId: "payee:pe_01m8bgvjkph2rsgrtjy0vv:payable",
+  version: 3,
+  createdAt: "2026-11-26T08:51:49.494Z",
+  updatedAt: "2026-11-26T09:02:15.000Z",
+};
+
+export const payeeSchema = payeeObject.openapi("Payee", { example: PAYEE_EXAMPLE });
 
 function verificationOf(json: string): PayeeView["verification"] {
   const v = JSON.parse(json) as NonNullable<PayeeView["verification"]>;

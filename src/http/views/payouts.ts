@@ -6,7 +6,7 @@ import { maskAccountNumber } from "../../domain/payees";
 import { PAYOUT_STATUSES } from "../../domain/statuses";
 import type { PayoutRow } from "../../store/payouts";
 
-export const payoutSchema = z
+const payoutObject = z
   .object({
     id: z.string(),
     batchId: z.string(),
@@ -26,8 +26,33 @@ export const payoutSchema = z
     updatedAt: z.string(),
     processedAt: z.string().nullable(),
     version: z.number().int(),
-  })
-  .openapi("Payout");
+  });
+
+export type PayoutView = z.infer<typeof payoutObject>;
+
+/** The seller's payout from week 48's batch, debited by the bank (the UTR is `bankReference`). */
+export const PAYOUT_EXAMPLE: PayoutView = {
+  id: "po_01m8r5a298c0hzbyvz5e9v",
+  batchId: "bat_01m8newwy0ypac3ac9rc0t",
+  itemId: "itm_01m8newwy0etfmn2x8pbk5",
+  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+  cycleId: "2026-W48",
+  amountPaise: 85240,
+  currency: "INR",
+  status: "processed",
+  idempotencyKey: "po_01m8r5a298c0hzbyvz5e9v",
+  bankAccount: { accountNumberMasked: "XXXXXXXXXX5678", ifsc: "HDFC0001234" },
+  attempts: 1,
+  bankReference: "HDFCN52026120100417732",
+  failureCode: null,
+  failureReason: null,
+  createdAt: "2026-12-01T06:40:09.000Z",
+  updatedAt: "2026-12-01T06:44:30.000Z",
+  processedAt: "2026-12-01T06:44:30.000Z",
+  version: 4,
+};
+
+export const payoutSchema = payoutObject.openapi("Payout", { example: PAYOUT_EXAMPLE });
 
 export const payoutEventSchema = z
   .object({
@@ -39,9 +64,9 @@ export const payoutEventSchema = z
     actorId: z.string(),
     details: z.record(z.string(), z.unknown()),
   })
-  .openapi("PayoutEvent");
-
-export type PayoutView = z.infer<typeof payoutSchema>;
+  .openapi("PayoutEvent", {
+    example: { id: 912, at: "2026-12-01T06:44:30.000Z", kind: "state_change", fromStatus: "processing", toStatus: "processed", actorId: "webhook:razorpayx", details: { bankStatus: "processed", bankReference: "HDFCN52026120100417732" } },
+  });
 
 export function payoutView(row: PayoutRow): PayoutView {
   const bank = JSON.parse(row.bankSnapshot) as { accountNumber: string; ifsc: string };

@@ -11,6 +11,21 @@ const mismatchSchema = z.object({
   bankPaise: z.number().int(),
   ledgerPaise: z.number().int(),
 });
+/** Yesterday's run against the bank's own record: the one payout sent, debited and credited as recorded. */
+export const RUN_EXAMPLE = {
+  id: "rec_01m8t5ywe0m8stwh02pv3z",
+  scope: "day" as const,
+  scopeKey: "2026-12-01",
+  bankSource: "gateway:razorpayx",
+  totals: { payoutCount: 1, systemInitiatedPaise: 85240, bankDebitedPaise: 85240, ledgerCreditedPaise: 85240, bankReturnedPaise: 0, ledgerReturnedPaise: 0, pendingCount: 0, matchedCount: 1, balanced: true },
+  mismatches: [],
+  mismatchCount: 0,
+  runCount: 1,
+  actorId: "system:daily-audit",
+  createdAt: "2026-12-02T01:30:00.000Z",
+  updatedAt: "2026-12-02T01:30:00.000Z",
+};
+
 export const runSchema = z
   .object({
     id: z.string(),
@@ -25,4 +40,4 @@ export const runSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi("ReconciliationRun");
+  .openapi("ReconciliationRun", { example: RUN_EXAMPLE });

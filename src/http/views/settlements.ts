@@ -39,7 +39,23 @@ export const settlementInput = z
       .openapi({ description: "With tax details, the statutory deductions (TDS s.194-O, GST TCS, GST on the fee) are computed and posted (docs/statutory.md)." }),
   })
   .strict()
-  .openapi("SettlementInput");
+  .openapi("SettlementInput", {
+    example: {
+      orderId: "ORD-1001",
+      cycleId: "2026-W48",
+      sellerPayeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+      deliveryPartnerPayeeId: "pe_01m8bgvjna1cqzb32jqg5v",
+      currency: "INR",
+      grossAmountPaise: 100000,
+      platformFeePaise: 12000,
+      discountPaise: 5000,
+      voucherPaise: 2500,
+      walletAmountPaise: 10000,
+      deliveryFeePaise: 4000,
+      amountCollectedPaise: 86500,
+      tax: { placeOfSupplyState: "27", orderDate: "2026-11-26" },
+    },
+  });
 
 const deductionSchema = z.object({
   ruleId: z.string(),
@@ -60,7 +76,32 @@ export const settlementSchema = settlementInput
     actorId: z.string(),
     createdAt: z.string(),
   })
-  .openapi("Settlement");
+  .openapi("Settlement", {
+    example: {
+      orderId: "ORD-1001",
+      cycleId: "2026-W48",
+      sellerPayeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+      deliveryPartnerPayeeId: "pe_01m8bgvjna1cqzb32jqg5v",
+      currency: "INR",
+      grossAmountPaise: 100000,
+      platformFeePaise: 12000,
+      discountPaise: 5000,
+      voucherPaise: 2500,
+      walletAmountPaise: 10000,
+      deliveryFeePaise: 4000,
+      amountCollectedPaise: 86500,
+      deductions: [
+        { ruleId: "tds-194o-2024", kind: "tds_194o", head: "TDS", basePaise: 100000, rateBasisPoints: 10, amountPaise: 100 },
+        { ruleId: "gst-tcs-2024", kind: "gst_tcs", head: "CGST", basePaise: 100000, rateBasisPoints: 25, amountPaise: 250 },
+        { ruleId: "gst-tcs-2024", kind: "gst_tcs", head: "SGST", basePaise: 100000, rateBasisPoints: 25, amountPaise: 250 },
+        { ruleId: "gst-on-fee-2017", kind: "gst_on_fee", head: "IGST", basePaise: 12000, rateBasisPoints: 1800, amountPaise: 2160 },
+      ],
+      sellerPayablePaise: 85240,
+      transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+      actorId: "marketplace",
+      createdAt: "2026-11-26T08:51:49.669Z",
+    },
+  });
 
 export type SettlementView = z.infer<typeof settlementSchema>;
 
