@@ -92,14 +92,18 @@ function fieldValue(name: string, world: World): unknown {
   return values[name];
 }
 
-/** A body from the schema: required fields, filled from the world, examples, enums and defaults. */
+/**
+ * A body from the schema: required fields, filled from the world, examples, enums and defaults.
+ * An object is built field by field even when it has an example of its own (the components' are
+ * whole bodies naming ids this world does not have), so the world's ids and fingerprint go in.
+ */
 export function sampleBody(schema: JsonSchema, world: World, name = ""): unknown {
   const known = fieldValue(name, world);
   if (known !== undefined && conforms(schema, known)) return clone(known);
-  if (schema.example !== undefined) return schema.example;
+  const obj = objectSchema(schema);
+  if (schema.example !== undefined && !obj) return schema.example;
   if (schema.default !== undefined) return schema.default;
   if (schema.enum?.length) return schema.enum[0];
-  const obj = objectSchema(schema);
   if (obj) {
     const out: Record<string, unknown> = {};
     for (const [key, prop] of Object.entries(obj.properties ?? {})) {
