@@ -147,6 +147,13 @@ const MISMATCH_RUN_EXAMPLE = {
   mismatchCount: 1,
 };
 
+/** The seller's payout at `status`: no UTR before the bank has paid, and why when it failed. */
+function payoutExampleAt(status: string) {
+  if (status === "processed" || status === "reversed") return { ...PAYOUT_EXAMPLE, status };
+  const failure = status === "failed" ? { failureCode: "beneficiary_bank_offline", failureReason: "The beneficiary bank is not accepting credits right now." } : {};
+  return { ...PAYOUT_EXAMPLE, status, bankReference: null, processedAt: null, ...failure };
+}
+
 /** An example of a type's data: the subject's own example, in the state the type reports. */
 function dataExampleOf(type: EventType): { id?: string; payeeId?: string | null; batch?: { id: string }; [field: string]: unknown } {
   const reached = type.slice(type.indexOf(".") + 1);
@@ -155,7 +162,7 @@ function dataExampleOf(type: EventType): { id?: string; payeeId?: string | null;
   if (type === "payee.bank_details_change_rejected") return { ...BANK_CHANGE_EXAMPLE, status: "rejected", decisionNote: "The payee did not ask for this change", payableFrom: null };
   if (isBankChangeEvent(type)) return BANK_CHANGE_EXAMPLE;
   const subject = subjectOf(type);
-  if (subject === "payout") return { ...PAYOUT_EXAMPLE, status: reached };
+  if (subject === "payout") return payoutExampleAt(reached);
   if (subject === "batch") return { ...BATCH_EVENT_DATA_EXAMPLE, status: reached === "submitted" ? "pending_approval" : reached };
   if (subject === "exception") return { ...EXCEPTION_EXAMPLE, status: reached === "opened" ? "open" : reached };
   if (subject === "payee") return PAYEE_EXAMPLE;
