@@ -2306,7 +2306,7 @@ export interface components {
          *     }
          */
         PostTransaction: {
-            /** @example adjustment:2026-11-26:1 */
+            /** @example funding:2026-11-28:1 */
             externalRef: string;
             description: string;
             cycleId?: string;
@@ -2354,7 +2354,7 @@ export interface components {
         /**
          * @example {
          *       "id": 1207,
-         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *       "externalRef": "order:ORD-1001:settlement",
          *       "kind": "order_settlement",
          *       "direction": "credit",
@@ -2426,7 +2426,7 @@ export interface components {
          *           "index": 0,
          *           "orderId": "ORD-1001",
          *           "outcome": "created",
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "sellerPayablePaise": 88000
          *         },
          *         {
@@ -2677,7 +2677,7 @@ export interface components {
          *         }
          *       ],
          *       "sellerPayablePaise": 85240,
-         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *       "actorId": "marketplace",
          *       "createdAt": "2026-11-26T08:51:49.669Z"
          *     }
@@ -3295,7 +3295,7 @@ export interface components {
          *               "description": "Order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": 88000
          *             },
          *             {
@@ -3303,7 +3303,7 @@ export interface components {
          *               "description": "TDS under s.194-O on order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": -100
          *             },
          *             {
@@ -3311,7 +3311,7 @@ export interface components {
          *               "description": "GST TCS under s.52 on order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": -500
          *             },
          *             {
@@ -3319,7 +3319,7 @@ export interface components {
          *               "description": "GST on the platform fee of order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": -2160
          *             }
          *           ],
@@ -3390,7 +3390,7 @@ export interface components {
          *               "description": "Delivery of order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": 4000
          *             }
          *           ],
@@ -3513,7 +3513,7 @@ export interface components {
          *           "description": "Order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": 88000
          *         },
          *         {
@@ -3521,7 +3521,7 @@ export interface components {
          *           "description": "TDS under s.194-O on order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": -100
          *         },
          *         {
@@ -3529,7 +3529,7 @@ export interface components {
          *           "description": "GST TCS under s.52 on order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": -500
          *         },
          *         {
@@ -3537,7 +3537,7 @@ export interface components {
          *           "description": "GST on the platform fee of order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": -2160
          *         }
          *       ],
@@ -3588,7 +3588,7 @@ export interface components {
          *       "description": "Order ORD-1001",
          *       "orderId": "ORD-1001",
          *       "reference": null,
-         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *       "amountPaise": 88000
          *     }
          */
@@ -3742,7 +3742,7 @@ export interface components {
          *               "description": "Order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": 88000
          *             },
          *             {
@@ -3750,7 +3750,7 @@ export interface components {
          *               "description": "TDS under s.194-O on order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": -100
          *             },
          *             {
@@ -3758,7 +3758,7 @@ export interface components {
          *               "description": "GST TCS under s.52 on order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": -500
          *             },
          *             {
@@ -3766,7 +3766,7 @@ export interface components {
          *               "description": "GST on the platform fee of order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": -2160
          *             }
          *           ],
@@ -3837,7 +3837,7 @@ export interface components {
          *               "description": "Delivery of order ORD-1001",
          *               "orderId": "ORD-1001",
          *               "reference": null,
-         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *               "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *               "amountPaise": 4000
          *             }
          *           ],
@@ -3941,7 +3941,7 @@ export interface components {
          *           "description": "Order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": 88000
          *         },
          *         {
@@ -3949,7 +3949,7 @@ export interface components {
          *           "description": "TDS under s.194-O on order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": -100
          *         },
          *         {
@@ -3957,7 +3957,7 @@ export interface components {
          *           "description": "GST TCS under s.52 on order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": -500
          *         },
          *         {
@@ -3965,7 +3965,7 @@ export interface components {
          *           "description": "GST on the platform fee of order ORD-1001",
          *           "orderId": "ORD-1001",
          *           "reference": null,
-         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
          *           "amountPaise": -2160
          *         }
          *       ]

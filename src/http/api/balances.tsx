@@ -44,7 +44,7 @@ const STATEMENT_EXAMPLE = {
   totals: { earningsPaise: 85240, adjustmentsPaise: 0, reservePaise: 0, payoutsPaise: 0, otherPaise: 0 },
   reserveBalancePaise: 0,
   lines: [
-    { at: "2026-11-26T08:51:49.669Z", transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", kind: "order_settlement", description: "Settlement of order ORD-1001", cycleId: "2026-W48", orderId: "ORD-1001", amountPaise: 85240, balancePaise: 85240 },
+    { at: "2026-11-26T08:51:49.669Z", transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", kind: "order_settlement", description: "Settlement of order ORD-1001", cycleId: "2026-W48", orderId: "ORD-1001", amountPaise: 85240, balancePaise: 85240 },
   ],
 };
 

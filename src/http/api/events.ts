@@ -27,7 +27,7 @@ import {
 const routeEndpoints = routeOf("Webhook endpoints");
 const routeEvents = routeOf("Events");
 
-const endpointParam = z.object({ id: z.string().regex(/^we_[0-9a-z]{1,60}$/).openapi({ param: { name: "id", in: "path" }, example: "we_01jdx3m6k8c7v9qz2wexample" }) });
+const endpointParam = z.object({ id: z.string().regex(/^we_[0-9a-z]{1,60}$/).openapi({ param: { name: "id", in: "path" }, example: "we_01m7fh87g0wvyxre290135" }) });
 const eventParam = z.object({ id: z.string().regex(/^evt_[0-9a-z]{1,60}$/).openapi({ param: { name: "id", in: "path" }, example: "evt_3f9a1c0e7b2d4a5f6e8c9b0a" }) });
 
 const eventTypes = z

@@ -72,7 +72,7 @@ const postTransactionRoute = routeLedger("post", "/transactions", "Post a balanc
     body: jsonBody(
       z
         .object({
-          externalRef: reference(200).openapi({ example: "adjustment:2026-11-26:1" }),
+          externalRef: reference(200).openapi({ example: "funding:2026-11-28:1" }),
           description: humanText(500),
           cycleId: reference(60).optional(),
           metadata: z.record(reference(60), z.string().max(500)).refine((m) => Object.keys(m).length <= 20, "at most 20 keys").optional(),
@@ -130,7 +130,7 @@ const getAccountRoute = routeLedger("get", "/accounts/{id}", "Read an account's 
 /** The seller's payable credited by its order's settlement. */
 const ENTRY_ROW_EXAMPLE = {
   id: 1207,
-  transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+  transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq",
   externalRef: "order:ORD-1001:settlement",
   kind: "order_settlement",
   direction: "credit" as const,
@@ -211,7 +211,7 @@ const exportRoute = routeLedger("get", "/export", "Export the journal for hledge
   responses: { 200: {
       description: "The journal, as a file download",
       headers: z.object({ "content-disposition": z.string().openapi({ example: 'attachment; filename="disburse-2026-11-01-2026-12-01.journal"' }) }),
-      content: { "text/plain": { schema: z.string().openapi({ example: "2026-11-26 (txn_01jd0x) Order ORD-1 settled\n    assets:bank  INR 1234.50\n    ..." }) } },
+      content: { "text/plain": { schema: z.string().openapi({ example: "2026-11-26 (txn_01m8bgvjs5c6y1kn8z8mgq) Order ORD-1 settled\n    assets:bank  INR 1234.50\n    ..." }) } },
     } },
 });
 

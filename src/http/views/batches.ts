@@ -19,7 +19,7 @@ export const remittanceLineSchema = z
     amountPaise: z.number().int(),
   })
   .openapi("RemittanceLine", {
-    example: { type: "order", description: "Order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: 88000 },
+    example: { type: "order", description: "Order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", amountPaise: 88000 },
   });
 
 const checkSchema = z.object({ check: z.string(), ok: z.boolean(), reasons: z.array(z.string()) });
@@ -66,10 +66,10 @@ export const ITEM_EXAMPLE: ItemView = {
   carriedInPaise: 0,
   deficitPaise: 0,
   lines: [
-    { type: "order", description: "Order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: 88000 },
-    { type: "deduction", description: "TDS under s.194-O on order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: -100 },
-    { type: "deduction", description: "GST TCS under s.52 on order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: -500 },
-    { type: "deduction", description: "GST on the platform fee of order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: -2160 },
+    { type: "order", description: "Order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", amountPaise: 88000 },
+    { type: "deduction", description: "TDS under s.194-O on order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", amountPaise: -100 },
+    { type: "deduction", description: "GST TCS under s.52 on order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", amountPaise: -500 },
+    { type: "deduction", description: "GST on the platform fee of order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", amountPaise: -2160 },
   ],
   riskFlags: [{ code: "first_payout", reason: "First payout to this payee: nothing has been paid to them before." }],
 };
@@ -81,7 +81,7 @@ const RIDER_ITEM_EXAMPLE: ItemView = {
   amountPaise: 4000,
   orders: [{ orderId: "ORD-1001", role: "delivery_partner", amountPaise: 4000 }],
   bankDetails: { accountNumberMasked: "XXXXXXXX8901", ifsc: "SBIN0004321", accountHolderName: "Arjun Rao" },
-  lines: [{ type: "order", description: "Delivery of order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", amountPaise: 4000 }],
+  lines: [{ type: "order", description: "Delivery of order ORD-1001", orderId: "ORD-1001", reference: null, transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", amountPaise: 4000 }],
   riskFlags: [{ code: "first_payout", reason: "First payout to this payee: nothing has been paid to them before." }],
 };
 

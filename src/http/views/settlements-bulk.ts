@@ -71,7 +71,7 @@ export const bulkSettlementsSchema = z
     example: {
       counts: { created: 1, replayed: 0, conflict: 0, invalid: 1 },
       results: [
-        { index: 0, orderId: "ORD-1001", outcome: "created", transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f", sellerPayablePaise: 88000 },
+        { index: 0, orderId: "ORD-1001", outcome: "created", transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", sellerPayablePaise: 88000 },
         {
           index: 1,
           orderId: "ORD-1002",

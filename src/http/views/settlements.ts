@@ -97,7 +97,7 @@ export const settlementSchema = settlementInput
         { ruleId: "gst-on-fee-2017", kind: "gst_on_fee", head: "IGST", basePaise: 12000, rateBasisPoints: 1800, amountPaise: 2160 },
       ],
       sellerPayablePaise: 85240,
-      transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq7t0f",
+      transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq",
       actorId: "marketplace",
       createdAt: "2026-11-26T08:51:49.669Z",
     },
