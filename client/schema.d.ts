@@ -2213,6 +2213,93 @@ export interface components {
         };
         /**
          * @example {
+         *       "payeeId": "pe_01m8bgvjkph2rsgrtjy0vv",
+         *       "payeeName": "Meena Stores",
+         *       "currency": "INR",
+         *       "from": "2026-11-01T00:00:00.000Z",
+         *       "to": "2026-12-01T00:00:00.000Z",
+         *       "openingBalancePaise": 0,
+         *       "closingBalancePaise": 85240,
+         *       "totals": {
+         *         "earningsPaise": 85240,
+         *         "adjustmentsPaise": 0,
+         *         "reservePaise": 0,
+         *         "payoutsPaise": 0,
+         *         "otherPaise": 0
+         *       },
+         *       "reserveBalancePaise": 0,
+         *       "lines": [
+         *         {
+         *           "at": "2026-11-26T08:51:49.669Z",
+         *           "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
+         *           "kind": "order_settlement",
+         *           "description": "Settlement of order ORD-1001",
+         *           "cycleId": "2026-W48",
+         *           "orderId": "ORD-1001",
+         *           "amountPaise": 85240,
+         *           "balancePaise": 85240
+         *         }
+         *       ]
+         *     }
+         */
+        PayeeStatement: {
+            payeeId: string;
+            payeeName: string;
+            currency: string;
+            /** @description Start of the range, inclusive (ISO 8601, UTC). */
+            from: string;
+            /** @description End of the range, exclusive (ISO 8601, UTC). */
+            to: string;
+            /** @description The payable's balance at `from`: every movement before it. */
+            openingBalancePaise: number;
+            /** @description The opening balance plus every line's amount: the balance at `to`. */
+            closingBalancePaise: number;
+            /** @description The lines' amounts summed by kind; together they are the closing balance less the opening. */
+            totals: {
+                /** @description Lines of kind `order_settlement`. */
+                earningsPaise: number;
+                /** @description Other `order_` kinds: refunds, cancellations, chargebacks, goodwill credits. */
+                adjustmentsPaise: number;
+                /** @description `reserve_` kinds: held back and released. */
+                reservePaise: number;
+                /** @description `payout_` kinds: paid out, and returned or voided. */
+                payoutsPaise: number;
+                /** @description Anything else, such as balances carried between cycles and manual postings. */
+                otherPaise: number;
+            };
+            /** @description Held in the rolling reserve now, when the statement is read (not at `to`). */
+            reserveBalancePaise: number;
+            /** @description Every movement of the payable in the range, oldest first (at most 5,000). */
+            lines: components["schemas"]["PayeeStatementLine"][];
+        };
+        /**
+         * @example {
+         *       "at": "2026-11-26T08:51:49.669Z",
+         *       "transactionId": "txn_01m8bgvjs5c6y1kn8z8mgq",
+         *       "kind": "order_settlement",
+         *       "description": "Settlement of order ORD-1001",
+         *       "cycleId": "2026-W48",
+         *       "orderId": "ORD-1001",
+         *       "amountPaise": 85240,
+         *       "balancePaise": 85240
+         *     }
+         */
+        PayeeStatementLine: {
+            /** @description When the movement was posted (ISO 8601). */
+            at: string;
+            transactionId: string;
+            /** @description The ledger transaction's kind, e.g. `order_settlement`, `order_refund`, `reserve_hold`, `payout_reserve`, `manual`. */
+            kind: string;
+            description: string;
+            cycleId: string | null;
+            orderId: string | null;
+            /** @description Signed: credits to the payee's payable are positive, debits negative. */
+            amountPaise: number;
+            /** @description The payable's balance after this movement. */
+            balancePaise: number;
+        };
+        /**
+         * @example {
          *       "id": "txn_01m8pq3w1r7c2bx9kdy4ne",
          *       "externalRef": "funding:2026-11-28:1",
          *       "kind": "manual",
@@ -5549,7 +5636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["PayeeStatement"];
                     "text/csv": string;
                     "text/html": string;
                 };

@@ -10,6 +10,7 @@ import { approve, createBatch, expectError, expectStatus, linkFor, newCycle, ope
 import { configureBank, consume, releaseByHand } from "../support/execution";
 import { releaseReserves } from "../../src/services/reserves";
 import { servicesFor } from "../../src/deps";
+import { statementSchema } from "../../src/http/views/balances";
 
 const adjust = (orderId: string, body: Record<string, unknown>) =>
   api("system", "POST", `/v1/settlements/${orderId}/adjustments`, { adjustmentId: unique("adj"), reason: "customer return", ...body });
@@ -225,7 +226,7 @@ describe("rolling reserves", () => {
 });
 
 describe("payee statements", () => {
-  it("opens, moves and closes on the payable, in JSON, CSV and a printable page", async () => {
+  it("opens, moves and closes on the payable, in JSON its schema describes exactly, CSV and a printable page", async () => {
     const seller = await createPayee();
     const from = new Date(Date.now() - 1000).toISOString();
     const c1 = newCycle();
@@ -236,6 +237,10 @@ describe("payee statements", () => {
     const res = await api("auditor", "GET", `/v1/payees/${seller.id}/statement?from=${from}&to=${to}`);
     expectStatus(res, 200);
     const s = res.body;
+    // The body is exactly what the documented PayeeStatement schema describes: parsing drops any
+    // field it does not name and fails on one it names but the body lacks or types differently.
+    expect(statementSchema.parse(s)).toEqual(s);
+    expect(s.lines.map((l: { kind: string }) => l.kind)).toEqual(["order_settlement", "payout_reserve", "order_refund"]);
     expect(s.openingBalancePaise).toBe(0);
     expect(s.totals).toMatchObject({ earningsPaise: 90_000, adjustmentsPaise: -10_000, payoutsPaise: -90_000 });
     expect(s.closingBalancePaise).toBe(s.openingBalancePaise + sum(s.lines));

@@ -14,7 +14,7 @@ import { requireRole } from "../middleware/auth";
 import { StatementPage } from "../pages/remittance";
 import { routeOf, router } from "../router";
 import { idempotencyHeader, idParam, jsonBody, jsonContent } from "../schemas";
-import { balancesSchema, balancesView, reserveTermsInForceSchema, reserveTermsSchema, statementCsvHeaders, statementRange } from "../views/balances";
+import { balancesSchema, balancesView, reserveTermsInForceSchema, reserveTermsSchema, statementCsvHeaders, statementRange, statementSchema, statementView } from "../views/balances";
 
 const routeBalances = routeOf("Payees");
 
@@ -32,22 +32,6 @@ const setTermsRoute = routeBalances("put", "/{id}/reserve", "Set a payee's rolli
   responses: { 200: jsonContent(reserveTermsInForceSchema, "The terms now in force") },
 });
 
-/** Meena Stores' November: one order settled (its payout went out on 1 December, after this range). */
-const STATEMENT_EXAMPLE = {
-  payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
-  payeeName: "Meena Stores",
-  currency: "INR",
-  from: "2026-11-01T00:00:00.000Z",
-  to: "2026-12-01T00:00:00.000Z",
-  openingBalancePaise: 0,
-  closingBalancePaise: 85240,
-  totals: { earningsPaise: 85240, adjustmentsPaise: 0, reservePaise: 0, payoutsPaise: 0, otherPaise: 0 },
-  reserveBalancePaise: 0,
-  lines: [
-    { at: "2026-11-26T08:51:49.669Z", transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq", kind: "order_settlement", description: "Settlement of order ORD-1001", cycleId: "2026-W48", orderId: "ORD-1001", amountPaise: 85240, balancePaise: 85240 },
-  ],
-};
-
 const statementRoute = routeBalances("get", "/{id}/statement", "A payee's statement for a date range", {
   operationId: "getPayeeStatement",
   description: "Opening balance, every movement of the payee's payable (earnings, adjustments, reserve, payouts) and the closing balance. `?format=csv` or `?format=html` (a printable page).",
@@ -60,7 +44,7 @@ const statementRoute = routeBalances("get", "/{id}/statement", "A payee's statem
     }),
   },
   responses: {
-    200: { description: "The statement", content: { "application/json": { schema: z.any().openapi({ example: STATEMENT_EXAMPLE }) }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } } },
+    200: { description: "The statement", content: { "application/json": { schema: statementSchema }, "text/csv": { schema: z.string() }, "text/html": { schema: z.string() } } },
   },
 });
 
@@ -89,5 +73,5 @@ export const balancesRouter = router()
       return c.body(statementCsv(statement), 200, statementCsvHeaders(statement.payeeId, range.from));
     }
     if (wanted === "html") return c.html(<StatementPage statement={statement} />);
-    return c.json(statement, 200);
+    return c.json(statementView(statement), 200);
   });

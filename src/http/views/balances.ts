@@ -1,9 +1,10 @@
-// A payee's balances as the API and the console show them, written once: the zod schema is the
-// OpenAPI description and the type the view returns; and the date range a statement covers.
+// A payee's balances and statement as the API and the console show them, written once: each zod
+// schema is the OpenAPI description and the type its view returns; and the date range a statement covers.
 
 import { z } from "@hono/zod-openapi";
 import type { ReserveTerms } from "../../domain/balances";
 import type { PayeeType } from "../../domain/payees";
+import type { PayeeStatement } from "../../domain/remittance";
 import { payeeBalances, reserveTermsOf } from "../../store/balances";
 import type { Db } from "../../store/client";
 
@@ -56,6 +57,85 @@ export async function balancesView(db: Db, payee: { id: string; type: PayeeType 
     byCycle: cycles.map((t) => ({ cycleId: t.cycleId, netPaise: t.creditsPaise - t.debitsPaise })).filter((t) => t.netPaise !== 0),
     reserveTerms: await reserveTermsOf(db, payee.id, payee.type, defaults),
     reserveHolds: holds.map((h) => ({ id: h.id, orderId: h.orderId, cycleId: h.cycleId, amountPaise: h.amountPaise, releaseAt: h.releaseAt, releasedAt: h.releasedAt, releasedPaise: h.releasedPaise })),
+  };
+}
+
+/** The ORD-1001 settlement credited to Meena Stores' payable. */
+const STATEMENT_LINE_EXAMPLE = {
+  at: "2026-11-26T08:51:49.669Z",
+  transactionId: "txn_01m8bgvjs5c6y1kn8z8mgq",
+  kind: "order_settlement",
+  description: "Settlement of order ORD-1001",
+  cycleId: "2026-W48",
+  orderId: "ORD-1001",
+  amountPaise: 85240,
+  balancePaise: 85240,
+};
+
+export const statementLineSchema = z
+  .object({
+    at: z.string().openapi({ description: "When the movement was posted (ISO 8601)." }),
+    transactionId: z.string(),
+    kind: z.string().openapi({ description: "The ledger transaction's kind, e.g. `order_settlement`, `order_refund`, `reserve_hold`, `payout_reserve`, `manual`." }),
+    description: z.string(),
+    cycleId: z.string().nullable(),
+    orderId: z.string().nullable(),
+    amountPaise: z.number().int().openapi({ description: "Signed: credits to the payee's payable are positive, debits negative." }),
+    balancePaise: z.number().int().openapi({ description: "The payable's balance after this movement." }),
+  })
+  .openapi("PayeeStatementLine", { example: STATEMENT_LINE_EXAMPLE });
+
+export const statementSchema = z
+  .object({
+    payeeId: z.string(),
+    payeeName: z.string(),
+    currency: z.string(),
+    from: z.string().openapi({ description: "Start of the range, inclusive (ISO 8601, UTC)." }),
+    to: z.string().openapi({ description: "End of the range, exclusive (ISO 8601, UTC)." }),
+    openingBalancePaise: z.number().int().openapi({ description: "The payable's balance at `from`: every movement before it." }),
+    closingBalancePaise: z.number().int().openapi({ description: "The opening balance plus every line's amount: the balance at `to`." }),
+    totals: z
+      .object({
+        earningsPaise: z.number().int().openapi({ description: "Lines of kind `order_settlement`." }),
+        adjustmentsPaise: z.number().int().openapi({ description: "Other `order_` kinds: refunds, cancellations, chargebacks, goodwill credits." }),
+        reservePaise: z.number().int().openapi({ description: "`reserve_` kinds: held back and released." }),
+        payoutsPaise: z.number().int().openapi({ description: "`payout_` kinds: paid out, and returned or voided." }),
+        otherPaise: z.number().int().openapi({ description: "Anything else, such as balances carried between cycles and manual postings." }),
+      })
+      .openapi({ description: "The lines' amounts summed by kind; together they are the closing balance less the opening." }),
+    reserveBalancePaise: z.number().int().openapi({ description: "Held in the rolling reserve now, when the statement is read (not at `to`)." }),
+    lines: z.array(statementLineSchema).openapi({ description: "Every movement of the payable in the range, oldest first (at most 5,000)." }),
+  })
+  .openapi("PayeeStatement", {
+    example: {
+      payeeId: "pe_01m8bgvjkph2rsgrtjy0vv",
+      payeeName: "Meena Stores",
+      currency: "INR",
+      from: "2026-11-01T00:00:00.000Z",
+      to: "2026-12-01T00:00:00.000Z",
+      openingBalancePaise: 0,
+      closingBalancePaise: 85240,
+      totals: { earningsPaise: 85240, adjustmentsPaise: 0, reservePaise: 0, payoutsPaise: 0, otherPaise: 0 },
+      reserveBalancePaise: 0,
+      lines: [STATEMENT_LINE_EXAMPLE],
+    },
+  });
+
+export type StatementView = z.infer<typeof statementSchema>;
+
+/** A statement as the API serves it in JSON: the fields the schema names, and no others. */
+export function statementView(s: PayeeStatement): StatementView {
+  return {
+    payeeId: s.payeeId,
+    payeeName: s.payeeName,
+    currency: s.currency,
+    from: s.from,
+    to: s.to,
+    openingBalancePaise: s.openingBalancePaise,
+    closingBalancePaise: s.closingBalancePaise,
+    totals: { earningsPaise: s.totals.earningsPaise, adjustmentsPaise: s.totals.adjustmentsPaise, reservePaise: s.totals.reservePaise, payoutsPaise: s.totals.payoutsPaise, otherPaise: s.totals.otherPaise },
+    reserveBalancePaise: s.reserveBalancePaise,
+    lines: s.lines.map((l) => ({ at: l.at, transactionId: l.transactionId, kind: l.kind, description: l.description, cycleId: l.cycleId, orderId: l.orderId, amountPaise: l.amountPaise, balancePaise: l.balancePaise })),
   };
 }
 
