@@ -8,7 +8,7 @@ import { authenticate } from "./middleware/auth";
 import { jsonBodyGuard } from "./middleware/body";
 import { onError, onNotFound } from "./errors";
 import { idempotency } from "./middleware/idempotency";
-import { DocsPage } from "./pages/docs";
+import { apiReference } from "./api-reference";
 import { approvalPages } from "./approval/routes";
 import { auditRouter } from "./api/audit";
 import { batchesRouter } from "./api/batches";
@@ -90,9 +90,6 @@ export function createApp() {
   // What Disburse sends: one entry per event type, with its body and Standard Webhooks headers.
   for (const webhook of webhookDocs()) app.openAPIRegistry.registerWebhook(webhook);
   app.doc31("/openapi.json", { ...OPENAPI_INFO, servers: [THIS_SERVICE], security: [{ bearer: [] }] });
-  app.get("/docs", (c) => {
-    const doc = app.getOpenAPI31Document({ ...OPENAPI_INFO });
-    return c.html(<DocsPage doc={doc as never} />);
-  });
+  app.route("/", apiReference); // /docs, drawn in the browser from /openapi.json
   return app;
 }

@@ -216,12 +216,40 @@ describe("API description", () => {
     expect(doc.info.license).toMatchObject({ name: "Apache-2.0" });
   });
 
-  it("serves human-readable HTML docs", async () => {
+  it("serves the API reference page with its script from this Worker and a policy allowing no other origin", async () => {
     const res = await api(null, "GET", "/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(res.body).toMatch(/<html/i);
-    expect(res.body).toContain("/v1/payees");
-    expect(res.body).toContain("/v1/settlements");
+    const page: string = res.body;
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('<script src="/docs/scalar.js"></script>');
+    expect(page).toContain('"url": "/openapi.json"');
+    // No address of anywhere else: not the CDN Scalar's page loads from by default, nor fonts.
+    expect(page).not.toMatch(/https?:\/\//);
+
+    const policy = new Map(
+      res.headers
+        .get("content-security-policy")!
+        .split(";")
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...sources]) => [name!, sources]),
+    );
+    const [inlineScript, ...more] = [...page.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(more).toEqual([]);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(inlineScript)));
+    expect(policy.get("default-src")).toEqual(["'none'"]);
+    expect(policy.get("script-src")).toEqual(["'self'", `'sha256-${btoa(String.fromCharCode(...digest))}'`]);
+    expect(policy.get("connect-src")).toEqual(["'self'"]);
+    expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
+    // Every source is a keyword, a hash or an inline scheme: no host in any directive.
+    const sources = [...policy.values()].flat();
+    expect(sources.filter((source) => !/^'[^']+'$|^(data|blob):$/.test(source))).toEqual([]);
+  });
+
+  it("serves Scalar's script itself, without a token", async () => {
+    const res = await api(null, "GET", "/docs/scalar.js");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/javascript/);
+    expect(res.body).toContain("createApiReference");
   });
 });
