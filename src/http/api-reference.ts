@@ -22,7 +22,7 @@ const ACCESSIBLE_COLOURS = `
   --scalar-color-2: #595959;
   --scalar-color-3: #6e6e6e;
   --scalar-color-accent: #0073bf;
-  --scalar-color-green: #057f55;
+  --scalar-color-green: #04764f;
   --scalar-color-red: #d50005;
   --scalar-color-yellow: #806400;
   --scalar-color-orange: #c04300;

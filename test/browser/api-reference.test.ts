@@ -157,10 +157,13 @@ describe("the API reference at /docs", () => {
       `has no WCAG 2.1 A or AA violation axe-core can find, in the ${colorScheme} colour scheme`,
       async () => {
         const { page, sidebar } = await openReference(colorScheme);
-        // Everything a reader opens: every sidebar group, an operation with its fields, a response.
+        // What a reader opens: every sidebar group, an operation with its fields and a response,
+        // and a webhook event (its section has badges no operation has).
         await expandSidebar(sidebar);
         const section = await openCreatePayee(page, sidebar);
         await section.getByRole("list", { name: "Responses" }).getByRole("button", { name: /^201/ }).click();
+        await sidebar.getByRole("link", { name: /^payout\.processed/ }).click();
+        await page.getByRole("region", { name: "payout.processed" }).getByText("webhook-signature").first().waitFor();
         const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
         expect(violations.map((v) => `${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
       },
