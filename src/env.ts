@@ -14,11 +14,6 @@ export interface Env extends WranglerBindings {
   RAZORPAYX_ACCOUNT_NUMBER?: string;
   RAZORPAYX_BASE_URL?: string;
 
-  /** Four eyes on bank details (docs/controls.md); defaults in src/config.ts when unset. */
-  BANK_CHANGE_COOLING_OFF_SECONDS?: string;
-  BANK_CHANGE_PAY_OLD_DETAILS_DURING_COOLING_OFF?: string;
-  BANK_NAME_MATCH_THRESHOLD?: string;
-
   /** JSON list of `{ actorId, roles, tokenSha256 }`: only hashes of API tokens, never the tokens. */
   API_TOKENS: string;
   /** HMAC key for approval links (key id "k0" when APPROVAL_LINK_KEYS is unset). */
@@ -37,12 +32,6 @@ export interface Env extends WranglerBindings {
   NOTIFY_WEBHOOK_URL?: string;
   /** Its Standard Webhooks signing secrets (`whsec_` + base64), space-separated, all signing; required with NOTIFY_WEBHOOK_URL. */
   NOTIFY_SIGNING_SECRET?: string;
-  /** Ops console sessions end after this long without use, and this long after sign-in (defaults 1800 and 28800). */
-  SESSION_IDLE_TIMEOUT_SECONDS?: string;
-  SESSION_LIFETIME_SECONDS?: string;
-  /** Failed sign-ins and approval-link attempts allowed per client and per actor in the window (defaults 10 and 900). */
-  FAILED_ATTEMPT_LIMIT?: string;
-  FAILED_ATTEMPT_WINDOW_SECONDS?: string;
   /** "true" only in development: serves the local inbox at /dev/inbox. */
   DEV_INBOX?: string;
 
