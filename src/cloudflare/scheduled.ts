@@ -22,7 +22,6 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
       ["pending retries", () => redrivePendingRetries(deps, controller.scheduledTime)],
       ["reserve releases", () => releaseReserves(deps, controller.scheduledTime)],
       ["events", () => deliverEvents(deps.db, env)],
-      ["expired failure counters", () => purgeExpiredFailures(deps.db, failedAttemptLimit(env), controller.scheduledTime)],
     ]);
   } else if (controller.cron === DAILY_CRON) {
     await runJobs([
