@@ -28,6 +28,8 @@ export default defineConfig({
           APPROVAL_LINK_SECRET: "test-approval-link-secret-not-for-production",
           SIMBANK_WEBHOOK_SECRET: "test-simbank-webhook-secret",
           SESSION_SECRET: "test-ops-session-secret-not-for-production",
+          // Seals webhook endpoints' signing secrets in D1 (docs/events.md).
+          WEBHOOK_SECRET_KEY: "test-webhook-secret-key-not-for-production",
           // No endpoint by configuration: tests make their own and decide when events are sent.
           NOTIFY_WEBHOOK_URL: "",
           // Same in every checkout, whatever a developer's .dev.vars says.

@@ -14,6 +14,7 @@ import { GST_STATE_CODES } from "./domain/tax-ids";
 import type { StatutorySettings } from "./store/settlements";
 import type { BankChangeSettings } from "./services/bank-detail-changes";
 import { COOLING_OFF_BOUNDS_SECONDS, NAME_MATCH_THRESHOLD_BOUNDS } from "./domain/bank-detail-changes";
+import { DomainError } from "./domain/errors";
 
 function intVar(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value === "" ? fallback : Number(value);
@@ -54,6 +55,7 @@ export function eventSettings(env: Env): EventSettings {
     configEndpoint: url === "" ? null : { url, secrets: (env.NOTIFY_SIGNING_SECRET ?? "").split(/\s+/).filter((s) => s !== "") },
     publicBaseUrl: publicBaseUrl(env),
     approvalKey: () => approvalLinkKeys(env)[0]!,
+    secretKeys: () => webhookSecretKeys(env),
     checkerEmail: (actorId) => actorsWithRole(env.API_TOKENS, "checker").find((c) => c.actorId === actorId)?.email ?? null,
   };
 }
@@ -108,6 +110,19 @@ export const approvalLinkKeys = (env: Env) => signingKeys("APPROVAL_LINK_KEYS", 
 
 /** Keys for the ops console's session cookies: SESSION_KEYS, else SESSION_SECRET as k0. */
 export const sessionKeys = (env: Env) => signingKeys("SESSION_KEYS", env.SESSION_KEYS, "SESSION_SECRET", env.SESSION_SECRET);
+
+/**
+ * Keys that seal webhook endpoints' signing secrets in D1: WEBHOOK_SECRET_KEYS, else
+ * WEBHOOK_SECRET_KEY as k0. Without them no endpoint secret can be made (503), since it would be
+ * stored in clear; read only when a secret is sealed or opened.
+ */
+export function webhookSecretKeys(env: Env): SigningKey[] {
+  try {
+    return signingKeys("WEBHOOK_SECRET_KEYS", env.WEBHOOK_SECRET_KEYS, "WEBHOOK_SECRET_KEY", env.WEBHOOK_SECRET_KEY);
+  } catch (error) {
+    throw new DomainError("unavailable", "webhook_secret_key_not_configured", `${(error as Error).message}: webhook endpoints' signing secrets are stored encrypted with it.`);
+  }
+}
 
 /** Failed sign-ins and approval-link attempts allowed per client and per actor in a sliding window. */
 export function failedAttemptLimit(env: Env): FailureLimit {

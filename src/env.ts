@@ -24,6 +24,10 @@ export interface Env extends WranglerBindings {
   SESSION_SECRET?: string;
   /** Rotating session-cookie keys, JSON `[{ id, secret }]`, newest first; replaces SESSION_SECRET. */
   SESSION_KEYS?: string;
+  /** Encrypts webhook endpoints' signing secrets in D1 (AES-256-GCM; key id "k0" when WEBHOOK_SECRET_KEYS is unset). */
+  WEBHOOK_SECRET_KEY?: string;
+  /** Rotating webhook-secret keys, JSON `[{ id, secret }]`, newest (the one that encrypts) first; replaces WEBHOOK_SECRET_KEY. */
+  WEBHOOK_SECRET_KEYS?: string;
 
   /**
    * Optional: a webhook endpoint set by configuration, receiving approval requests and alerts

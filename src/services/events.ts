@@ -6,6 +6,7 @@
 import { Webhook } from "standardwebhooks";
 import { signApprovalToken } from "../domain/approval-token";
 import type { SigningKey } from "../domain/signing-keys";
+import { isSealed, openSecret } from "../domain/sealed-secrets";
 import { type EventType, isBankChangeEvent, MAX_DELIVERY_ATTEMPTS, nextDeliveryAttemptMs, RESPONSE_EXCERPT_CHARS, SIGNING_SECRET_PATTERN, wantsEvent } from "../domain/events";
 import { type Db, nowIso } from "../store/client";
 import {
@@ -60,6 +61,8 @@ export interface EventSettings {
   publicBaseUrl: string;
   /** The newest approval-link key; read only when an approval request is rendered (it throws if unset). */
   approvalKey: () => SigningKey;
+  /** WEBHOOK_SECRET_KEYS (newest first), which seal and open endpoints' stored signing secrets; throws 503 if unset. */
+  secretKeys: () => SigningKey[];
   checkerEmail: (actorId: string) => string | null;
 }
 
@@ -220,7 +223,8 @@ interface SendResult {
 async function send(db: Db, settings: EventSettings, views: SubjectViews, event: EventRow, endpoint: EndpointRow, nowMs: number): Promise<SendResult> {
   if (!endpoint.enabled || endpoint.deletedAt) return { status: null, excerpt: null, error: "endpoint disabled or deleted" };
   try {
-    const secrets = signingSecrets(settings, endpoint, nowMs);
+    const secrets = await signingSecrets(settings, endpoint, nowMs).catch((error: Error) => error);
+    if (secrets instanceof Error) return { status: null, excerpt: null, error: `the endpoint's stored signing secret cannot be opened (WEBHOOK_SECRET_KEYS / WEBHOOK_SECRET_KEY): ${secrets.message}` };
     if (secrets.length === 0) return { status: null, excerpt: null, error: "NOTIFY_SIGNING_SECRET is not set, or is not a space-separated list of up to 5 Standard Webhooks secrets (whsec_ and base64)" };
     const body = JSON.stringify(await renderEvent(db, settings, views, event, { forDelivery: true }));
     const timestamp = new Date(nowMs);
@@ -250,16 +254,22 @@ async function send(db: Db, settings: EventSettings, views: SubjectViews, event:
 /** More would only make every signature header longer; two or three cover any rotation. */
 const MAX_CONFIG_SIGNING_SECRETS = 5;
 
-/** The secrets that sign now: the current one, and the previous one during its overlap (for the configured endpoint, each one listed). */
-export function signingSecrets(settings: EventSettings, endpoint: EndpointRow, nowMs: number): string[] {
+/**
+ * The secrets that sign now: the current one, and the previous one during its overlap (for the
+ * configured endpoint, each one listed), opened from how they are stored. Throws if one does not
+ * open: all or none, as for the configured endpoint.
+ */
+export async function signingSecrets(settings: EventSettings, endpoint: EndpointRow, nowMs: number): Promise<string[]> {
   if (endpoint.managedBy === "config") {
     // All or none: a list with one bad secret is a configuration mistake to report, not to half-use.
     const secrets = settings.configEndpoint?.secrets ?? [];
     return secrets.length <= MAX_CONFIG_SIGNING_SECRETS && secrets.every((s) => SIGNING_SECRET_PATTERN.test(s)) ? secrets : [];
   }
-  const secrets = endpoint.secret ? [endpoint.secret] : [];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > nowMs) secrets.push(endpoint.previousSecret);
-  return secrets;
+  const stored = endpoint.secret ? [endpoint.secret] : [];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > nowMs) stored.push(endpoint.previousSecret);
+  // Keys are read only for sealed values, so legacy clear rows keep delivering without any key.
+  const keys = stored.some((s) => isSealed(s)) ? settings.secretKeys() : [];
+  return Promise.all(stored.map((s) => openSecret(s, keys, endpoint.id)));
 }
 
 /** One open ticket per endpoint: an endpoint that is down fails many deliveries but raises one alert. */

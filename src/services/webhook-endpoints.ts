@@ -1,10 +1,12 @@
 // Webhook endpoints, for admins: where events go and which ones. Disburse makes each endpoint's
 // signing secret (shown once) and rotates it with an overlap during which both secrets sign.
 // Every change is audited. The endpoint NOTIFY_WEBHOOK_URL configures is changed only there.
+// Secrets are stored sealed under the newest WEBHOOK_SECRET_KEYS key; without one nothing is made.
 
 import { conflict, invalid } from "../domain/errors";
 import { DEFAULT_ROTATION_OVERLAP_SECONDS, filterIsKnown, newSigningSecret } from "../domain/events";
 import { newId } from "../domain/ids";
+import { sealSecret } from "../domain/sealed-secrets";
 import { type Db, nowIso } from "../store/client";
 import { type EndpointRow, getEndpoint, insertEndpoint, resetDeliveries, updateEndpoint, getEvent } from "../store/events";
 import { enabledEndpoints, type EventQueue, type EventSettings, filtersOf, sendAll } from "./events";
@@ -45,18 +47,23 @@ function assertInput(input: Partial<EndpointInput>) {
   }
 }
 
-export async function createEndpoint(db: Db, input: EndpointInput, actorId: string): Promise<{ row: EndpointRow; secret: string }> {
+/** Where the key that seals a new secret comes from: EventSettings' secretKeys (WEBHOOK_SECRET_KEYS), newest first. */
+export type SecretKeys = Pick<EventSettings, "secretKeys">;
+
+export async function createEndpoint(db: Db, keys: SecretKeys, input: EndpointInput, actorId: string): Promise<{ row: EndpointRow; secret: string }> {
   assertInput(input);
+  const sealingKey = keys.secretKeys()[0]!;
   const now = nowIso();
+  const id = newId("we");
   const secret = newSigningSecret();
   const row: EndpointRow = {
-    id: newId("we"),
+    id,
     url: input.url,
     description: input.description ?? null,
     eventTypes: JSON.stringify([...new Set(input.eventTypes)]),
     enabled: input.enabled ?? true,
     managedBy: "api",
-    secret,
+    secret: await sealSecret(secret, sealingKey, id),
     previousSecret: null,
     previousSecretExpiresAt: null,
     createdBy: actorId,
@@ -97,16 +104,18 @@ export function updateEndpointSettings(db: Db, id: string, input: Partial<Endpoi
   );
 }
 
-/** A new secret signs from now on; the old one keeps signing for `overlapSeconds`. */
-export async function rotateSecret(db: Db, id: string, overlapSeconds: number | undefined, actorId: string) {
+/** A new secret signs from now on; the old one (as it was stored) keeps signing for `overlapSeconds`. */
+export async function rotateSecret(db: Db, keys: SecretKeys, id: string, overlapSeconds: number | undefined, actorId: string) {
+  const sealingKey = keys.secretKeys()[0]!;
   const secret = newSigningSecret();
+  const sealed = await sealSecret(secret, sealingKey, id);
   const overlap = overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS;
   const row = await changeEndpoint(
     db,
     id,
     actorId,
     "webhook_endpoint.secret_rotated",
-    (current, now) => ({ secret, previousSecret: overlap > 0 ? current.secret : null, previousSecretExpiresAt: overlap > 0 ? new Date(Date.parse(now) + overlap * 1000).toISOString() : null }),
+    (current, now) => ({ secret: sealed, previousSecret: overlap > 0 ? current.secret : null, previousSecretExpiresAt: overlap > 0 ? new Date(Date.parse(now) + overlap * 1000).toISOString() : null }),
     { overlapSeconds: overlap },
   );
   return { row, secret };

@@ -644,9 +644,12 @@ export const webhookEndpoints = sqliteTable("webhook_endpoints", {
   enabled: integer("enabled", { mode: "boolean" }).notNull(),
   /** "api" endpoints are managed through /v1/webhook-endpoints; "config" is NOTIFY_WEBHOOK_URL's. */
   managedBy: text("managed_by", { enum: ["api", "config"] }).notNull(),
-  /** Null for the config endpoint, whose secret is NOTIFY_SIGNING_SECRET. */
+  /**
+   * Sealed (`sealed:v1:<key id>:…`, AES-256-GCM under WEBHOOK_SECRET_KEYS, src/domain/sealed-secrets.ts);
+   * a clear `whsec_…` in rows written before sealing. Null for the config endpoint, whose secret is NOTIFY_SIGNING_SECRET.
+   */
   secret: text("secret"),
-  /** The secret before the last rotation, which also signs until `previous_secret_expires_at`. */
+  /** The secret before the last rotation, stored as it was, which also signs until `previous_secret_expires_at`. */
   previousSecret: text("previous_secret"),
   previousSecretExpiresAt: text("previous_secret_expires_at"),
   createdBy: text("created_by").notNull(),

@@ -3,7 +3,7 @@
 // The tests drive dispatch and each attempt themselves (a capturing queue, a stubbed fetch);
 // test/browser/webhook-events.test.ts runs the real queue against a receiver on 127.0.0.1.
 
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { eventSettings } from "../../src/config";
@@ -16,6 +16,8 @@ import { api, createPayee, unique } from "../support/api";
 import { submittedBatch, TEST_APPROVAL_SECRET } from "../support/batches";
 import { approvedBatch, consume, releaseByHand } from "../support/execution";
 import { verifyApprovalToken } from "../../src/domain/approval-token";
+import { createApp } from "../../src/http/app";
+import { TEST_ACTORS } from "../support/actors";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -337,5 +339,83 @@ describe("the event log", () => {
     expect(next.body.nextCursor).toBeNull();
     expect((await api("maker", "GET", "/v1/events")).status).toBe(403);
     expect((await api("auditor", "GET", "/v1/events?type=payout.paid")).status).toBe(400);
+  });
+});
+
+describe("webhook endpoints' secrets at rest", () => {
+  const storedRow = (id: string) => env.DB.prepare("SELECT secret, previous_secret FROM webhook_endpoints WHERE id = ?").bind(id).first<{ secret: string | null; previous_secret: string | null }>();
+
+  /** One bank-details request on a fresh payee, delivered to `endpointId`: what the receiver got. */
+  async function deliverOne(endpointId: string, url: string, s: EventSettings = settings()) {
+    const payee = await sellerWithoutDetails();
+    await api("admin", "PATCH", `/v1/payees/${payee.id}`, { bankDetails: { accountNumber: "445566778899", ifsc: "ICIC0000001", accountHolderName: "X" } });
+    const [event] = await eventsOf(payee.id);
+    const received = receiver();
+    await deliverTo(endpointId, [event!.id], s);
+    return { event: event!, got: received.filter((r) => r.url === url) };
+  }
+
+  it("stores only sealed secrets, through a rotation, and deliveries verify with the secrets shown once", async () => {
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
+    const created = (await storedRow(endpoint.id))!;
+    expect(created.secret).toMatch(/^sealed:v1:k0:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]+$/);
+    expect(created.secret).not.toContain(endpoint.secret.slice("whsec_".length));
+    const rotated = await api("admin", "POST", `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { overlapSeconds: 3600 });
+    expect(rotated.status).toBe(200);
+    const row = (await storedRow(endpoint.id))!;
+    // The previous secret is kept as it was stored: still sealed.
+    expect(row.previous_secret).toBe(created.secret);
+    for (const stored of [row.secret!, row.previous_secret!]) {
+      expect(stored).not.toContain("whsec_");
+      for (const shown of [endpoint.secret, rotated.body.secret as string]) expect(stored).not.toContain(shown.slice("whsec_".length));
+    }
+    const { event, got } = await deliverOne(endpoint.id, endpoint.url);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    for (const secret of [endpoint.secret, rotated.body.secret]) expect(new Webhook(secret).verify(got[0]!.body, got[0]!.headers)).toMatchObject({ id: event.id });
+  });
+
+  it("still delivers from a legacy row whose secret was stored in clear", async () => {
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
+    const clear = `whsec_${btoa("legacy-clear-secret-of-32-bytes!")}`;
+    await env.DB.prepare("UPDATE webhook_endpoints SET secret = ? WHERE id = ?").bind(clear, endpoint.id).run();
+    // Without any key configured too: a clear row needs none.
+    const { event, got } = await deliverOne(endpoint.id, endpoint.url, settings({ secretKeys: () => [] }));
+    expect(got).toHaveLength(1);
+    expect(new Webhook(clear).verify(got[0]!.body, got[0]!.headers)).toMatchObject({ id: event.id });
+  });
+
+  it("fails the attempt, saying why, when the key that sealed the secret is no longer configured", async () => {
+    const endpoint = await newEndpoint(["payee.bank_details_change_requested"]);
+    const { event, got } = await deliverOne(endpoint.id, endpoint.url, settings({ secretKeys: () => [{ id: "k9", secret: "another-webhook-secret-key-0123456789" }] }));
+    expect(got).toHaveLength(0);
+    const attempt = await env.DB.prepare("SELECT error FROM event_delivery_attempts WHERE delivery_id = ?").bind(deliveryId(event.id, endpoint.id)).first<{ error: string }>();
+    expect(attempt!.error).toMatch(/stored signing secret cannot be opened .*sealed with key "k0", which is not among the configured keys/);
+    const delivery = await env.DB.prepare("SELECT status FROM event_deliveries WHERE id = ?").bind(deliveryId(event.id, endpoint.id)).first<{ status: string }>();
+    expect(delivery!.status).toBe("pending");
+  });
+
+  it("refuses to create or rotate an endpoint without WEBHOOK_SECRET_KEY(S), with 503, and writes nothing", async () => {
+    const existing = await newEndpoint(["payout.*"]);
+    const before = (await storedRow(existing.id))!;
+    const withoutKey = { ...env, WEBHOOK_SECRET_KEY: undefined, WEBHOOK_SECRET_KEYS: undefined };
+    const call = (path: string, body: unknown) =>
+      createApp().fetch(
+        new Request(`https://disburse.test${path}`, { method: "POST", headers: { authorization: `Bearer ${TEST_ACTORS.admin.token}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+        withoutKey,
+        createExecutionContext(),
+      );
+    const count = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM webhook_endpoints) + (SELECT count(*) FROM audit_events WHERE subject_type = 'webhook_endpoint') AS n").first<{ n: number }>())!.n;
+    const rowsBefore = await count();
+    for (const [path, body] of [
+      ["/v1/webhook-endpoints", { url: "https://hooks.example.org/nokey", eventTypes: ["*"] }],
+      [`/v1/webhook-endpoints/${existing.id}/rotate-secret`, { overlapSeconds: 60 }],
+    ] as const) {
+      const res = await call(path, body);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as any).error).toMatchObject({ code: "webhook_secret_key_not_configured", message: expect.stringContaining("WEBHOOK_SECRET_KEY") });
+    }
+    expect(await count()).toBe(rowsBefore);
+    expect(await storedRow(existing.id)).toEqual(before);
   });
 });

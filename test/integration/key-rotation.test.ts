@@ -132,7 +132,7 @@ describe("the configured webhook endpoint's secrets", () => {
 
   it("signs with every secret of a space-separated NOTIFY_SIGNING_SECRET, so a receiver holding either verifies", async () => {
     const settings = eventSettings(await bindingsWith({ NOTIFY_WEBHOOK_URL: "https://hooks.example.org/x", NOTIFY_SIGNING_SECRET: ` ${secretB}  ${secretA} ` }));
-    const secrets = signingSecrets(settings, configRow, Date.now());
+    const secrets = await signingSecrets(settings, configRow, Date.now());
     expect(secrets).toEqual([secretB, secretA]);
     const timestamp = new Date();
     const body = JSON.stringify({ hello: "world" });
@@ -143,6 +143,6 @@ describe("the configured webhook endpoint's secrets", () => {
 
   it("signs with none when one listed secret is not a whsec_ secret (the delivery fails and says why)", async () => {
     const settings = eventSettings(await bindingsWith({ NOTIFY_WEBHOOK_URL: "https://hooks.example.org/x", NOTIFY_SIGNING_SECRET: `${secretA} not-a-secret` }));
-    expect(signingSecrets(settings, configRow, Date.now())).toEqual([]);
+    expect(await signingSecrets(settings, configRow, Date.now())).toEqual([]);
   });
 });

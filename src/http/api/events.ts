@@ -137,14 +137,14 @@ const redeliverRoute = routeEvents("post", "/{id}/redeliver", "Deliver an event 
 
 export const webhookEndpointsRouter = router()
   .openapi(createRoute, async (c) => {
-    const { row, secret } = await createEndpoint(database(c.env.DB), c.req.valid("json"), c.get("actor").actorId);
+    const { row, secret } = await createEndpoint(database(c.env.DB), eventSettings(c.env), c.req.valid("json"), c.get("actor").actorId);
     return c.json({ ...endpointView(row), secret }, 201);
   })
   .openapi(listRoute, async (c) => c.json({ data: (await liveEndpoints(database(c.env.DB))).map((row) => endpointView(row)) }, 200))
   .openapi(getRoute, async (c) => c.json(endpointView(await getEndpoint(database(c.env.DB), c.req.valid("param").id)), 200))
   .openapi(updateRoute, async (c) => c.json(endpointView(await updateEndpointSettings(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"), c.get("actor").actorId)), 200))
   .openapi(rotateRoute, async (c) => {
-    const { row, secret } = await rotateSecret(database(c.env.DB), c.req.valid("param").id, c.req.valid("json").overlapSeconds, c.get("actor").actorId);
+    const { row, secret } = await rotateSecret(database(c.env.DB), eventSettings(c.env), c.req.valid("param").id, c.req.valid("json").overlapSeconds, c.get("actor").actorId);
     return c.json({ ...endpointView(row), secret }, 200);
   })
   .openapi(deleteRoute, async (c) => c.json(endpointView(await deleteEndpoint(database(c.env.DB), c.req.valid("param").id, c.get("actor").actorId)), 200));
