@@ -76,3 +76,39 @@ describe("the OpenAPI document's operations", () => {
     expect(missingDocumentation(doc)).toContain("GET /v1/payees: no example for the 200 application/json response");
   });
 });
+
+/** The prefixes src/ gives newId: an example id with one of them must look like a real one. */
+const NEW_ID_PREFIXES = ["bat", "bdc", "dec", "dr", "exc", "hld", "itm", "lnk", "pe", "po", "rec", "rsv", "srm", "stm", "txn", "we"];
+const PREFIXED = new RegExp(`^(${NEW_ID_PREFIXES.join("|")})_`);
+/** newId: the prefix, then 10 time and 12 random characters of Crockford's base32 in lower case. */
+const NEW_ID_SHAPE = new RegExp(`^(${NEW_ID_PREFIXES.join("|")})_[0-9abcdefghjkmnpqrstvwxyz]{22}$`);
+/** Real ids that newId does not make. */
+const FIXED_IDS = new Set(["we_config"]);
+
+/** Every string inside an `example` or `examples` anywhere in the document, with where it is. */
+function exampleStrings(node: unknown, at: string, inExample = false, found: Array<{ at: string; value: string }> = []) {
+  if (typeof node === "string") {
+    if (inExample) found.push({ at, value: node });
+  } else if (Array.isArray(node)) {
+    node.forEach((v, i) => exampleStrings(v, `${at}/${i}`, inExample, found));
+  } else if (node && typeof node === "object") {
+    for (const [key, v] of Object.entries(node)) exampleStrings(v, `${at}/${key}`, inExample || key === "example" || key === "examples", found);
+  }
+  return found;
+}
+
+describe("the OpenAPI document's example ids", () => {
+  it("are shaped as Disburse makes them, so an integrator can match on them", async () => {
+    const doc = (await api(null, "GET", "/openapi.json")).body;
+    const ids = exampleStrings(doc, "#").filter(({ value }) => PREFIXED.test(value) && !FIXED_IDS.has(value));
+    expect(ids.length).toBeGreaterThan(50);
+    expect(ids.filter(({ value }) => !NEW_ID_SHAPE.test(value)).map(({ at, value }) => `${at}: ${value}`)).toEqual([]);
+  });
+
+  it("notices one that is not", async () => {
+    const doc = (await api(null, "GET", "/openapi.json")).body;
+    doc.components.schemas.Payee.example.id = "pe_01jdx_example";
+    const bad = exampleStrings(doc, "#").filter(({ value }) => PREFIXED.test(value) && !NEW_ID_SHAPE.test(value));
+    expect(bad).toEqual([{ at: "#/components/schemas/Payee/example/id", value: "pe_01jdx_example" }]);
+  });
+});
