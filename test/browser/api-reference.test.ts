@@ -170,4 +170,28 @@ describe("the API reference at /docs", () => {
       AXE_TIMEOUT_MS,
     );
   }
+
+  // Scalar draws sections as they scroll into view, so the tests above check what a reader opens.
+  // This one scrolls the whole reference first (about 46,000 elements; minutes per scheme), so it
+  // runs only from `npm run test:docs-a11y`, not in `npm test`.
+  for (const colorScheme of ["light", "dark"] as const) {
+    it.runIf(process.env.DOCS_AXE_FULL === "1")(
+      `has no WCAG 2.1 A or AA violation on the whole page, scrolled to the end, in the ${colorScheme} colour scheme`,
+      async () => {
+        const { page, sidebar } = await openReference(colorScheme);
+        await expandSidebar(sidebar);
+        let height = 0;
+        for (let step = 0; step < 2_000; step++) {
+          const now = (await page.evaluate(`(window.scrollBy(0, window.innerHeight), document.documentElement.scrollHeight)`)) as number;
+          const atEnd = (await page.evaluate(`window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2`)) as boolean;
+          if (atEnd && now === height) break;
+          height = now;
+          await page.waitForTimeout(20);
+        }
+        const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+        expect(violations.map((v) => `${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      },
+      2 * AXE_TIMEOUT_MS,
+    );
+  }
 });
